@@ -1,0 +1,146 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from buildings.models import (
+    Announcement,
+    Building,
+    Community,
+    Household,
+    Notification,
+    ProxyAct,
+    Resident,
+    Skill,
+    Talent,
+    User,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For append-only records: browsable, never changed by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["-created_at"]
+    list_display = ["phone", "name", "is_staff", "is_active", "created_at"]
+    list_filter = ["is_staff", "is_active"]
+    search_fields = ["phone", "name"]
+    readonly_fields = ["created_at", "last_login"]
+    fieldsets = [
+        (None, {"fields": ["phone", "name", "password", "avatar"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Dates"), {"fields": ["last_login", "created_at"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["phone", "name", "password1", "password2"]})]
+
+
+@admin.register(Community)
+class CommunityAdmin(admin.ModelAdmin):
+    list_display = ["name", "town", "district", "created_at"]
+    search_fields = ["name", "town", "district"]
+
+
+@admin.register(Building)
+class BuildingAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "community", "is_pilot", "created_at"]
+    list_filter = ["community", "is_pilot"]
+    search_fields = ["number", "name", "community__name"]
+    list_select_related = ["community"]
+
+
+class ResidentInline(admin.TabularInline):
+    model = Resident
+    fk_name = "household"
+    extra = 0
+    fields = ["name", "user", "status", "role", "is_adult"]
+    raw_id_fields = ["user"]
+    show_change_link = True
+
+
+@admin.register(Household)
+class HouseholdAdmin(admin.ModelAdmin):
+    list_display = ["room", "building", "created_at"]
+    list_filter = ["building__community", "building"]
+    search_fields = ["room", "building__number", "building__name"]
+    list_select_related = ["building"]
+    inlines = [ResidentInline]
+
+
+class TalentInline(admin.TabularInline):
+    model = Talent
+    extra = 0
+    autocomplete_fields = ["skill"]
+
+
+@admin.register(Resident)
+class ResidentAdmin(admin.ModelAdmin):
+    list_display = ["name", "household", "status", "role", "is_party_member", "registered_by", "created_at"]
+    list_filter = ["status", "role", "is_party_member", "household__building__community", "household__building"]
+    search_fields = ["name", "user__phone", "household__room", "household__building__number"]
+    list_select_related = ["household__building", "registered_by"]
+    raw_id_fields = ["user", "household", "decided_by", "registered_by"]
+    date_hierarchy = "created_at"
+    inlines = [TalentInline]
+    actions = ["approve_selected"]
+
+    @admin.action(description=_("Approve the selected pending requests"))
+    def approve_selected(self, request, queryset):
+        from buildings.services import decide_join_request
+
+        count = 0
+        for resident in queryset.filter(status=Resident.Status.PENDING):
+            decide_join_request(resident=resident, decided_by=request.user, approve=True)
+            count += 1
+        self.message_user(request, _("%(count)d requests approved.") % {"count": count})
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_at"]
+    search_fields = ["name"]
+
+
+@admin.register(Talent)
+class TalentAdmin(admin.ModelAdmin):
+    list_display = ["resident", "skill", "offer"]
+    list_filter = ["skill"]
+    search_fields = ["resident__name", "skill__name", "offer"]
+    list_select_related = ["resident__household__building", "skill"]
+    raw_id_fields = ["resident"]
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    list_display = ["title", "community", "building", "pinned", "published_at", "author"]
+    list_filter = ["community", "building", "pinned"]
+    search_fields = ["title", "body"]
+    date_hierarchy = "published_at"
+    list_select_related = ["community", "building", "author"]
+    raw_id_fields = ["author"]
+
+
+@admin.register(ProxyAct)
+class ProxyActAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "actor", "resident", "action"]
+    search_fields = ["resident__name", "actor__name", "action"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor", "resident__household__building"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "recipient", "kind", "text", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["recipient__phone", "text"]
+    date_hierarchy = "created_at"
+    list_select_related = ["recipient"]

@@ -1,0 +1,18 @@
+from buildings.permissions import active_membership
+
+
+def navigation(request):
+    """The building in the top bar, the bottom bar links and the unread count."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    membership = active_membership(user)
+    nav_building = None
+    if membership is not None and membership.is_approved:
+        nav_building = membership.household.building
+    return {
+        "nav_membership": membership,
+        "nav_building": nav_building,
+        "nav_is_leader": membership is not None and membership.is_approved and membership.role == "leader",
+        "unread_count": user.notifications.unread().count(),
+    }

@@ -1,0 +1,121 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from buildings.models import Announcement, Building, Resident, User
+from buildings.phones import normalize_phone, validate_mobile
+from buildings.uploads import ImageUploadField
+
+
+class PhoneField(forms.CharField):
+    """A mobile number field that tolerates spaces, dashes, +86 and full-width digits."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Mobile phone"))
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
+
+    def to_python(self, value):
+        return normalize_phone(super().to_python(value))
+
+    def validate(self, value):
+        super().validate(value)
+        if value:
+            validate_mobile(value)
+
+
+class RegisterForm(BaseUserCreationForm):
+    phone = PhoneField()
+
+    class Meta:
+        model = User
+        fields = ["phone", "name"]
+        labels = {"name": _("Your real name")}
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        if User.objects.filter(phone=phone).exists():
+            raise forms.ValidationError(
+                _("This phone number is already registered. Log in, or ask your building leader for help.")
+            )
+        return phone
+
+
+class LoginForm(AuthenticationForm):
+    username = PhoneField()
+
+    error_messages = {
+        "invalid_login": _("The phone number or password is not right. Please try again."),
+        "inactive": _("This account is switched off. Ask your building leader."),
+    }
+
+
+class JoinForm(forms.Form):
+    building = forms.ModelChoiceField(queryset=Building.objects.none(), label=_("Building"), empty_label=None)
+    room = forms.CharField(
+        label=_("Room"), max_length=20, help_text=_("The number on your door, for example 302.")
+    )
+    name = forms.CharField(label=_("Your real name"), max_length=40)
+    is_adult = forms.BooleanField(label=_("I am an adult (18 or older)"), required=False, initial=True)
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = community.buildings.all()
+
+
+class ProxyResidentForm(forms.Form):
+    room = forms.CharField(label=_("Room"), max_length=20)
+    name = forms.CharField(label=_("Real name"), max_length=40)
+    contact_phone = forms.CharField(
+        label=_("Contact phone (landline or a family member's)"), max_length=20, required=False
+    )
+    is_adult = forms.BooleanField(label=_("Adult"), required=False, initial=True)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=200, help_text=_("The person will see this, so say what to do next.")
+    )
+
+
+class TalentForm(forms.Form):
+    skills = forms.CharField(
+        label=_("My skills"),
+        max_length=200,
+        required=False,
+        help_text=_("Separate with commas, for example: haircuts, flower growing, computer help."),
+    )
+    offer = forms.CharField(label=_("What I offer neighbours"), max_length=200, required=False)
+    talent_visibility = forms.ChoiceField(label=_("Who may see my skills"), choices=Resident.Visibility)
+    shows_party_badge = forms.BooleanField(
+        label=_("Show my party member badge (党员亮身份)"), required=False
+    )
+
+    def skill_list(self) -> list[str]:
+        raw = self.cleaned_data.get("skills", "").replace("，", ",").replace("、", ",")
+        return [item.strip() for item in raw.split(",") if item.strip()][:10]
+
+
+class ProfileForm(forms.ModelForm):
+    avatar = ImageUploadField(label=_("Avatar"), required=False)
+
+    class Meta:
+        model = User
+        fields = ["name", "avatar"]
+
+
+class AnnouncementForm(forms.ModelForm):
+    class Meta:
+        model = Announcement
+        fields = ["title", "body", "pinned"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+
+
+class BuildingForm(forms.ModelForm):
+    cover = ImageUploadField(label=_("Cover photo"), required=False)
+
+    class Meta:
+        model = Building
+        fields = ["description", "cover"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}

@@ -1,0 +1,442 @@
+import uuid
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from buildings.phones import mask_phone, validate_mobile
+
+
+def avatar_upload_to(instance, filename):
+    return f"avatars/{uuid.uuid4().hex}.jpg"
+
+
+def cover_upload_to(instance, filename):
+    return f"covers/{uuid.uuid4().hex}.jpg"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, phone, password=None, **extra_fields):
+        if not phone:
+            raise ValueError("A phone number is required.")
+        user = self.model(phone=phone, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, phone, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self.create_user(phone, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in, by mobile phone number. Residency lives on Resident."""
+
+    phone = models.CharField(
+        _("mobile phone"), max_length=11, unique=True, validators=[validate_mobile]
+    )
+    name = models.CharField(_("name"), max_length=40)
+    avatar = models.ImageField(_("avatar"), upload_to=avatar_upload_to, blank=True)
+    is_staff = models.BooleanField(
+        _("branch staff"),
+        default=False,
+        help_text=_("Party branch or residents' committee staff: may use the admin."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("joined at"), default=timezone.now, editable=False)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "phone"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        permissions = [
+            ("view_anonymous_reporter", _("Can see who filed an anonymous report")),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({mask_phone(self.phone)})"
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+
+class Community(models.Model):
+    name = models.CharField(_("name"), max_length=60)
+    town = models.CharField(_("town / sub-district"), max_length=60, blank=True)
+    district = models.CharField(_("district"), max_length=60, blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("buildings:community", args=[self.pk])
+
+
+class BuildingQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Households, and households with at least one approved resident (joined)."""
+        return self.annotate(
+            household_count=Count("households", distinct=True),
+            joined_count=Count(
+                "households",
+                filter=Q(households__residents__status="approved"),
+                distinct=True,
+            ),
+        )
+
+
+class Building(models.Model):
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("community")
+    )
+    number = models.CharField(_("building number"), max_length=20, help_text=_("For example 8号楼."))
+    name = models.CharField(
+        _("chosen name"),
+        max_length=40,
+        blank=True,
+        help_text=_("The name residents chose for their building group."),
+    )
+    is_pilot = models.BooleanField(_("pilot building"), default=False)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    cover = models.ImageField(_("cover photo"), upload_to=cover_upload_to, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    objects = BuildingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+        ordering = ["community", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "number"], name="building_number_unique_in_community"
+            )
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("buildings:detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.number} · {self.name}" if self.name else self.number
+
+
+class Household(models.Model):
+    building = models.ForeignKey(
+        Building, on_delete=models.CASCADE, related_name="households", verbose_name=_("building")
+    )
+    room = models.CharField(_("room"), max_length=20, help_text=_("For example 302."))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["building", "room"]
+        constraints = [
+            models.UniqueConstraint(fields=["building", "room"], name="household_room_unique_in_building")
+        ]
+
+    def __str__(self):
+        return _("%(building)s, room %(room)s") % {"building": self.building.number, "room": self.room}
+
+    @property
+    def masked_room(self) -> str:
+        """3*2: enough for neighbours to see a household took part, not which one."""
+        room = self.room
+        if len(room) <= 2:
+            return room[0] + "*"
+        return room[0] + "*" * (len(room) - 2) + room[-1]
+
+
+class ResidentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Resident.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Resident.Status.PENDING)
+
+    def in_building(self, building):
+        return self.filter(household__building=building)
+
+    def leaders(self):
+        return self.approved().filter(role=Resident.Role.LEADER)
+
+    def team(self):
+        return self.approved().filter(role__in=[Resident.Role.TEAM, Resident.Role.LEADER])
+
+
+class Resident(models.Model):
+    """Membership of one person in one household; carries the role in the building."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Not approved")
+        LEFT = "left", _("Left")
+
+    class Role(models.TextChoices):
+        RESIDENT = "resident", _("Resident")
+        TEAM = "team", _("Self-governance team")
+        LEADER = "leader", _("Building leader")
+
+    class Visibility(models.TextChoices):
+        BUILDING = "building", _("My building")
+        COMMUNITY = "community", _("The whole community")
+        STAFF = "staff", _("Branch staff only")
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("user"),
+        help_text=_("Empty for a resident without a smartphone, registered by a leader."),
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="residents", verbose_name=_("household")
+    )
+    name = models.CharField(_("real name"), max_length=40)
+    contact_phone = models.CharField(
+        _("contact phone"), max_length=20, blank=True, help_text=_("Only for residents without an account.")
+    )
+    is_adult = models.BooleanField(_("adult"), default=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.RESIDENT)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reject_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    registered_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by (代录)"),
+    )
+    is_party_member = models.BooleanField(_("party member"), default=False)
+    shows_party_badge = models.BooleanField(_("shows party badge"), default=False)
+    talent_visibility = models.CharField(
+        _("who may see my skills"), max_length=10, choices=Visibility, default=Visibility.BUILDING
+    )
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now, editable=False)
+
+    objects = ResidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        ordering = ["household__room", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status__in=["pending", "approved"]),
+                name="one_active_membership_per_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(registered_by__isnull=False),
+                name="resident_without_account_has_registrar",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} · {self.household}"
+
+    def get_absolute_url(self):
+        return reverse("buildings:resident", args=[self.household.building_id, self.pk])
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_proxy(self) -> bool:
+        """A resident without an account, whose leader acts for them (代录)."""
+        return self.user_id is None
+
+    @property
+    def shows_badge(self) -> bool:
+        return self.is_party_member and self.shows_party_badge
+
+
+class Skill(models.Model):
+    name = models.CharField(_("skill"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TalentQuerySet(models.QuerySet):
+    def visible_in_building(self, building, include_staff_only=False):
+        """Talents the building may see; staff also see those shown to staff only."""
+        audiences = [Resident.Visibility.BUILDING, Resident.Visibility.COMMUNITY]
+        if include_staff_only:
+            audiences.append(Resident.Visibility.STAFF)
+        return self.filter(
+            resident__household__building=building,
+            resident__status=Resident.Status.APPROVED,
+            resident__talent_visibility__in=audiences,
+        ).select_related("resident", "skill")
+
+    def visible_in_community(self, community):
+        return self.filter(
+            resident__household__building__community=community,
+            resident__status=Resident.Status.APPROVED,
+            resident__talent_visibility=Resident.Visibility.COMMUNITY,
+        ).select_related("resident__household__building", "skill")
+
+
+class Talent(models.Model):
+    """A resident's skill and what they offer with it (达人 / 能人)."""
+
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="talents", verbose_name=_("resident")
+    )
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="talents", verbose_name=_("skill"))
+    offer = models.CharField(_("what I offer"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    objects = TalentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("talent")
+        verbose_name_plural = _("talents")
+        ordering = ["skill__name"]
+        constraints = [models.UniqueConstraint(fields=["resident", "skill"], name="talent_unique_skill")]
+
+    def __str__(self):
+        return f"{self.resident.name}: {self.skill.name}"
+
+
+class AnnouncementQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__lte=timezone.now())
+
+    def community_wide(self, community):
+        return self.published().filter(community=community, building__isnull=True)
+
+    def for_building(self, building):
+        """The building's own and its community's announcements, pinned first."""
+        return (
+            self.published()
+            .filter(Q(building=building) | Q(community_id=building.community_id, building__isnull=True))
+            .select_related("building", "community")
+        )
+
+
+class Announcement(models.Model):
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="announcements", verbose_name=_("community")
+    )
+    building = models.ForeignKey(
+        Building,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="announcements",
+        verbose_name=_("building"),
+        help_text=_("Empty for a community-wide announcement."),
+    )
+    title = models.CharField(_("title"), max_length=80)
+    body = models.TextField(_("text"), max_length=5000)
+    pinned = models.BooleanField(_("pinned"), default=False)
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    author = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    objects = AnnouncementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        ordering = ["-pinned", "-published_at"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("buildings:announcement", args=[self.pk])
+
+    @property
+    def is_community_wide(self) -> bool:
+        return self.building_id is None
+
+
+class ProxyAct(models.Model):
+    """Something a leader did for a resident without a smartphone (代录)."""
+
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="proxy_acts", verbose_name=_("resident")
+    )
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("done by"))
+    action = models.CharField(_("what was done"), max_length=200)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("done at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("act on behalf (代录)")
+        verbose_name_plural = _("acts on behalf (代录)")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.actor.name} → {self.resident.name}: {self.action}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Generic in-app message; any app may create one (see buildings.notify)."""
+
+    recipient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    text = models.CharField(_("text"), max_length=300)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return self.text

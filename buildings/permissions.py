@@ -1,0 +1,105 @@
+"""Who may do what (DESIGN.md section 4), decided here and only here.
+
+Views ask for a building through get_access_or_404(); it answers 404 to people who
+may not see the building at all (visitors, residents of other buildings, people still
+waiting for approval) and 403 to members who lack the role an action needs.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from buildings.models import Building, Resident
+
+VIEW, PARTICIPATE, ORGANISE, MANAGE = "view", "participate", "organise", "manage"
+ROLE_RANK = {Resident.Role.RESIDENT: 1, Resident.Role.TEAM: 2, Resident.Role.LEADER: 3}
+NEEDED_RANK = {VIEW: 1, PARTICIPATE: 1, ORGANISE: 2, MANAGE: 3}
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one user may do in one building."""
+
+    building: Building
+    resident: Resident | None  # the user's approved membership here, if any
+    is_staff: bool
+
+    @property
+    def role(self) -> str:
+        if self.is_staff:
+            return "staff"
+        return self.resident.role
+
+    def allows(self, level: str) -> bool:
+        if self.is_staff:
+            return True
+        return ROLE_RANK[self.resident.role] >= NEEDED_RANK[level]
+
+    @property
+    def can_participate(self) -> bool:
+        return self.allows(PARTICIPATE)
+
+    @property
+    def can_organise(self) -> bool:
+        return self.allows(ORGANISE)
+
+    @property
+    def can_manage(self) -> bool:
+        return self.allows(MANAGE)
+
+
+def membership_for(user, building_id: int) -> Resident | None:
+    """The user's approved residency in that building, or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Resident.objects.approved()
+        .filter(user=user, household__building_id=building_id)
+        .select_related("household")
+        .first()
+    )
+
+
+def access_for(user, building: Building) -> Access | None:
+    """Access for a user to a building, or None when they may not see it."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    resident = membership_for(user, building.pk)
+    if resident is None and not user.is_staff:
+        return None
+    return Access(building=building, resident=resident, is_staff=user.is_staff)
+
+
+def get_access_or_404(user, building_pk, level: str = VIEW) -> Access:
+    """Return the user's access to the building, 404 for outsiders, 403 for a role too low."""
+    building = get_object_or_404(Building.objects.select_related("community"), pk=building_pk)
+    access = access_for(user, building)
+    if access is None:
+        raise Http404
+    if not access.allows(level):
+        raise PermissionDenied
+    return access
+
+
+def can_post_community_announcement(user) -> bool:
+    return user.is_authenticated and user.is_staff
+
+
+def can_see_talent(viewer_access: Access | None, resident: Resident) -> bool:
+    """Talents are shown per the resident's own choice of audience."""
+    if resident.talent_visibility == Resident.Visibility.STAFF:
+        return viewer_access is not None and viewer_access.is_staff
+    return viewer_access is not None
+
+
+def active_membership(user) -> Resident | None:
+    """The user's pending or approved membership (at most one exists)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Resident.objects.filter(user=user, status__in=[Resident.Status.PENDING, Resident.Status.APPROVED])
+        .select_related("household__building__community")
+        .first()
+    )

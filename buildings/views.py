@@ -1,0 +1,418 @@
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from buildings import services
+from buildings.forms import (
+    AnnouncementForm,
+    BuildingForm,
+    JoinForm,
+    ProfileForm,
+    ProxyResidentForm,
+    RegisterForm,
+    RejectForm,
+    TalentForm,
+)
+from buildings.models import Announcement, Building, Community, Resident, Talent
+from buildings.permissions import (
+    MANAGE,
+    active_membership,
+    can_post_community_announcement,
+    get_access_or_404,
+)
+
+
+@login_not_required
+def home(request):
+    """Residents land on their building; everyone else on the community page."""
+    membership = active_membership(request.user)
+    if membership is not None and membership.is_approved:
+        return redirect(membership.household.building)
+    if membership is not None:
+        return redirect("buildings:me")
+    communities = list(Community.objects.all()[:2])
+    if len(communities) == 1:
+        return redirect(communities[0])
+    return redirect("buildings:communities")
+
+
+@login_not_required
+def community_list(request):
+    communities = Community.objects.all()
+    return render(request, "buildings/community_list.html", {"communities": communities})
+
+
+@login_not_required
+def community_detail(request, pk):
+    community = get_object_or_404(Community, pk=pk)
+    buildings = community.buildings.with_counts()
+    announcements = Announcement.objects.community_wide(community)[:20]
+    membership = active_membership(request.user)
+    in_community = (
+        membership is not None
+        and membership.is_approved
+        and membership.household.building.community_id == community.pk
+    )
+    talents = []
+    if in_community or (request.user.is_authenticated and request.user.is_staff):
+        talents = Talent.objects.visible_in_community(community)[:50]
+    return render(
+        request,
+        "buildings/community_detail.html",
+        {
+            "community": community,
+            "buildings": buildings,
+            "announcements": announcements,
+            "talents": talents,
+            "membership": membership,
+            "can_post": can_post_community_announcement(request.user),
+        },
+    )
+
+
+@login_not_required
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Your account is ready. Now ask to join your building."))
+        return redirect("buildings:join-start")
+    return render(request, "registration/register.html", {"form": form})
+
+
+def join_start(request):
+    """Choose the community, then the building and room."""
+    communities = list(Community.objects.all())
+    if len(communities) == 1:
+        return redirect("buildings:join", communities[0].pk)
+    return render(request, "buildings/join_start.html", {"communities": communities})
+
+
+def join(request, community_pk):
+    community = get_object_or_404(Community, pk=community_pk)
+    membership = active_membership(request.user)
+    if membership is not None:
+        return redirect("buildings:me")
+    form = JoinForm(request.POST or None, community=community, initial={"name": request.user.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_to_join(
+                user=request.user,
+                building=form.cleaned_data["building"],
+                room=form.cleaned_data["room"],
+                name=form.cleaned_data["name"],
+                is_adult=form.cleaned_data["is_adult"],
+            )
+        except ValidationError as error:
+            form.add_error("room", error.messages[0])
+        else:
+            messages.success(request, _("Your request has been sent. Your building leader will check it soon."))
+            return redirect("buildings:me")
+    return render(request, "buildings/join.html", {"community": community, "form": form})
+
+
+def me(request):
+    """The person's own page: their membership, household, profile and skills."""
+    membership = active_membership(request.user)
+    past = request.user.memberships.exclude(pk=getattr(membership, "pk", None)).select_related(
+        "household__building"
+    )
+    household_members = []
+    talent_form = None
+    if membership is not None and membership.is_approved:
+        household_members = membership.household.residents.approved()
+        talent_form = TalentForm(
+            initial={
+                "skills": ", ".join(t.skill.name for t in membership.talents.select_related("skill")),
+                "offer": next(iter(membership.talents.values_list("offer", flat=True)), ""),
+                "talent_visibility": membership.talent_visibility,
+                "shows_party_badge": membership.shows_party_badge,
+            }
+        )
+    profile_form = ProfileForm(instance=request.user)
+    return render(
+        request,
+        "buildings/me.html",
+        {
+            "membership": membership,
+            "past_memberships": past,
+            "household_members": household_members,
+            "talent_form": talent_form,
+            "profile_form": profile_form,
+        },
+    )
+
+
+@require_POST
+def profile_update(request):
+    form = ProfileForm(request.POST, request.FILES, instance=request.user)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("buildings:me")
+    messages.error(request, _("Please correct the errors below."))
+    membership = active_membership(request.user)
+    return render(
+        request,
+        "buildings/me.html",
+        {"membership": membership, "profile_form": form, "past_memberships": [], "household_members": []},
+        status=400,
+    )
+
+
+@require_POST
+def talents_update(request):
+    membership = active_membership(request.user)
+    if membership is None or not membership.is_approved:
+        raise Http404
+    return _save_talents(request, membership, redirect_to="buildings:me")
+
+
+def _save_talents(request, resident, redirect_to, *args):
+    form = TalentForm(request.POST)
+    if form.is_valid():
+        services.update_talents(
+            resident=resident,
+            skills=form.skill_list(),
+            offer=form.cleaned_data["offer"],
+            visibility=form.cleaned_data["talent_visibility"],
+            shows_party_badge=form.cleaned_data["shows_party_badge"],
+            actor=request.user,
+        )
+        messages.success(request, _("Skills and choices saved."))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(redirect_to, *args)
+
+
+def notifications(request):
+    items = list(request.user.notifications.all()[:100])
+    request.user.notifications.unread().update(read_at=timezone.now())
+    return render(request, "buildings/notifications.html", {"items": items})
+
+
+def building_detail(request, pk):
+    access = get_access_or_404(request.user, pk)
+    building = access.building
+    team = (
+        Resident.objects.team()
+        .in_building(building)
+        .select_related("household", "user")
+        .order_by("-role", "name")
+    )
+    talents = Talent.objects.visible_in_building(building, include_staff_only=access.is_staff)
+    talents = talents.select_related("resident__household")[:100]
+    party_members = (
+        Resident.objects.approved().in_building(building).filter(is_party_member=True, shows_party_badge=True)
+    )
+    announcements = Announcement.objects.for_building(building)[:10]
+    household = access.resident.household if access.resident else None
+    household_members = household.residents.approved() if household else []
+    counts = Building.objects.with_counts().get(pk=building.pk)
+    return render(
+        request,
+        "buildings/building_detail.html",
+        {
+            "building": building,
+            "access": access,
+            "team": team,
+            "talents": talents,
+            "party_members": party_members,
+            "announcements": announcements,
+            "household": household,
+            "household_members": household_members,
+            "counts": counts,
+            "pending_count": Resident.objects.pending().in_building(building).count() if access.can_manage else 0,
+        },
+    )
+
+
+def building_edit(request, pk):
+    access = get_access_or_404(request.user, pk, MANAGE)
+    form = BuildingForm(request.POST or None, request.FILES or None, instance=access.building)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The building page has been updated."))
+        return redirect(access.building)
+    return render(request, "buildings/building_edit.html", {"building": access.building, "form": form})
+
+
+def join_requests(request, pk):
+    access = get_access_or_404(request.user, pk, MANAGE)
+    pending = Resident.objects.pending().in_building(access.building).select_related("household", "user")
+    decided = (
+        Resident.objects.in_building(access.building)
+        .filter(status__in=[Resident.Status.APPROVED, Resident.Status.REJECTED], decided_at__isnull=False)
+        .select_related("household", "decided_by")
+        .order_by("-decided_at")[:20]
+    )
+    phones = Resident.objects.in_building(access.building).filter(user__isnull=False).values("user__phone")
+    locked = AccessAttempt.objects.filter(
+        username__in=phones, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    ).values_list("username", flat=True)
+    return render(
+        request,
+        "buildings/join_requests.html",
+        {
+            "building": access.building,
+            "pending": pending,
+            "decided": decided,
+            "reject_form": RejectForm(),
+            "locked_phones": sorted(set(locked)),
+        },
+    )
+
+
+@require_POST
+def decide_join(request, pk, resident_pk, decision):
+    access = get_access_or_404(request.user, pk, MANAGE)
+    resident = get_object_or_404(Resident.objects.in_building(access.building), pk=resident_pk)
+    approve = decision == "approve"
+    reason = ""
+    if not approve:
+        form = RejectForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Please give a reason, so the person knows what to do next."))
+            return redirect("buildings:join-requests", pk)
+        reason = form.cleaned_data["reason"]
+    try:
+        services.decide_join_request(resident=resident, decided_by=request.user, approve=approve, reason=reason)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        if approve:
+            messages.success(request, _("%(name)s has joined the building.") % {"name": resident.name})
+        else:
+            messages.success(request, _("The request from %(name)s was declined.") % {"name": resident.name})
+    return redirect("buildings:join-requests", pk)
+
+
+@require_POST
+def unlock_phone(request, pk):
+    access = get_access_or_404(request.user, pk, MANAGE)
+    phone = request.POST.get("phone", "")
+    belongs = Resident.objects.in_building(access.building).filter(user__phone=phone).exists()
+    if not belongs:
+        messages.error(request, _("That phone number does not belong to this building."))
+    else:
+        axes_reset(username=phone)
+        messages.success(request, _("%(phone)s can log in again.") % {"phone": phone})
+    return redirect("buildings:join-requests", pk)
+
+
+def residents(request, pk):
+    access = get_access_or_404(request.user, pk, MANAGE)
+    households = access.building.households.prefetch_related(
+        Prefetch("residents", queryset=Resident.objects.approved().select_related("user"))
+    )
+    form = ProxyResidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resident = services.register_proxy_resident(
+                building=access.building,
+                leader=request.user,
+                room=form.cleaned_data["room"],
+                name=form.cleaned_data["name"],
+                contact_phone=form.cleaned_data["contact_phone"],
+                is_adult=form.cleaned_data["is_adult"],
+            )
+        except ValidationError as error:
+            form.add_error("room", error.messages[0])
+        else:
+            messages.success(
+                request, _("%(name)s has been registered. You can act for them from now on.") % {"name": resident.name}
+            )
+            return redirect(resident)
+    return render(
+        request,
+        "buildings/residents.html",
+        {"building": access.building, "households": households, "form": form},
+    )
+
+
+def resident_detail(request, pk, resident_pk):
+    """A leader's page for one resident: acts on their behalf (代录) and their history."""
+    access = get_access_or_404(request.user, pk, MANAGE)
+    resident = get_object_or_404(
+        Resident.objects.in_building(access.building).approved().select_related("household", "registered_by"),
+        pk=resident_pk,
+    )
+    if request.method == "POST":
+        if not resident.is_proxy:
+            raise PermissionDenied
+        return _save_talents(request, resident, "buildings:resident", pk, resident_pk)
+    form = TalentForm(
+        initial={
+            "skills": ", ".join(t.skill.name for t in resident.talents.select_related("skill")),
+            "talent_visibility": resident.talent_visibility,
+            "shows_party_badge": resident.shows_party_badge,
+        }
+    )
+    return render(
+        request,
+        "buildings/resident_detail.html",
+        {
+            "building": access.building,
+            "resident": resident,
+            "form": form,
+            "acts": resident.proxy_acts.select_related("actor")[:50],
+        },
+    )
+
+
+def announcement_detail(request, pk):
+    announcement = get_object_or_404(Announcement.objects.published().select_related("building", "community"), pk=pk)
+    if announcement.building_id:
+        get_access_or_404(request.user, announcement.building_id)
+        heading = announcement.building.display_name
+    else:
+        heading = announcement.community.name
+    url = settings.SITE_URL + announcement.get_absolute_url()
+    text = services.wechat_text(heading=heading, title=announcement.title, body=announcement.body, url=url)
+    return render(
+        request,
+        "buildings/announcement_detail.html",
+        {"announcement": announcement, "wechat_text": text},
+    )
+
+
+announcement_detail = login_not_required(announcement_detail)
+
+
+def announcement_create(request, pk):
+    access = get_access_or_404(request.user, pk, MANAGE)
+    form = AnnouncementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        announcement = services.post_announcement(
+            author=request.user, community=access.building.community, building=access.building, **form.cleaned_data
+        )
+        messages.success(request, _("The announcement is published. Copy the text below for the WeChat group."))
+        return redirect(announcement)
+    return render(request, "buildings/announcement_form.html", {"form": form, "target": access.building})
+
+
+def community_announcement_create(request, community_pk):
+    community = get_object_or_404(Community, pk=community_pk)
+    if not can_post_community_announcement(request.user):
+        raise PermissionDenied
+    form = AnnouncementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        announcement = services.post_announcement(
+            author=request.user, community=community, building=None, **form.cleaned_data
+        )
+        messages.success(request, _("The announcement is published. Copy the text below for the WeChat group."))
+        return redirect(announcement)
+    return render(request, "buildings/announcement_form.html", {"form": form, "target": community})

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+from django.views.static import serve
+
+from buildings import views as building_views
+from buildings.forms import LoginForm
+
+admin.site.site_header = settings.ADMIN_SITE_HEADER
+admin.site.site_title = settings.ADMIN_SITE_HEADER
+
+urlpatterns = [
+    path("", building_views.home, name="home"),
+    path("accounts/register/", building_views.register, name="register"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+    path("", include("buildings.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += [
+        path("media/<path:path>", login_not_required(serve), {"document_root": settings.MEDIA_ROOT}),
+    ]
