@@ -24,6 +24,9 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("buildings.urls")),
+    path("buildings/<int:building_pk>/", include("proposals.urls")),
+    path("buildings/<int:building_pk>/fund/", include("funds.urls")),
+    path("", include("activities.urls")),
 ]
 
 if settings.DEBUG:

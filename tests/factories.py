@@ -1,0 +1,100 @@
+"""Factories for the root app; feature apps keep theirs in tests/<app>/factories.py."""
+
+import factory
+from django.utils import timezone
+
+from buildings.models import Announcement, Building, Community, Household, Resident, Skill, Talent, User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["phone"]
+
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
+    name = factory.Sequence(lambda n: f"居民{n}")
+    password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    name = factory.Sequence(lambda n: f"社工{n}")
+
+
+class CommunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Community
+
+    name = factory.Sequence(lambda n: f"测试居民区{n}")
+    town = "罗店镇"
+    district = "宝山区"
+
+
+class BuildingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Building
+
+    community = factory.SubFactory(CommunityFactory)
+    number = factory.Sequence(lambda n: f"{n + 1}号楼")
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    building = factory.SubFactory(BuildingFactory)
+    room = factory.Sequence(lambda n: f"{(n % 30) + 1}{n:03d}")
+
+
+class ResidentFactory(factory.django.DjangoModelFactory):
+    """A resident without an account, registered by a leader (代录)."""
+
+    class Meta:
+        model = Resident
+
+    household = factory.SubFactory(HouseholdFactory)
+    name = factory.Sequence(lambda n: f"老人{n}")
+    status = Resident.Status.APPROVED
+    registered_by = factory.SubFactory(UserFactory)
+    decided_at = factory.LazyFunction(timezone.now)
+
+
+class AccountResidentFactory(factory.django.DjangoModelFactory):
+    """An approved resident who logs in with their own phone."""
+
+    class Meta:
+        model = Resident
+
+    user = factory.SubFactory(UserFactory)
+    household = factory.SubFactory(HouseholdFactory)
+    name = factory.SelfAttribute("user.name")
+    status = Resident.Status.APPROVED
+    role = Resident.Role.RESIDENT
+    decided_at = factory.LazyFunction(timezone.now)
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"技能{n}")
+
+
+class TalentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Talent
+
+    resident = factory.SubFactory(AccountResidentFactory)
+    skill = factory.SubFactory(SkillFactory)
+    offer = "帮邻居"
+
+
+class AnnouncementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Announcement
+
+    building = factory.SubFactory(BuildingFactory)
+    community = factory.LazyAttribute(lambda o: o.building.community if o.building else CommunityFactory())
+    title = factory.Sequence(lambda n: f"公告{n}")
+    body = "请各户配合。"
