@@ -10,6 +10,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -136,7 +137,12 @@ class Issue(models.Model):
     location = models.CharField(
         _("where in the building"), max_length=20, choices=Location
     )
-    floor = models.PositiveSmallIntegerField(_("floor"), null=True, blank=True)
+    floor = models.SmallIntegerField(
+        _("floor"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-5), MaxValueValidator(200)],
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.SUBMITTED
     )

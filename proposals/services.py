@@ -12,6 +12,7 @@ from auditlog.context import disable_auditlog
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,16 +48,33 @@ def role_of(access: Access) -> str:
     )
 
 
-def _participants(issue: Issue, *, exclude_user_id=None) -> list[User]:
-    """The reporter (if they have an account) and everyone who said "me too"."""
-    users = {}
-    if issue.reporter_id and issue.reporter.user_id:
-        users[issue.reporter.user_id] = issue.reporter.user
-    for support in issue.supports.select_related("resident__user"):
-        if support.resident.user_id:
-            users[support.resident.user_id] = support.resident.user
+def _tell_participants(issue: Issue, *, exclude_user_id, kind: str, text: str) -> None:
+    """Tell the reporter (if they have an account) and everyone who said "me too".
+
+    The reporter of an anonymous issue gets a message that does not name the issue:
+    the notification table lists recipients, and must not pair them with the issue.
+    """
+    supporters = issue.supports.select_related("resident__user")
+    users = {
+        s.resident.user_id: s.resident.user for s in supporters if s.resident.user_id
+    }
+    reporter = (
+        issue.reporter.user if issue.reporter_id and issue.reporter.user_id else None
+    )
+    if reporter is not None and not issue.is_anonymous:
+        users[reporter.pk] = reporter
     users.pop(exclude_user_id, None)
-    return list(users.values())
+    for user in users.values():
+        notify(recipient=user, kind=kind, text=text, link=issue.get_absolute_url())
+    if reporter is not None and issue.is_anonymous and reporter.pk != exclude_user_id:
+        notify(
+            recipient=reporter,
+            kind="issue_followed",
+            text=_(
+                "There is news on an issue you follow. Open “mine” in the issue list."
+            ),
+            link=reverse("proposals:issues", args=[issue.building_id]) + "?mine=on",
+        )
 
 
 def _answerers(building: Building, *, exclude_user_id=None) -> list[User]:
@@ -159,18 +177,15 @@ def report_issue(
                 actor_name="" if anonymous else reporter.name,
                 actor_role=Role.REPORTER,
             )
-    if reporter is not None and on_behalf:
-        action = (
-            _("Filed an anonymous issue report for this resident")
-            if anonymous
-            else _("Filed the issue report “%(title)s” for this resident")
-            % {"title": title}
-        )
+    if reporter is not None and on_behalf and not anonymous:
+        # 代录 is recorded for named reports only: a ProxyAct names the resident, so
+        # for an anonymous report the record is Issue.entered_by (admin, audited look).
         record_proxy_act(
             resident=reporter,
             actor=entered_by,
-            action=action,
-            link="" if anonymous else issue.get_absolute_url(),
+            action=_("Filed the issue report “%(title)s” for this resident")
+            % {"title": title},
+            link=issue.get_absolute_url(),
         )
     for user in _answerers(building, exclude_user_id=entered_by.pk):
         notify(
@@ -352,20 +367,18 @@ def change_issue_status(
         actor_role=role_of(access),
         reason=reason,
     )
-    link = issue.get_absolute_url()
-    for user in _participants(issue, exclude_user_id=actor.pk):
-        if to_status == Issue.Status.RESOLVED:
-            text = _(
-                "“%(title)s” is marked resolved. Is it really fixed? Please tell us."
-            ) % {"title": issue.title}
-            kind = "issue_fixed_check"
-        else:
-            text = _("“%(title)s” is now: %(status)s.") % {
-                "title": issue.title,
-                "status": Issue.Status(to_status).label,
-            }
-            kind = "issue_status"
-        notify(recipient=user, kind=kind, text=text, link=link)
+    if to_status == Issue.Status.RESOLVED:
+        text = _(
+            "“%(title)s” is marked resolved. Is it really fixed? Please tell us."
+        ) % {"title": issue.title}
+        kind = "issue_fixed_check"
+    else:
+        text = _("“%(title)s” is now: %(status)s.") % {
+            "title": issue.title,
+            "status": Issue.Status(to_status).label,
+        }
+        kind = "issue_status"
+    _tell_participants(issue, exclude_user_id=actor.pk, kind=kind, text=text)
     return issue
 
 
@@ -419,16 +432,17 @@ def comment_on_issue(
         "text": short,
     }
     if role in ANSWERING_ROLES:
-        recipients = _participants(issue, exclude_user_id=author.pk)
-    else:
-        recipients = _answerers(issue.building, exclude_user_id=author.pk)
-    for user in recipients:
-        notify(
-            recipient=user,
-            kind="issue_comment",
-            text=message,
-            link=issue.get_absolute_url(),
+        _tell_participants(
+            issue, exclude_user_id=author.pk, kind="issue_comment", text=message
         )
+    else:
+        for user in _answerers(issue.building, exclude_user_id=author.pk):
+            notify(
+                recipient=user,
+                kind="issue_comment",
+                text=message,
+                link=issue.get_absolute_url(),
+            )
     return comment
 
 
