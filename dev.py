@@ -50,7 +50,9 @@ def manage(*args: str) -> None:
 def serve() -> int:
     manage("migrate", "--noinput")
     manage("seed_demo")
-    print("\nLouzu is running at http://127.0.0.1:8000/  (Ctrl+C stops it)\n", flush=True)
+    print(
+        "\nLouzu is running at http://127.0.0.1:8000/  (Ctrl+C stops it)\n", flush=True
+    )
     try:
         return subprocess.run(
             [str(PYTHON), "manage.py", "runserver", "127.0.0.1:8000"], cwd=ROOT

@@ -39,4 +39,6 @@ def deliver(notification: Notification) -> None:
 
 def console_sender(notification: Notification) -> None:
     """Development sender: prints what an SMS would say."""
-    print(f"[notify {notification.recipient.masked_phone}] {notification.text} {notification.link}")
+    print(
+        f"[notify {notification.recipient.masked_phone}] {notification.text} {notification.link}"
+    )

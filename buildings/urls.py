@@ -8,7 +8,11 @@ urlpatterns = [
     path("communities/", views.community_list, name="communities"),
     path("c/<int:pk>/", views.community_detail, name="community"),
     path("c/<int:community_pk>/join/", views.join, name="join"),
-    path("c/<int:community_pk>/announcements/new/", views.community_announcement_create, name="community-announcement-create"),
+    path(
+        "c/<int:community_pk>/announcements/new/",
+        views.community_announcement_create,
+        name="community-announcement-create",
+    ),
     path("join/", views.join_start, name="join-start"),
     path("me/", views.me, name="me"),
     path("me/profile/", views.profile_update, name="profile-update"),
@@ -25,6 +29,14 @@ urlpatterns = [
     ),
     path("buildings/<int:pk>/unlock/", views.unlock_phone, name="unlock"),
     path("buildings/<int:pk>/residents/", views.residents, name="residents"),
-    path("buildings/<int:pk>/residents/<int:resident_pk>/", views.resident_detail, name="resident"),
-    path("buildings/<int:pk>/announcements/new/", views.announcement_create, name="announcement-create"),
+    path(
+        "buildings/<int:pk>/residents/<int:resident_pk>/",
+        views.resident_detail,
+        name="resident",
+    ),
+    path(
+        "buildings/<int:pk>/announcements/new/",
+        views.announcement_create,
+        name="announcement-create",
+    ),
 ]

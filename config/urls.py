@@ -17,7 +17,9 @@ urlpatterns = [
     path("accounts/register/", building_views.register, name="register"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -31,5 +33,9 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += [
-        path("media/<path:path>", login_not_required(serve), {"document_root": settings.MEDIA_ROOT}),
+        path(
+            "media/<path:path>",
+            login_not_required(serve),
+            {"document_root": settings.MEDIA_ROOT},
+        ),
     ]

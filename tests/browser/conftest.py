@@ -8,13 +8,19 @@ import shutil
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+os.environ.setdefault(
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+)  # Playwright's sync API runs a loop
 
 PHONE = {"width": 390, "height": 844}
 
 
 def chromium_path() -> str | None:
-    for candidate in [os.environ.get("LOUZU_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")]:
+    for candidate in [
+        os.environ.get("LOUZU_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+    ]:
         if candidate and os.path.exists(candidate):
             return candidate
     return None
@@ -24,7 +30,9 @@ def chromium_path() -> str | None:
 def browser():
     path = chromium_path()
     if path is None:
-        pytest.skip("No Chromium found (install Debian's chromium package or set LOUZU_CHROMIUM).")
+        pytest.skip(
+            "No Chromium found (install Debian's chromium package or set LOUZU_CHROMIUM)."
+        )
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -47,7 +55,9 @@ def browser():
 @pytest.fixture
 def phone(browser, live_server):
     """A fresh phone-sized page; page.goto(path) takes paths relative to the live server."""
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url, locale="zh-CN")
+    context = browser.new_context(
+        viewport=PHONE, base_url=live_server.url, locale="zh-CN"
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -60,7 +70,9 @@ def new_phone(browser, live_server):
     contexts = []
 
     def _open():
-        context = browser.new_context(viewport=PHONE, base_url=live_server.url, locale="zh-CN")
+        context = browser.new_context(
+            viewport=PHONE, base_url=live_server.url, locale="zh-CN"
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
