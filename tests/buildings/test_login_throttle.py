@@ -50,7 +50,7 @@ def test_a_neighbour_behind_the_same_address_is_not_locked_out(settings):
 
 
 def test_spaced_phone_counts_as_the_same_number(settings):
-    user = UserFactory(phone="13911112222")
+    UserFactory(phone="13911112222")
     for index in range(settings.AXES_FAILURE_LIMIT):
         spaced = "139 1111 2222" if index % 2 else "13911112222"
         attempt(spaced, "wrong")
