@@ -10,13 +10,14 @@ from buildings.models import (
     Announcement,
     Building,
     Household,
+    NotificationMute,
     ProxyAct,
     Resident,
     Skill,
     Talent,
     User,
 )
-from buildings.notify import notify
+from buildings.notify import KINDS, notify, notify_many
 
 
 def find_household(*, building: Building, room: str) -> Household:
@@ -172,6 +173,7 @@ def update_talents(
     return resident
 
 
+@transaction.atomic
 def post_announcement(
     *,
     author: User,
@@ -190,7 +192,29 @@ def post_announcement(
         pinned=pinned,
         author=author,
     )
+    readers = (
+        Resident.objects.approved().filter(user__isnull=False).exclude(user=author)
+    )
+    if building is None:
+        readers = readers.filter(household__building__community=community)
+    else:
+        readers = readers.in_building(building)
+    notify_many(
+        recipients=[resident.user for resident in readers.select_related("user")],
+        kind="announcement",
+        text=_("New announcement: %(title)s") % {"title": announcement.title},
+        link=announcement.get_absolute_url(),
+    )
     return announcement
+
+
+@transaction.atomic
+def set_notification_choices(*, user: User, wanted: set[str]) -> None:
+    """Mute every known kind the user did not tick; unmute the ones they did."""
+    NotificationMute.objects.filter(user=user, kind__in=wanted).delete()
+    for kind in KINDS:
+        if kind not in wanted:
+            NotificationMute.objects.get_or_create(user=user, kind=kind)
 
 
 def wechat_text(*, heading: str, title: str, body: str, url: str) -> str:
