@@ -86,7 +86,7 @@ def leave(*, user: User) -> None:
         | {r.name for r in residents}
         | {r.contact_phone for r in residents}
     )
-    for app_name, module in feature_modules():
+    for _app, module in feature_modules():
         module.anonymise_user(user)
     for resident in residents:
         resident.talents.all().delete()
