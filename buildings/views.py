@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.static import serve
 
 from buildings import privacy, services
 from buildings.forms import (
@@ -553,3 +554,9 @@ def community_announcement_create(request, community_pk):
     return render(
         request, "buildings/announcement_form.html", {"form": form, "target": community}
     )
+
+
+@login_not_required
+def media(request, path):
+    """Uploaded photos (random names); nginx may serve /media/ directly instead."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
