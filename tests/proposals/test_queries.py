@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def busy_building(roles):
     building = roles.building
-    neighbours = [AccountResidentFactory(household__building=building) for _i in range(15)]
+    neighbours = [
+        AccountResidentFactory(household__building=building) for _i in range(15)
+    ]
     rng = random.Random(7)
     statuses = Issue.Status.values
     issues = Issue.objects.bulk_create(
@@ -39,7 +41,11 @@ def busy_building(roles):
         ]
     )
     IssueSupport.objects.bulk_create(
-        [IssueSupport(issue=issue, resident=r) for issue in issues[:300] for r in rng.sample(neighbours, 3)]
+        [
+            IssueSupport(issue=issue, resident=r)
+            for issue in issues[:300]
+            for r in rng.sample(neighbours, 3)
+        ]
     )
     image = jpeg_bytes()
     photo_issue = issues[-1]  # the newest one: on the first page of the list
@@ -52,23 +58,57 @@ def busy_building(roles):
         photo.image.save("x.jpg", ContentFile(image), save=False)
         photo.save()
     IssueEvent.objects.bulk_create(
-        [IssueEvent(issue=photo_issue, kind="status", actor_name="王", actor_role="leader", reason="r") for _i in range(30)]
+        [
+            IssueEvent(
+                issue=photo_issue,
+                kind="status",
+                actor_name="王",
+                actor_role="leader",
+                reason="r",
+            )
+            for _i in range(30)
+        ]
     )
     comments = IssueComment.objects.bulk_create(
-        [IssueComment(issue=photo_issue, author_name="李", author_role="team", text="c") for _i in range(20)]
+        [
+            IssueComment(
+                issue=photo_issue, author_name="李", author_role="team", text="c"
+            )
+            for _i in range(20)
+        ]
     )
     IssueComment.objects.bulk_create(
-        [IssueComment(issue=photo_issue, author_name="张", author_role="supporter", text="r", reply_to=c) for c in comments]
+        [
+            IssueComment(
+                issue=photo_issue,
+                author_name="张",
+                author_role="supporter",
+                text="r",
+                reply_to=c,
+            )
+            for c in comments
+        ]
     )
-    IssueSupport.objects.create(issue=photo_issue, resident=Resident.objects.get(user=roles.resident))
+    IssueSupport.objects.create(
+        issue=photo_issue, resident=Resident.objects.get(user=roles.resident)
+    )
     return building, photo_issue
 
 
 @pytest.mark.parametrize("role", ["resident", "leader", "staff"])
 @pytest.mark.parametrize(
-    "query", ["", "?status=all&sort=support", "?status=overdue", "?category=facilities&mine=on", "?page=50"]
+    "query",
+    [
+        "",
+        "?status=all&sort=support",
+        "?status=overdue",
+        "?category=facilities&mine=on",
+        "?page=50",
+    ],
 )
-def test_issue_list_budget(busy_building, roles, login, django_assert_max_num_queries, role, query):
+def test_issue_list_budget(
+    busy_building, roles, login, django_assert_max_num_queries, role, query
+):
     building, _issue = busy_building
     client = login(roles.get(role))
     with django_assert_max_num_queries(14):
@@ -77,17 +117,24 @@ def test_issue_list_budget(busy_building, roles, login, django_assert_max_num_qu
 
 
 @pytest.mark.parametrize("role", ["resident", "leader"])
-def test_issue_page_budget(busy_building, roles, login, django_assert_max_num_queries, role):
+def test_issue_page_budget(
+    busy_building, roles, login, django_assert_max_num_queries, role
+):
     _building, issue = busy_building
     client = login(roles.get(role))
     with django_assert_max_num_queries(14):
         response = client.get(issue.get_absolute_url())
     assert response.status_code == 200
-    assert len(response.context["before_photos"]) == 10 and len(response.context["after_photos"]) == 10
+    assert (
+        len(response.context["before_photos"]) == 10
+        and len(response.context["after_photos"]) == 10
+    )
 
 
 @pytest.mark.parametrize("name", ["index", "issue-print", "issues-overdue"])
-def test_hub_print_and_overdue_budget(busy_building, roles, login, django_assert_max_num_queries, name):
+def test_hub_print_and_overdue_budget(
+    busy_building, roles, login, django_assert_max_num_queries, name
+):
     building, _issue = busy_building
     client = login(roles.staff)
     with django_assert_max_num_queries(14):
