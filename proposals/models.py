@@ -150,6 +150,12 @@ class Issue(models.Model):
         _("first response at"), null=True, blank=True
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(
+        _("escalated to branch staff at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the issue went unanswered past the response deadline."),
+    )
     satisfaction = models.CharField(
         _("resident's satisfaction"),
         max_length=16,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from buildings import races
 from buildings.models import Building, Resident, User
-from buildings.notify import notify
+from buildings.notify import notify, notify_many
 from buildings.permissions import Access
 from buildings.services import record_proxy_act
 from proposals import transitions
@@ -29,6 +29,7 @@ from proposals.models import (
     IssuePhoto,
     IssueReporterLook,
     IssueSupport,
+    response_deadline_hours,
 )
 from proposals.permissions import can_change_status, is_reporter
 
@@ -527,3 +528,34 @@ def give_issue_feedback(
 def record_reporter_look(*, issue: Issue, viewer: User) -> IssueReporterLook:
     """Audit trail: staff looked at who filed an anonymous issue."""
     return IssueReporterLook.objects.create(issue=issue, viewer=viewer)
+
+
+@transaction.atomic
+def escalate_overdue_issues(*, now=None) -> int:
+    """Tell branch staff once about each issue that went unanswered past the deadline."""
+    now = now or timezone.now()
+    overdue = list(
+        Issue.objects.overdue(now=now)
+        .filter(escalated_at__isnull=True)
+        .select_related("building__community")
+        .select_for_update(of=("self",))
+    )
+    if not overdue:
+        return 0
+    staff = list(User.objects.filter(is_staff=True, is_active=True))
+    for issue in overdue:
+        notify_many(
+            recipients=staff,
+            kind="issue_overdue",
+            text=_("No response for %(hours)d hours: %(building)s, “%(title)s”")
+            % {
+                "hours": response_deadline_hours(),
+                "building": issue.building.number,
+                "title": issue.title,
+            },
+            link=reverse("proposals:issues-overdue", args=[issue.building_id]),
+        )
+    Issue.objects.filter(pk__in=[issue.pk for issue in overdue]).update(
+        escalated_at=now
+    )
+    return len(overdue)
