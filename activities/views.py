@@ -267,7 +267,7 @@ def roster(request, building_pk, pk):
     if not permissions.can_run_activity(access, activity):
         raise PermissionDenied
     registrations = activity.registrations.active().select_related(
-        "resident__household__building", "resident__user"
+        "household__building", "resident__household__building", "resident__user"
     )
     confirmed = [r for r in registrations if r.status == Registration.Status.CONFIRMED]
     waiting = [r for r in registrations if r.status == Registration.Status.WAITLISTED]
@@ -360,7 +360,7 @@ def sheet(request, building_pk, pk):
         raise PermissionDenied
     confirmed = list(
         activity.registrations.confirmed()
-        .select_related("resident__household__building")
+        .select_related("household__building", "resident__household__building")
         .order_by("household__room", "pk")
     )
     blank_rows = range(
