@@ -1,6 +1,6 @@
 """Sign-ups, the waiting list, promotion, capacity changes, quotas and the clock."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -299,8 +299,17 @@ def test_proxy_sign_up_is_recorded(building):
     assert ProxyAct.objects.filter(resident=grandma, actor=leader.user).exists()
 
 
+def ten_oclock_in(days):
+    """A start at 10:00 Shanghai time, so "the day before" never crosses midnight by accident."""
+    day = timezone.localdate() + timedelta(days=days)
+    return timezone.make_aware(datetime.combine(day, time(10, 0)))
+
+
 def test_check_in_and_no_show(building):
-    activity = ActivityFactory(building=building)
+    start = ten_oclock_in(7)
+    activity = ActivityFactory(
+        building=building, starts_at=start, signup_deadline=start
+    )
     registration = RegistrationFactory(activity=activity)
     with pytest.raises(ValidationError):  # the day before
         services.set_attendance(
