@@ -65,7 +65,7 @@ def test_one_active_sign_up_per_resident(building):
     activity = ActivityFactory(building=building)
     resident = resident_of(building)
     services.sign_up(activity=activity, resident=resident, adults=1, children=0)
-    with pytest.raises(ValidationError, match="已经报名|already signed up"):
+    with pytest.raises(ValidationError, match="已经报过名|already signed up"):
         services.sign_up(activity=activity, resident=resident, adults=1, children=0)
     assert activity.registrations.count() == 1
 
