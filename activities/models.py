@@ -402,6 +402,7 @@ class Shift(models.Model):
         verbose_name=_("volunteer"),
     )
     swap_wanted = models.BooleanField(_("looking for a swap"), default=False)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     done_at = models.DateTimeField(_("marked done at"), null=True, blank=True)
     done_by = models.ForeignKey(
         User,

@@ -198,7 +198,7 @@ def _promote(activity: Activity) -> list[Registration]:
         when = format_when(activity.starts_at)
         notify(
             recipient=registration.resident.user,
-            kind="activity_promoted",
+            kind="waitlist_promoted",
             text=_(
                 "Good news: a seat came free. You are now confirmed for %(activity)s (%(when)s)."
             )
@@ -462,3 +462,33 @@ def mark_shift_done(*, shift: Shift, actor: User, done: bool = True) -> Shift:
         shift.done_at, shift.done_by = None, None
     shift.save(update_fields=["done_at", "done_by"])
     return shift
+
+
+def send_shift_reminders(*, within: timedelta = timedelta(hours=24)) -> int:
+    """Remind volunteers of shifts starting soon, once per shift; returns how many were sent."""
+    now = timezone.now()
+    sent = 0
+    due = Shift.objects.filter(
+        volunteer__isnull=False,
+        reminded_at__isnull=True,
+        done_at__isnull=True,
+        starts_at__gt=now,
+        starts_at__lte=now + within,
+    ).select_related("task", "volunteer__user")
+    for shift in due:
+        with transaction.atomic():
+            # Claim the reminder first, so two runs at once never send it twice.
+            claimed = Shift.objects.filter(
+                pk=shift.pk, reminded_at__isnull=True
+            ).update(reminded_at=now)
+            if not claimed:
+                continue
+            notify(
+                recipient=shift.volunteer.user,
+                kind="shift_reminder",
+                text=_("Reminder: you do %(task)s on %(when)s. Thank you!")
+                % {"task": shift.task.title, "when": format_when(shift.starts_at)},
+                link=shift.task.get_absolute_url(),
+            )
+            sent += 1
+    return sent

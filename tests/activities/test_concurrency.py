@@ -168,7 +168,7 @@ def test_cancellations_and_sign_ups_never_exceed_capacity(building):
     assert set(
         registrations.filter(status="confirmed").values_list("pk", flat=True)
     ) == {r.pk for r in confirmed[10:] + waiting[:10]}
-    told = Notification.objects.filter(kind="activity_promoted")
+    told = Notification.objects.filter(kind="waitlist_promoted")
     assert told.count() == 10
     assert set(told.values_list("recipient", flat=True)) == {
         r.resident.user_id for r in waiting[:10]

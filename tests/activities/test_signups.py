@@ -101,7 +101,7 @@ def test_cancellation_promotes_next_in_order_and_tells_them(building):
     statuses = dict(Registration.objects.values_list("pk", "status"))
     assert statuses[waiting[0].pk] == statuses[waiting[1].pk] == "confirmed"
     assert statuses[waiting[2].pk] == "waitlisted"
-    told = Notification.objects.filter(kind="activity_promoted")
+    told = Notification.objects.filter(kind="waitlist_promoted")
     assert set(told.values_list("recipient", flat=True)) == {
         waiting[0].resident.user_id,
         waiting[1].resident.user_id,
@@ -121,7 +121,7 @@ def test_leaving_the_waiting_list_promotes_nobody(building):
         services.cancel_registration(registration=waiting, actor=waiting.resident.user)
         == []
     )
-    assert Notification.objects.filter(kind="activity_promoted").count() == 0
+    assert Notification.objects.filter(kind="waitlist_promoted").count() == 0
 
 
 def test_cancelling_twice_is_refused(building):

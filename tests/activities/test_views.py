@@ -134,7 +134,7 @@ def test_full_then_waitlisted_then_promoted_over_http(roles, login, building):
     )
     assert Registration.objects.get(resident__user=roles.team).status == "confirmed"
     assert Notification.objects.filter(
-        recipient=roles.team, kind="activity_promoted"
+        recipient=roles.team, kind="waitlist_promoted"
     ).exists()
 
 

@@ -214,3 +214,23 @@ def test_hours_statement_page(roles, login, building):
     )
     assert response.status_code == 200
     assert response.context["year"] == timezone.localdate().year
+
+
+def test_shift_reminders_are_sent_once(building):
+    holder = neighbour(building)
+    soon = ShiftFactory(
+        task=TaskFactory(building=building),
+        volunteer=holder,
+        starts_at=timezone.now() + timedelta(hours=3),
+    )
+    ShiftFactory(
+        task=soon.task, volunteer=holder, starts_at=timezone.now() + timedelta(days=3)
+    )  # not yet
+    ShiftFactory(
+        task=soon.task, starts_at=timezone.now() + timedelta(hours=2)
+    )  # nobody to remind
+    assert services.send_shift_reminders() == 1
+    assert services.send_shift_reminders() == 0
+    reminder = Notification.objects.get(kind="shift_reminder")
+    assert reminder.recipient == holder.user
+    assert soon.task.title in reminder.text
