@@ -244,12 +244,9 @@ def set_attendance(
     """Check a confirmed person in, or record that they did not come."""
     if attendance not in Registration.Attendance.values:
         raise ValidationError(_("Unknown attendance."))
-    registration = (
-        locked(Registration.objects.filter(pk=registration.pk))
-        .select_related("activity")
-        .get()
-    )
-    activity = registration.activity
+    # Same lock order as sign-ups and cancellations: the activity, then the registration.
+    activity = _lock_activity(registration.activity)
+    registration = locked(Registration.objects.filter(pk=registration.pk)).get()
     if registration.status != Registration.Status.CONFIRMED:
         raise ValidationError(_("Only confirmed people can be checked in."))
     today = timezone.localdate()
@@ -346,11 +343,8 @@ def add_shifts(
 
 def _lock_shift(shift: Shift) -> Shift:
     set_lock_timeout()
-    return (
-        locked(Shift.objects.filter(pk=shift.pk))
-        .select_related("task", "volunteer__user")
-        .get()
-    )
+    # No select_related: PostgreSQL cannot lock the nullable side of an outer join.
+    return locked(Shift.objects.filter(pk=shift.pk)).get()
 
 
 @transaction.atomic
@@ -413,7 +407,7 @@ def swap_shifts(
         s.pk: s
         for s in locked(
             Shift.objects.filter(pk__in=[wanted.pk, mine.pk]).order_by("pk")
-        ).select_related("task", "volunteer__user", "volunteer__household")
+        )
     }
     wanted, mine = rows[wanted.pk], rows[mine.pk]
     now = timezone.now()

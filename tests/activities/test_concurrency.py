@@ -18,7 +18,12 @@ from django.urls import reverse
 from activities import services
 from activities.models import Registration
 from buildings.models import Notification
-from tests.activities.factories import ActivityFactory, RegistrationFactory
+from tests.activities.factories import (
+    ActivityFactory,
+    RegistrationFactory,
+    ShiftFactory,
+    TaskFactory,
+)
 from tests.concurrency import requires_postgres, storm
 from tests.factories import AccountResidentFactory, HouseholdFactory
 
@@ -216,3 +221,36 @@ def test_twin_household_quota_breaks_without_the_guard(building, settings):
     assert (
         Registration.objects.filter(activity=activity, household=household).count() > 1
     )
+
+
+def shift_claim_storm(building):
+    shift = ShiftFactory(task=TaskFactory(building=building))
+    hands = residents(building, 20)
+
+    def claim(i):
+        try:
+            services.claim_shift(shift=shift, resident=hands[i])
+            return hands[i].pk
+        except services.ValidationError:
+            return None
+
+    results, errors = storm(len(hands), bounded(claim))
+    assert errors == []
+    shift.refresh_from_db()
+    return shift, [r for r in results if r is not None]
+
+
+def test_one_hand_wins_a_shift(building):
+    shift, told_yes = shift_claim_storm(building)
+    assert told_yes == [
+        shift.volunteer_id
+    ]  # exactly one neighbour is told the shift is theirs
+
+
+def test_twin_shift_claims_without_the_guard_tell_many_it_is_theirs(building, settings):
+    settings.LOUZU_GUARDS_OFF = True
+    settings.LOUZU_RACE_PAUSE = 0.05
+    shift, told_yes = shift_claim_storm(building)
+    assert (
+        len(told_yes) > 1
+    )  # lost updates: several were told "it's yours", one holds it
