@@ -4,6 +4,7 @@ import pytest
 
 from activities.models import Registration
 from tests.activities.factories import ActivityFactory
+from tests.browser.conftest import PAGE_WEIGHT_LIMIT
 from tests.factories import AccountResidentFactory, BuildingFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -62,3 +63,47 @@ def test_waiting_list_journey(phone, new_phone):
     assert notice.is_visible()
     notice.click()
     assert other.url.endswith(url)
+
+
+def test_activity_pages_are_light_accessible_and_readable(audit):
+    from tests.activities.factories import (
+        RegistrationFactory,
+        ShiftFactory,
+        TaskFactory,
+    )
+
+    leader = AccountResidentFactory(role="leader", household__building__is_pilot=True)
+    building = leader.household.building
+    resident = AccountResidentFactory(household__building=building)
+    activity = ActivityFactory(
+        building=building, capacity=3, max_adults_per_household=1
+    )
+    for _i in range(3):
+        RegistrationFactory(activity=activity)
+    RegistrationFactory(activity=activity, resident=resident, status="waitlisted")
+    task = TaskFactory(building=building)
+    ShiftFactory(task=task)
+    ShiftFactory(task=task, volunteer=resident, swap_wanted=True)
+    base = f"/buildings/{building.pk}"
+    pages = [
+        (f"{base}/activities/", resident),
+        (f"{base}/activities/{activity.pk}/", resident),
+        (f"{base}/activities/new/", leader),
+        (f"{base}/activities/{activity.pk}/roster/", leader),
+        (f"{base}/activities/{activity.pk}/sheet/", leader),
+        (f"{base}/volunteer/", resident),
+        (f"{base}/volunteer/{task.pk}/", leader),
+        (f"{base}/volunteer/hours/", resident),
+    ]
+    problems = []
+    for path, who in pages:
+        weight, serious, font_size, page = audit(path, login=who.user.phone)
+        if weight > PAGE_WEIGHT_LIMIT:
+            problems.append(f"{path}: {weight} bytes compressed")
+        if serious:
+            problems.append(f"{path}: {serious}")
+        if font_size < 16:
+            problems.append(f"{path}: body text {font_size}px")
+        if page.evaluate("document.documentElement.scrollWidth") > 390:
+            problems.append(f"{path}: wider than the phone")
+    assert problems == [], "\n".join(problems)
