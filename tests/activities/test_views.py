@@ -1,11 +1,14 @@
 """Pages and actions over HTTP: bad input, messages, query budgets, .ics, WeChat text."""
 
 from datetime import UTC, timedelta
+from io import BytesIO
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from activities.ics import activity_ics, fold
 from activities.models import Registration
@@ -324,3 +327,44 @@ def test_english_pages(roles, login, building):
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert "Sign up" in response.content.decode()
+
+
+def png_upload(name="photo.png"):
+    buffer = BytesIO()
+    Image.new("RGB", (40, 30), "green").save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def test_recap_photo_goes_through_the_upload_pipeline(roles, login, building):
+    activity = ActivityFactory(building=building)
+    url = reverse("activities:recap", args=[building.pk, activity.pk])
+    client = login(roles.leader)
+    with time_machine.travel(activity.ends_at):
+        response = client.post(
+            url, {"recap": "很开心", "photo": png_upload(), "caption": "合影"}
+        )
+        assert response.status_code == 302
+        bad = SimpleUploadedFile(
+            "x.png", b"<html>not an image</html>", content_type="image/png"
+        )
+        response = client.post(url, {"recap": "改了", "photo": bad})
+        assert response.status_code == 200 and response.context["form"].errors["photo"]
+    activity.refresh_from_db()
+    assert activity.recap == "很开心"
+    photo = activity.photos.get()
+    assert photo.image.name.startswith(
+        "activities/recap/"
+    ) and photo.image.name.endswith(".jpg")
+    assert photo.caption == "合影"
+
+
+def test_recap_before_the_activity_is_refused(roles, login, building):
+    activity = ActivityFactory(building=building)
+    response = login(roles.leader).post(
+        reverse("activities:recap", args=[building.pk, activity.pk]),
+        {"recap": "太早了"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    activity.refresh_from_db()
+    assert activity.recap == ""

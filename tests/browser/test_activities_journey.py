@@ -3,7 +3,12 @@
 import pytest
 
 from activities.models import Registration
-from tests.activities.factories import ActivityFactory
+from tests.activities.factories import (
+    ActivityFactory,
+    RegistrationFactory,
+    ShiftFactory,
+    TaskFactory,
+)
 from tests.browser.conftest import PAGE_WEIGHT_LIMIT
 from tests.factories import AccountResidentFactory, BuildingFactory
 
@@ -66,11 +71,6 @@ def test_waiting_list_journey(phone, new_phone):
 
 
 def test_activity_pages_are_light_accessible_and_readable(audit):
-    from tests.activities.factories import (
-        RegistrationFactory,
-        ShiftFactory,
-        TaskFactory,
-    )
 
     leader = AccountResidentFactory(role="leader", household__building__is_pilot=True)
     building = leader.household.building
