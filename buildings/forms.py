@@ -169,3 +169,12 @@ class LeaveForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("The password is not right."))
         return password
+
+
+class HouseholdsForm(forms.Form):
+    rooms = forms.CharField(
+        label=_("Rooms to add"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Room numbers or ranges, for example: 101-106, 201-206, 301."),
+    )

@@ -131,6 +131,55 @@ def register_proxy_resident(
     return resident
 
 
+MAX_NEW_HOUSEHOLDS = 500
+
+
+def parse_rooms(spec: str) -> list[str]:
+    """'101-106, 201 202' -> ['101', ..., '106', '201', '202'], or a clear error."""
+    rooms = []
+    for token in spec.replace("，", ",").replace("、", ",").replace(",", " ").split():
+        token = token.removesuffix("室")
+        if "-" in token or "~" in token:
+            start, _sep, end = token.replace("~", "-").partition("-")
+            if not (start.isdigit() and end.isdigit()) or int(end) < int(start):
+                raise ValidationError(
+                    _("%(token)s is not a range like 101-106.") % {"token": token}
+                )
+            if int(end) - int(start) >= MAX_NEW_HOUSEHOLDS:
+                raise ValidationError(
+                    _("At most %(max)d rooms at a time.") % {"max": MAX_NEW_HOUSEHOLDS}
+                )
+            rooms.extend(str(number) for number in range(int(start), int(end) + 1))
+        elif len(token) <= 20:
+            rooms.append(token)
+        else:
+            raise ValidationError(
+                _("%(token)s is too long for a room number.") % {"token": token[:30]}
+            )
+    if len(rooms) > MAX_NEW_HOUSEHOLDS:
+        raise ValidationError(
+            _("At most %(max)d rooms at a time.") % {"max": MAX_NEW_HOUSEHOLDS}
+        )
+    return list(dict.fromkeys(rooms))
+
+
+@transaction.atomic
+def add_households(*, building: Building, spec: str) -> int:
+    """Create the rooms that do not exist yet; returns how many were added."""
+    rooms = parse_rooms(spec)
+    if not rooms:
+        raise ValidationError(_("Enter at least one room number."))
+    existing = set(
+        building.households.filter(room__in=rooms).values_list("room", flat=True)
+    )
+    created = Household.objects.bulk_create(
+        Household(building=building, room=room)
+        for room in rooms
+        if room not in existing
+    )
+    return len(created)
+
+
 def record_proxy_act(
     *, resident: Resident, actor: User, action: str, link: str = ""
 ) -> ProxyAct | None:

@@ -36,6 +36,7 @@ urlpatterns = [
     ),
     path("buildings/<int:pk>/unlock/", views.unlock_phone, name="unlock"),
     path("buildings/<int:pk>/residents/", views.residents, name="residents"),
+    path("buildings/<int:pk>/households/", views.households, name="households"),
     path(
         "buildings/<int:pk>/residents/<int:resident_pk>/",
         views.resident_detail,

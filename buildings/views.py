@@ -17,6 +17,7 @@ from buildings import privacy, services
 from buildings.forms import (
     AnnouncementForm,
     BuildingForm,
+    HouseholdsForm,
     JoinForm,
     LeaveForm,
     NotificationChoicesForm,
@@ -451,6 +452,28 @@ def residents(request, pk):
         request,
         "buildings/residents.html",
         {"building": access.building, "households": households, "form": form},
+    )
+
+
+def households(request, pk):
+    """Leaders and staff add the building's rooms (户/室), one by one or as ranges."""
+    access = get_access_or_404(request.user, pk, MANAGE)
+    form = HouseholdsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.add_households(
+                building=access.building, spec=form.cleaned_data["rooms"]
+            )
+        except ValidationError as error:
+            form.add_error("rooms", error.messages[0])
+        else:
+            messages.success(request, _("%(count)d rooms added.") % {"count": added})
+            return redirect("buildings:households", pk)
+    rooms = access.building.households.values_list("room", flat=True)
+    return render(
+        request,
+        "buildings/households.html",
+        {"building": access.building, "form": form, "rooms": list(rooms)},
     )
 
 
