@@ -1,5 +1,5 @@
-from django.urls import path  # noqa: F401
+from proposals.deliberation_urls import deliberation_urlpatterns
 
 app_name = "proposals"
 
-urlpatterns = []
+urlpatterns = [*deliberation_urlpatterns]

@@ -1,0 +1,1 @@
+from proposals.deliberation_admin import *  # noqa: F401,F403

@@ -1,0 +1,1 @@
+from proposals.deliberation_models import *  # noqa: F401,F403
