@@ -139,3 +139,42 @@ class BuildingForm(forms.ModelForm):
         model = Building
         fields = ["description", "cover"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class NotificationChoicesForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label=_("Tell me about"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from buildings.notify import KINDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = list(KINDS.items())
+
+
+class LeaveForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password, to confirm"), widget=forms.PasswordInput
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not right."))
+        return password
+
+
+class HouseholdsForm(forms.Form):
+    rooms = forms.CharField(
+        label=_("Rooms to add"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Room numbers or ranges, for example: 101-106, 201-206, 301."),
+    )

@@ -532,3 +532,30 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class NotificationMute(models.Model):
+    """A kind of notification the user chose not to receive."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="notification_mutes",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("muted notification kind")
+        verbose_name_plural = _("muted notification kinds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"], name="notification_mute_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} − {self.kind}"

@@ -10,13 +10,14 @@ from buildings.models import (
     Announcement,
     Building,
     Household,
+    NotificationMute,
     ProxyAct,
     Resident,
     Skill,
     Talent,
     User,
 )
-from buildings.notify import notify
+from buildings.notify import KINDS, notify, notify_many
 
 
 def find_household(*, building: Building, room: str) -> Household:
@@ -130,6 +131,55 @@ def register_proxy_resident(
     return resident
 
 
+MAX_NEW_HOUSEHOLDS = 500
+
+
+def parse_rooms(spec: str) -> list[str]:
+    """'101-106, 201 202' -> ['101', ..., '106', '201', '202'], or a clear error."""
+    rooms = []
+    for token in spec.replace("，", ",").replace("、", ",").replace(",", " ").split():
+        token = token.removesuffix("室")
+        if "-" in token or "~" in token:
+            start, _sep, end = token.replace("~", "-").partition("-")
+            if not (start.isdigit() and end.isdigit()) or int(end) < int(start):
+                raise ValidationError(
+                    _("%(token)s is not a range like 101-106.") % {"token": token}
+                )
+            if int(end) - int(start) >= MAX_NEW_HOUSEHOLDS:
+                raise ValidationError(
+                    _("At most %(max)d rooms at a time.") % {"max": MAX_NEW_HOUSEHOLDS}
+                )
+            rooms.extend(str(number) for number in range(int(start), int(end) + 1))
+        elif len(token) <= 20:
+            rooms.append(token)
+        else:
+            raise ValidationError(
+                _("%(token)s is too long for a room number.") % {"token": token[:30]}
+            )
+    if len(rooms) > MAX_NEW_HOUSEHOLDS:
+        raise ValidationError(
+            _("At most %(max)d rooms at a time.") % {"max": MAX_NEW_HOUSEHOLDS}
+        )
+    return list(dict.fromkeys(rooms))
+
+
+@transaction.atomic
+def add_households(*, building: Building, spec: str) -> int:
+    """Create the rooms that do not exist yet; returns how many were added."""
+    rooms = parse_rooms(spec)
+    if not rooms:
+        raise ValidationError(_("Enter at least one room number."))
+    existing = set(
+        building.households.filter(room__in=rooms).values_list("room", flat=True)
+    )
+    created = Household.objects.bulk_create(
+        Household(building=building, room=room)
+        for room in rooms
+        if room not in existing
+    )
+    return len(created)
+
+
 def record_proxy_act(
     *, resident: Resident, actor: User, action: str, link: str = ""
 ) -> ProxyAct | None:
@@ -172,6 +222,7 @@ def update_talents(
     return resident
 
 
+@transaction.atomic
 def post_announcement(
     *,
     author: User,
@@ -190,7 +241,29 @@ def post_announcement(
         pinned=pinned,
         author=author,
     )
+    readers = (
+        Resident.objects.approved().filter(user__isnull=False).exclude(user=author)
+    )
+    if building is None:
+        readers = readers.filter(household__building__community=community)
+    else:
+        readers = readers.in_building(building)
+    notify_many(
+        recipients=[resident.user for resident in readers.select_related("user")],
+        kind="announcement",
+        text=_("New announcement: %(title)s") % {"title": announcement.title},
+        link=announcement.get_absolute_url(),
+    )
     return announcement
+
+
+@transaction.atomic
+def set_notification_choices(*, user: User, wanted: set[str]) -> None:
+    """Mute every known kind the user did not tick; unmute the ones they did."""
+    NotificationMute.objects.filter(user=user, kind__in=wanted).delete()
+    for kind in KINDS:
+        if kind not in wanted:
+            NotificationMute.objects.get_or_create(user=user, kind=kind)
 
 
 def wechat_text(*, heading: str, title: str, body: str, url: str) -> str:

@@ -17,7 +17,14 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/profile/", views.profile_update, name="profile-update"),
     path("me/talents/", views.talents_update, name="talents-update"),
+    path("me/data/", views.my_data, name="my-data"),
+    path("me/leave/", views.leave, name="leave"),
     path("me/notifications/", views.notifications, name="notifications"),
+    path(
+        "me/notifications/settings/",
+        views.notification_settings,
+        name="notification-settings",
+    ),
     path("announcements/<int:pk>/", views.announcement_detail, name="announcement"),
     path("buildings/<int:pk>/", views.building_detail, name="detail"),
     path("buildings/<int:pk>/edit/", views.building_edit, name="edit"),
@@ -29,6 +36,7 @@ urlpatterns = [
     ),
     path("buildings/<int:pk>/unlock/", views.unlock_phone, name="unlock"),
     path("buildings/<int:pk>/residents/", views.residents, name="residents"),
+    path("buildings/<int:pk>/households/", views.households, name="households"),
     path(
         "buildings/<int:pk>/residents/<int:resident_pk>/",
         views.resident_detail,

@@ -2,21 +2,25 @@ from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.static import serve
 
-from buildings import services
+from buildings import privacy, services
 from buildings.forms import (
     AnnouncementForm,
     BuildingForm,
+    HouseholdsForm,
     JoinForm,
+    LeaveForm,
+    NotificationChoicesForm,
     ProfileForm,
     ProxyResidentForm,
     RegisterForm,
@@ -222,6 +226,47 @@ def _save_talents(request, resident, redirect_to, *args):
     return redirect(redirect_to, *args)
 
 
+def my_data(request):
+    """Download everything Louzu holds on me, as JSON."""
+    data = privacy.export_user_data(request.user)
+    response = JsonResponse(
+        data, json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = 'attachment; filename="louzu-my-data.json"'
+    return response
+
+
+def leave(request):
+    """Leave Louzu: the account is anonymised, contributions and counts stay."""
+    form = LeaveForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        privacy.leave(user=request.user)
+        logout(request)
+        messages.success(
+            request,
+            _("You have left Louzu. Your name and phone number have been removed."),
+        )
+        return redirect("home")
+    return render(request, "buildings/leave.html", {"form": form})
+
+
+def notification_settings(request):
+    from buildings.notify import KINDS
+
+    muted = set(request.user.notification_mutes.values_list("kind", flat=True))
+    form = NotificationChoicesForm(
+        request.POST or None,
+        initial={"kinds": [kind for kind in KINDS if kind not in muted]},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.set_notification_choices(
+            user=request.user, wanted=set(form.cleaned_data["kinds"])
+        )
+        messages.success(request, _("Your choices have been saved."))
+        return redirect("buildings:notifications")
+    return render(request, "buildings/notification_settings.html", {"form": form})
+
+
 def notifications(request):
     items = list(request.user.notifications.all()[:100])
     request.user.notifications.unread().update(read_at=timezone.now())
@@ -231,11 +276,11 @@ def notifications(request):
 def building_detail(request, pk):
     access = get_access_or_404(request.user, pk)
     building = access.building
-    team = (
+    team = sorted(
         Resident.objects.team()
         .in_building(building)
-        .select_related("household", "user")
-        .order_by("-role", "name")
+        .select_related("household", "user"),
+        key=lambda member: (member.role != Resident.Role.LEADER, member.name),
     )
     talents = Talent.objects.visible_in_building(
         building, include_staff_only=access.is_staff
@@ -410,6 +455,28 @@ def residents(request, pk):
     )
 
 
+def households(request, pk):
+    """Leaders and staff add the building's rooms (户/室), one by one or as ranges."""
+    access = get_access_or_404(request.user, pk, MANAGE)
+    form = HouseholdsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.add_households(
+                building=access.building, spec=form.cleaned_data["rooms"]
+            )
+        except ValidationError as error:
+            form.add_error("rooms", error.messages[0])
+        else:
+            messages.success(request, _("%(count)d rooms added.") % {"count": added})
+            return redirect("buildings:households", pk)
+    rooms = access.building.households.values_list("room", flat=True)
+    return render(
+        request,
+        "buildings/households.html",
+        {"building": access.building, "form": form, "rooms": list(rooms)},
+    )
+
+
 def resident_detail(request, pk, resident_pk):
     """A leader's page for one resident: acts on their behalf (代录) and their history."""
     access = get_access_or_404(request.user, pk, MANAGE)
@@ -510,3 +577,9 @@ def community_announcement_create(request, community_pk):
     return render(
         request, "buildings/announcement_form.html", {"form": form, "target": community}
     )
+
+
+@login_not_required
+def media(request, path):
+    """Uploaded photos (random names); nginx may serve /media/ directly instead."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -12,11 +12,15 @@ spec.loader.exec_module(table)
 po = polib.pofile(po_path)
 missing = []
 for entry in po:
-    if entry.msgid in table.ZH:
+    if entry.msgid in table.ZH and entry.msgid_plural:
+        entry.msgstr_plural = {0: table.ZH[entry.msgid]}
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    elif entry.msgid in table.ZH:
         entry.msgstr = table.ZH[entry.msgid]
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
-    elif not entry.msgstr:
+    elif not entry.translated() or "fuzzy" in entry.flags:
         missing.append(entry.msgid)
 po.save(po_path)
 print("untranslated:", missing)

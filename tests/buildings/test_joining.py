@@ -233,3 +233,32 @@ def test_leader_cannot_unlock_a_phone_of_another_building(client, building, sett
         reverse("buildings:unlock", args=[building.pk]), {"phone": stranger.user.phone}
     )
     assert AccessAttempt.objects.filter(username=stranger.user.phone).exists()
+
+
+@pytest.mark.parametrize("role", ["resident", "team", "outsider"])
+def test_only_leaders_and_staff_add_rooms(roles, login, role):
+    response = login(roles.get(role)).post(
+        reverse("buildings:households", args=[roles.building.pk]), {"rooms": "901-903"}
+    )
+    assert response.status_code in (403, 404)
+    assert not roles.building.households.filter(room="901").exists()
+
+
+def test_leader_adds_rooms_by_range(roles, login):
+    client = login(roles.leader)
+    url = reverse("buildings:households", args=[roles.building.pk])
+    client.post(url, {"rooms": "901-903, 1001室、1002"})
+    client.post(url, {"rooms": "903 904"})
+    rooms = set(roles.building.households.values_list("room", flat=True))
+    assert {"901", "902", "903", "904", "1001", "1002"} <= rooms
+
+
+@pytest.mark.parametrize("spec", ["106-101", "1-100000", "x" * 30, "   ", "a-b"])
+def test_bad_room_ranges_change_nothing(roles, login, spec):
+    before = roles.building.households.count()
+    response = login(roles.leader).post(
+        reverse("buildings:households", args=[roles.building.pk]), {"rooms": spec}
+    )
+    assert response.status_code == 200
+    assert "is-invalid" in response.content.decode()
+    assert roles.building.households.count() == before
