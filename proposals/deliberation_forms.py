@@ -91,7 +91,10 @@ class PollForm(forms.Form):
     opens_at = forms.DateTimeField(label=_("Opens at"), widget=DATETIME)
     closes_at = forms.DateTimeField(label=_("Closes at"), widget=DATETIME)
     quorum_percent = forms.IntegerField(
-        label=_("Quorum (% of households)"), min_value=0, max_value=100, initial=50
+        label=_("Quorum (percent of households)"),
+        min_value=0,
+        max_value=100,
+        initial=50,
     )
     is_secret = forms.BooleanField(
         label=_("Secret ballot (nobody can see who chose what)"), required=False

@@ -624,7 +624,7 @@ class Poll(models.Model):
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     quorum_percent = models.PositiveSmallIntegerField(
-        _("quorum (% of households)"),
+        _("quorum (percent of households)"),
         default=50,
         help_text=_("Share of the building's households that must vote."),
     )
