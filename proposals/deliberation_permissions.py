@@ -7,6 +7,9 @@ ORGANISE / MANAGE); these pure predicates add the rules that depend on the objec
 from buildings.permissions import Access
 from proposals.deliberation_models import Meeting, MeetingTask, Poll, Proposal
 
+# Deciding a proposal without a poll is the leader's (opening and closing polls is too).
+LEADER_DECISIONS = (Proposal.Status.ADOPTED, Proposal.Status.REJECTED)
+
 
 def can_see_proposal(access: Access, proposal: Proposal) -> bool:
     """Drafts are the team's working copies."""

@@ -274,6 +274,8 @@ def proposal_status(request, building_pk, pk):
         messages.error(request, _("Please choose a valid status."))
         return redirect(proposal)
     to_status = form.cleaned_data["status"]
+    if to_status in perms.LEADER_DECISIONS and not access.can_manage:
+        raise PermissionDenied
     if to_status not in perms.allowed_status_changes(access, proposal):
         messages.error(request, _("You cannot make this change to the proposal."))
         return redirect(proposal)

@@ -44,7 +44,9 @@ def one_household_votes(poll, residents):
     option_id = poll.options.first().pk
 
     def vote(i):
-        return services.cast_ballot(poll=poll, option_id=option_id, resident=residents[i])
+        return services.cast_ballot(
+            poll=poll, option_id=option_id, resident=residents[i]
+        )
 
     return storm(N, vote)
 

@@ -171,4 +171,8 @@ def test_ballot_and_choice_share_no_column():
         if f.is_relation and f.related_model is PollOption
     ]
     assert links == ["option"]
-    assert not [f for f in PollOption._meta.get_fields() if f.related_model is Ballot and not f.auto_created]
+    assert not [
+        f
+        for f in PollOption._meta.get_fields()
+        if f.related_model is Ballot and not f.auto_created
+    ]

@@ -48,7 +48,10 @@ def test_decide_matches_the_reference(household_count, quorum_percent, data):
         st.lists(st.integers(0, 200), min_size=len(kinds), max_size=len(kinds))
     )
     households_voted = min(sum(votes), household_count)
-    counts = [OptionCount(i, str(i), k, v) for i, (k, v) in enumerate(zip(kinds, votes, strict=True))]
+    counts = [
+        OptionCount(i, str(i), k, v)
+        for i, (k, v) in enumerate(zip(kinds, votes, strict=True))
+    ]
     decision = decide(
         counts=counts,
         households_voted=households_voted,
@@ -82,7 +85,9 @@ def test_percent_is_the_rounded_share(part, whole):
     candidates=st.booleans(),
     quorum_percent=st.sampled_from([0, 25, 50, 75]),
 )
-def test_the_displayed_result_equals_a_recount(choices, secret, candidates, quorum_percent):
+def test_the_displayed_result_equals_a_recount(
+    choices, secret, candidates, quorum_percent
+):
     """Cast real ballots (None = did not vote), close the poll, read the page."""
     building = BuildingFactory()
     leader = UserFactory()
@@ -98,7 +103,9 @@ def test_the_displayed_result_equals_a_recount(choices, secret, candidates, quor
         if choice is None:
             continue
         if voter.pk % 2:
-            services.cast_ballot(poll=poll, option_id=options[choice].pk, resident=voter)
+            services.cast_ballot(
+                poll=poll, option_id=options[choice].pk, resident=voter
+            )
         else:
             services.cast_ballot(
                 poll=poll,
@@ -127,8 +134,6 @@ def test_the_displayed_result_equals_a_recount(choices, secret, candidates, quor
     client = Client()
     client.force_login(voters[0].user)
     html = client.get(poll.get_absolute_url()).content.decode()
-    shown = [
-        int(n) for n in re.findall(r'<span class="bar-number">(\d+) 票', html)
-    ]
+    shown = [int(n) for n in re.findall(r'<span class="bar-number">(\d+) 票', html)]
     assert shown == [recount[i] for i in range(3)]
     assert f"{voted} / {total} 户" in html
