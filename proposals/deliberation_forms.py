@@ -227,6 +227,16 @@ class AnswerForm(forms.Form):
             field.label = question.text
             self.fields[name] = field
 
+    def clean(self):
+        data = super().clean()
+        getlist = getattr(self.data, "getlist", None)
+        for question in self.questions:
+            name = f"q{question.pk}"
+            if question.kind != Question.Kind.MULTIPLE and getlist is not None:
+                if len(getlist(name)) > 1:
+                    self.add_error(name, _("Give only one answer to this question."))
+        return data
+
     def answers(self) -> dict:
         """Question -> list of Choice, or text."""
         result = {}

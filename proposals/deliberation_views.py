@@ -833,10 +833,7 @@ def consultation_results(consultation, questions):
     return results
 
 
-def consultation_detail(request, building_pk, pk):
-    access = get_access_or_404(request.user, building_pk, VIEW)
-    consultation = _get_consultation(access, pk)
-    questions = _questions(consultation)
+def _consultation_context(access, consultation, questions, form=None):
     answered = (
         access.resident is not None
         and consultation.responses.filter(slot=f"r:{access.resident.pk}").exists()
@@ -844,34 +841,37 @@ def consultation_detail(request, building_pk, pk):
     can_answer = (
         perms.can_answer_consultation(access) and consultation.is_open and not answered
     )
+    if form is None and can_answer:
+        form = AnswerForm(consultation=consultation, questions=questions)
     show_results = answered or not consultation.is_open or access.can_organise
-    return render(
-        request,
-        T + "consultation_detail.html",
-        {
-            "building": access.building,
-            "consultation": consultation,
-            "questions": questions,
-            "form": AnswerForm(consultation=consultation, questions=questions)
-            if can_answer
-            else None,
-            "answered": answered,
-            "can_organise": access.can_organise,
-            "results": consultation_results(consultation, questions)
-            if show_results
-            else None,
-            "response_count": consultation.responses.count(),
-            "visit_count": consultation.responses.filter(
-                origin=Origin.DOOR_TO_DOOR
-            ).count(),
-            "wechat_text": wechat_text(
-                heading=_("Consultation"),
-                title=consultation.title,
-                body=consultation.intro,
-                url=_full_url(consultation),
-            ),
-        },
-    )
+    return {
+        "building": access.building,
+        "consultation": consultation,
+        "questions": questions,
+        "form": form if can_answer else None,
+        "answered": answered,
+        "can_organise": access.can_organise,
+        "results": consultation_results(consultation, questions)
+        if show_results
+        else None,
+        "response_count": consultation.responses.count(),
+        "visit_count": consultation.responses.filter(
+            origin=Origin.DOOR_TO_DOOR
+        ).count(),
+        "wechat_text": wechat_text(
+            heading=_("Consultation"),
+            title=consultation.title,
+            body=consultation.intro,
+            url=_full_url(consultation),
+        ),
+    }
+
+
+def consultation_detail(request, building_pk, pk):
+    access = get_access_or_404(request.user, building_pk, VIEW)
+    consultation = _get_consultation(access, pk)
+    context = _consultation_context(access, consultation, _questions(consultation))
+    return render(request, T + "consultation_detail.html", context)
 
 
 @require_POST
@@ -894,22 +894,10 @@ def consultation_answer(request, building_pk, pk):
             _error(request, error)
         else:
             messages.success(request, _("Thank you! Your answers have been recorded."))
-            return redirect(consultation)
-    else:
-        messages.error(request, _("Please check your answers below."))
-    return render(
-        request,
-        T + "consultation_detail.html",
-        {
-            "building": access.building,
-            "consultation": consultation,
-            "questions": questions,
-            "form": form,
-            "answered": False,
-            "results": None,
-        },
-        status=400,
-    )
+        return redirect(consultation)
+    messages.error(request, _("Please check your answers below."))
+    context = _consultation_context(access, consultation, questions, form=form)
+    return render(request, T + "consultation_detail.html", context, status=400)
 
 
 def consultation_visit(request, building_pk, pk):
