@@ -84,9 +84,9 @@ def test_duplicate_choice_in_service_is_refused(consultation, roles):
 
 
 def test_closed_consultation_refuses_answers(building, roles, login):
-    from django.utils import timezone
-
     from datetime import timedelta
+
+    from django.utils import timezone
 
     closed = ConsultationFactory(
         building=building,

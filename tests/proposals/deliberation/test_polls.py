@@ -455,3 +455,32 @@ def test_poll_page_query_budget_with_500_households(
         response = client.get(poll.get_absolute_url())
     assert response.status_code == 200
     assert "500 / " in response.content.decode()
+
+
+def test_due_polls_are_closed_by_the_cron_command(building, roles):
+    import io
+
+    from django.core.management import call_command
+
+    household = HouseholdFactory(building=building)
+    poll = PollFactory(
+        proposal__building=building,
+        proposal__kind=Proposal.Kind.NAMING,
+        labels=["睦邻楼", "花园楼"],
+        quorum_percent=0,
+    )
+    services.cast_ballot(
+        poll=poll,
+        option_id=option(poll, "花园楼").pk,
+        household=household,
+        origin="paper",
+        entered_by=roles.leader,
+    )
+    call_command("close_due_polls", stdout=io.StringIO())
+    poll.refresh_from_db()
+    assert poll.closed_at is None  # not due yet
+    with time_machine.travel(poll.closes_at + timedelta(seconds=1), tick=False):
+        call_command("close_due_polls", stdout=io.StringIO())
+    poll.refresh_from_db()
+    building.refresh_from_db()
+    assert poll.outcome == "adopted" and building.name == "花园楼"
