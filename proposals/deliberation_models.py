@@ -524,7 +524,7 @@ class Answer(models.Model):
         ConsultationResponse,
         on_delete=models.CASCADE,
         related_name="answers",
-        verbose_name=_("response"),
+        verbose_name=_("answer sheet"),
     )
     question = models.ForeignKey(
         Question,
