@@ -244,3 +244,6 @@ class IssueReporterLookAdmin(ReadOnlyAdmin):
     search_fields = ["viewer__name", "issue__title"]
     date_hierarchy = "created_at"
     list_select_related = ["viewer", "issue"]
+
+
+from proposals.deliberation_admin import *  # noqa: E402, F401, F403

@@ -15,3 +15,7 @@ class ProposalsConfig(AppConfig):
         auditlog.register(models.Issue, exclude_fields=["reporter", "updated_at"])
         auditlog.register(models.IssueComment, exclude_fields=["author"])
         auditlog.register(models.IssueSupport)
+
+        from proposals.deliberation_audit import register_deliberation_models
+
+        register_deliberation_models()

@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 from buildings.models import Resident, User
 from buildings.permissions import access_for
 from proposals import services
+from proposals.deliberation_demo import seed_demo as seed_deliberation_demo
 from proposals.models import Issue
 
 
@@ -43,6 +44,11 @@ def _backdate(issue: Issue, hours: int) -> None:
 
 
 def seed_demo(community) -> None:
+    seed_issue_demo(community)
+    seed_deliberation_demo(community)
+
+
+def seed_issue_demo(community) -> None:
     building = community.buildings.filter(number="8号楼").first()
     leader_user = User.objects.filter(phone="13800000001").first()
     if building is None or leader_user is None:

@@ -417,3 +417,7 @@ class IssueReporterLook(models.Model):
 
     def __str__(self):
         return f"{self.viewer_id} → {self.issue_id}"
+
+
+# Deliberation: proposals, meetings, consultations, polls and the building convention.
+from proposals.deliberation_models import *  # noqa: E402, F401, F403

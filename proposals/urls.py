@@ -1,11 +1,14 @@
 from django.urls import path
 
-from proposals import views
+from proposals import deliberation_views, views
+from proposals.deliberation_urls import deliberation_urlpatterns
 
 app_name = "proposals"
 
 urlpatterns = [
-    path("decide/", views.index, name="index"),
+    # The 议事 hub (bottom bar) is the deliberation hub; issues have their own overview.
+    path("decide/", deliberation_views.decisions, name="index"),
+    path("issues/hub/", views.index, name="issues-hub"),
     path("issues/", views.issue_list, name="issues"),
     path("issues/new/", views.issue_create, name="issue-create"),
     path("issues/print/", views.issue_print, name="issue-print"),
@@ -17,4 +20,5 @@ urlpatterns = [
     path("issues/<int:pk>/status/", views.issue_status, name="issue-status"),
     path("issues/<int:pk>/comment/", views.issue_comment, name="issue-comment"),
     path("issues/<int:pk>/feedback/", views.issue_feedback, name="issue-feedback"),
+    *deliberation_urlpatterns,
 ]

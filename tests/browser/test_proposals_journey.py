@@ -96,7 +96,7 @@ def test_issue_pages_are_light_accessible_and_readable(audit):
         (f"{base}/issues/new/?category=facilities", resident),
         (issue.get_absolute_url(), resident),
         (issue.get_absolute_url(), leader),
-        (f"{base}/decide/", resident),
+        (f"{base}/issues/hub/", resident),
         (f"{base}/issues/print/", leader),
     ]:
         weight, serious, font_size, page = audit(path, login=who.user.phone)

@@ -174,7 +174,7 @@ PICKER = re.compile(r'<select name="on_behalf_of".*?</select>', re.S)
 def app_urls(building, issues):
     base = [
         reverse("proposals:issues", args=[building.pk]),
-        reverse("proposals:index", args=[building.pk]),
+        reverse("proposals:issues-hub", args=[building.pk]),
         reverse("proposals:issue-print", args=[building.pk]),
         reverse("proposals:issues-overdue", args=[building.pk]),
         reverse("proposals:issue-create", args=[building.pk]),

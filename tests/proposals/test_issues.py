@@ -368,7 +368,7 @@ def test_index_hub_and_print_list(roles, login):
     )
     hub = (
         login(roles.resident)
-        .get(reverse("proposals:index", args=[b.pk]))
+        .get(reverse("proposals:issues-hub", args=[b.pk]))
         .content.decode()
     )
     assert "电瓶车充电要不要统一管理" in hub and "大堂需要装监控" in hub

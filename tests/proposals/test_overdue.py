@@ -69,7 +69,7 @@ def test_flagged_on_the_building_pages_and_on_the_staff_list(roles, login, grant
             reverse("proposals:issues", args=[roles.building.pk]) + "?status=overdue"
         )
         assert [i.title for i in only_overdue.context["page"]] == ["没人理的铁门"]
-        hub = client.get(reverse("proposals:index", args=[roles.building.pk]))
+        hub = client.get(reverse("proposals:issues-hub", args=[roles.building.pk]))
         assert hub.context["overdue_count"] == 1
         detail = client.get(late.get_absolute_url()).content.decode()
         assert 'class="badge overdue' in detail

@@ -25,7 +25,7 @@ def expected(role, allowed, ok=200, denied_member=403):
 @pytest.mark.parametrize("role", ALL_ROLES)
 @pytest.mark.parametrize(
     "name",
-    ["issues", "index", "issue-print", "issue-create", "issues-overdue", "issue"],
+    ["issues", "issues-hub", "issue-print", "issue-create", "issues-overdue", "issue"],
 )
 def test_pages(roles, login, issue, role, name):
     args = [roles.building.pk, issue.pk] if name == "issue" else [roles.building.pk]

@@ -131,7 +131,7 @@ def test_issue_page_budget(
     )
 
 
-@pytest.mark.parametrize("name", ["index", "issue-print", "issues-overdue"])
+@pytest.mark.parametrize("name", ["issues-hub", "issue-print", "issues-overdue"])
 def test_hub_print_and_overdue_budget(
     busy_building, roles, login, django_assert_max_num_queries, name
 ):

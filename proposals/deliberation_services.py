@@ -1,0 +1,903 @@
+"""Writes (and the poll count) for proposals, meetings, consultations, polls, conventions.
+
+Lock order everywhere: building -> poll -> household (buildings/races.py).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from buildings.models import Building, Household, Resident, User
+from buildings.notify import notify
+from buildings.races import locked, pause, set_lock_timeout
+from buildings.services import record_proxy_act
+from proposals.deliberation_models import (
+    Answer,
+    Ballot,
+    Choice,
+    Consultation,
+    ConsultationResponse,
+    Convention,
+    ConventionSignature,
+    Meeting,
+    MeetingAttendance,
+    MeetingTask,
+    Origin,
+    Poll,
+    PollOption,
+    Proposal,
+    ProposalComment,
+    Question,
+)
+from proposals.deliberation_tally import (
+    ADOPTED,
+    NO_QUORUM,
+    OptionCount,
+    decide,
+    percent,
+)
+
+MAX_OPTIONS = 10
+
+
+def _when(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _notify_building(*, building: Building, kind: str, text: str, link: str) -> None:
+    """Tell every approved resident with an account in the building."""
+    residents = (
+        Resident.objects.approved()
+        .in_building(building)
+        .filter(user__isnull=False)
+        .select_related("user")
+    )
+    for resident in residents:
+        notify(recipient=resident.user, kind=kind, text=text, link=link)
+
+
+# --- Proposals -------------------------------------------------------------------
+
+TRANSITIONS = {
+    Proposal.Status.DRAFT: {Proposal.Status.DISCUSSION, Proposal.Status.WITHDRAWN},
+    Proposal.Status.DISCUSSION: {
+        Proposal.Status.WITHDRAWN,
+        Proposal.Status.ADOPTED,
+        Proposal.Status.REJECTED,
+    },
+}
+
+
+def create_proposal(
+    *,
+    building: Building,
+    author: User,
+    kind: str,
+    title: str,
+    body: str,
+    budget: Decimal | None = None,
+    origin_issue_ids: list[int] | None = None,
+) -> Proposal:
+    """Draft a proposal (议题), possibly from issue reports."""
+    if budget is not None and budget < 0:
+        raise ValidationError(_("The budget cannot be negative."))
+    issues = _issues_of(building, origin_issue_ids or [])
+    proposal = Proposal.objects.create(
+        building=building,
+        author=author,
+        kind=kind,
+        title=title.strip(),
+        body=body.strip(),
+        budget=budget,
+    )
+    proposal.origin_issues.set(issues)
+    return proposal
+
+
+def _issues_of(building: Building, issue_ids: list[int]) -> list:
+    """The building's issues with those numbers, or a clear error naming the first stranger."""
+    from proposals.models import Issue
+
+    wanted = sorted(set(issue_ids))
+    issues = list(Issue.objects.in_building(building).filter(pk__in=wanted))
+    found = {issue.pk for issue in issues}
+    for number in wanted:
+        if number not in found:
+            raise ValidationError(
+                _("There is no issue #%(number)d in this building.")
+                % {"number": number}
+            )
+    return issues
+
+
+@transaction.atomic
+def update_proposal(
+    *,
+    proposal: Proposal,
+    title: str,
+    body: str,
+    budget: Decimal | None,
+    origin_issue_ids: list[int],
+) -> Proposal:
+    """Edit a proposal while it is a draft or in discussion."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status not in (Proposal.Status.DRAFT, Proposal.Status.DISCUSSION):
+        raise ValidationError(
+            _("A proposal can only be edited while it is a draft or in discussion.")
+        )
+    issues = _issues_of(proposal.building, origin_issue_ids)
+    proposal.title = title.strip()
+    proposal.body = body.strip()
+    proposal.budget = budget
+    proposal.save(update_fields=["title", "body", "budget", "updated_at"])
+    proposal.origin_issues.set(issues)
+    return proposal
+
+
+@transaction.atomic
+def change_proposal_status(
+    *, proposal: Proposal, to_status: str, actor: User, note: str = ""
+) -> Proposal:
+    """Move a proposal along draft -> discussion -> adopted | rejected | withdrawn."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if to_status not in TRANSITIONS.get(proposal.status, set()):
+        raise ValidationError(
+            _("A proposal that is “%(current)s” cannot become “%(new)s”.")
+            % {
+                "current": proposal.get_status_display(),
+                "new": Proposal.Status(to_status).label
+                if to_status in Proposal.Status.values
+                else to_status,
+            }
+        )
+    if to_status in (Proposal.Status.ADOPTED, Proposal.Status.REJECTED):
+        if not note.strip():
+            raise ValidationError(
+                _("Say how it was decided, for example at which council meeting.")
+            )
+        proposal.decided_at = timezone.now()
+    proposal.status = to_status
+    proposal.decision_note = note.strip()[:300]
+    proposal.save(update_fields=["status", "decided_at", "decision_note", "updated_at"])
+    if to_status == Proposal.Status.DISCUSSION:
+        _notify_building(
+            building=proposal.building,
+            kind="proposal_discussion",
+            text=_("New proposal for discussion: %(title)s")
+            % {"title": proposal.title},
+            link=proposal.get_absolute_url(),
+        )
+    elif proposal.is_adopted:
+        _apply_adoption(proposal=proposal, poll=None, winner=None)
+    return proposal
+
+
+def add_comment(*, proposal: Proposal, author: User, name: str, text: str):
+    """Comment on a proposal while it is being discussed or voted on."""
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Write something before sending."))
+    if proposal.status not in (
+        Proposal.Status.DRAFT,
+        Proposal.Status.DISCUSSION,
+        Proposal.Status.VOTING,
+    ):
+        raise ValidationError(_("The discussion of this proposal is closed."))
+    return ProposalComment.objects.create(
+        proposal=proposal, author=author, author_name=name[:40], text=text
+    )
+
+
+def _apply_adoption(*, proposal: Proposal, poll: Poll | None, winner) -> None:
+    """What an adopted proposal changes: the building's name or its convention."""
+    building = proposal.building
+    if proposal.kind == Proposal.Kind.NAMING and winner is not None:
+        building = locked(Building.objects.filter(pk=building.pk)).get()
+        building.name = winner.label[:40]
+        building.save(update_fields=["name"])
+    elif proposal.kind == Proposal.Kind.CONVENTION:
+        latest = Convention.objects.filter(building=building).aggregate(
+            v=Max("version")
+        )
+        Convention.objects.create(
+            building=building,
+            version=(latest["v"] or 0) + 1,
+            title=proposal.title,
+            text=proposal.body,
+            proposal=proposal,
+            adopted_by_poll=poll,
+            adopted_at=timezone.now(),
+        )
+
+
+# --- Polls -----------------------------------------------------------------------
+
+
+def default_options(kind: str) -> list[tuple[str, str]]:
+    return [
+        (_("In favour"), PollOption.Kind.YES),
+        (_("Against"), PollOption.Kind.NO),
+        (_("Abstain"), PollOption.Kind.ABSTAIN),
+    ]
+
+
+@transaction.atomic
+def open_poll(
+    *,
+    proposal: Proposal,
+    created_by: User,
+    question: str,
+    option_labels: list[str],
+    opens_at: datetime,
+    closes_at: datetime,
+    electorate: str = Poll.Electorate.HOUSEHOLD,
+    quorum_percent: int = 50,
+    is_secret: bool = False,
+    results_live: bool = False,
+) -> Poll:
+    """Put a proposal to the vote: its status becomes 'voting'."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != Proposal.Status.DISCUSSION:
+        raise ValidationError(
+            _("Only a proposal in discussion can be put to the vote.")
+        )
+    if closes_at <= opens_at:
+        raise ValidationError(_("The poll must close after it opens."))
+    if closes_at <= timezone.now():
+        raise ValidationError(_("The closing time is already past."))
+    if not 0 <= quorum_percent <= 100:
+        raise ValidationError(_("The quorum is a share between 0 and 100%."))
+    if is_secret and results_live:
+        raise ValidationError(
+            _(
+                "A secret poll cannot show results while voting: watching the count change would reveal choices."
+            )
+        )
+    labels = [label.strip() for label in option_labels if label.strip()]
+    if len(set(labels)) != len(labels):
+        raise ValidationError(_("Two options have the same text."))
+    if proposal.kind == Proposal.Kind.NAMING:
+        if len(labels) < 2:
+            raise ValidationError(_("A naming poll needs at least two names."))
+        if any(len(label) > 40 for label in labels):
+            raise ValidationError(_("A building name has at most 40 characters."))
+    if proposal.kind == Proposal.Kind.CONVENTION:
+        labels = []
+    if labels and len(labels) < 2:
+        raise ValidationError(_("Give at least two options, or none for yes / no."))
+    if len(labels) > MAX_OPTIONS:
+        raise ValidationError(_("At most %(count)d options.") % {"count": MAX_OPTIONS})
+    poll = Poll.objects.create(
+        building=proposal.building,
+        proposal=proposal,
+        question=question.strip(),
+        electorate=electorate,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        quorum_percent=quorum_percent,
+        is_secret=is_secret,
+        results_live=results_live,
+        created_by=created_by,
+    )
+    pairs = (
+        [(label, PollOption.Kind.CANDIDATE) for label in labels]
+        if labels
+        else default_options(proposal.kind)
+    )
+    PollOption.objects.bulk_create(
+        PollOption(poll=poll, label=label[:100], kind=kind, position=i)
+        for i, (label, kind) in enumerate(pairs)
+    )
+    proposal.status = Proposal.Status.VOTING
+    proposal.save(update_fields=["status", "updated_at"])
+    _notify_building(
+        building=proposal.building,
+        kind="poll_open",
+        text=_("Vote now: %(question)s (until %(closes)s)")
+        % {"question": poll.question, "closes": _when(closes_at)},
+        link=poll.get_absolute_url(),
+    )
+    return poll
+
+
+def _already_voted_message(poll: Poll, ballot: Ballot) -> str:
+    room = ballot.household.room
+    if poll.per_resident:
+        return _("%(name)s has already voted in this poll.") % {
+            "name": ballot.resident.name if ballot.resident else room
+        }
+    if ballot.origin != Origin.ONLINE:
+        return _(
+            "Room %(room)s has already voted (%(origin)s, entered by a leader). One ballot per household."
+        ) % {"room": room, "origin": ballot.get_origin_display()}
+    if poll.is_secret or ballot.resident is None:
+        return _("Room %(room)s has already voted. One ballot per household.") % {
+            "room": room
+        }
+    return _(
+        "Room %(room)s has already voted (%(name)s, %(when)s). One ballot per household."
+    ) % {
+        "room": room,
+        "name": ballot.resident.name,
+        "when": _when(ballot.cast_at),
+    }
+
+
+@transaction.atomic
+def cast_ballot(
+    *,
+    poll: Poll,
+    option_id,
+    resident: Resident | None = None,
+    household: Household | None = None,
+    origin: str = Origin.ONLINE,
+    entered_by: User | None = None,
+    slip_photo=None,
+) -> Ballot:
+    """Record one ballot per household (or resident); an open ballot may be changed by its voter."""
+    online = origin == Origin.ONLINE
+    if household is None:
+        if resident is None:
+            raise ValidationError(_("Choose the household that votes."))
+        household = resident.household
+    set_lock_timeout()
+    household = locked(
+        Household.objects.filter(pk=household.pk).select_related("building")
+    ).get()
+    poll = Poll.objects.get(pk=poll.pk)  # read again now that the household is ours
+    now = timezone.now()
+    if household.building_id != poll.building_id:
+        raise ValidationError(_("This household does not belong to this building."))
+    if poll.closed_at is not None or now >= poll.closes_at:
+        raise ValidationError(
+            _("Voting closed at %(time)s. Your ballot was not recorded.")
+            % {"time": _when(poll.closes_at)}
+        )
+    if now < poll.opens_at:
+        raise ValidationError(
+            _("Voting opens at %(time)s.") % {"time": _when(poll.opens_at)}
+        )
+    try:
+        option = poll.options.get(pk=int(option_id))
+    except (PollOption.DoesNotExist, TypeError, ValueError) as exc:
+        raise ValidationError(_("Please choose one of this poll's options.")) from exc
+    if resident is not None:
+        if resident.household_id != household.pk or not resident.is_approved:
+            raise ValidationError(
+                _("This resident is not an approved member of this household.")
+            )
+        if not resident.is_adult:
+            raise ValidationError(_("Only adult residents may vote."))
+    if poll.per_resident and resident is None:
+        raise ValidationError(_("In this poll each adult votes: choose the resident."))
+    if online and entered_by is None and resident is None:
+        raise ValidationError(_("Choose the household that votes."))
+    if not online and entered_by is None:
+        raise ValidationError(_("A paper, visit or proxy ballot names who entered it."))
+    if slip_photo and poll.is_secret:
+        raise ValidationError(
+            _(
+                "A secret ballot's slip must not be photographed: the photo would show the choice. Keep the slip in the sealed box."
+            )
+        )
+    slot = f"r:{resident.pk}" if poll.per_resident else f"h:{household.pk}"
+    existing = (
+        Ballot.objects.filter(poll=poll, slot=slot)
+        .select_related("household", "resident")
+        .first()
+    )
+    if existing is not None:
+        own_online = (
+            online
+            and existing.origin == Origin.ONLINE
+            and resident is not None
+            and existing.resident_id == resident.pk
+        )
+        if own_online and not poll.is_secret:
+            existing.option = option
+            existing.changed_at = now
+            existing.save(update_fields=["option", "changed_at"])
+            return existing
+        if own_online:
+            raise ValidationError(
+                _("Your secret ballot has been counted and cannot be changed.")
+            )
+        raise ValidationError(_already_voted_message(poll, existing))
+    pause()  # test-only: widen the window a guard must close
+    try:
+        with transaction.atomic():
+            ballot = Ballot.objects.create(
+                poll=poll,
+                household=household,
+                resident=resident,
+                slot=slot,
+                option=None if poll.is_secret else option,
+                origin=origin,
+                entered_by=entered_by,
+                cast_at=now,
+            )
+            if slip_photo:
+                ballot.slip_photo.save(slip_photo.name, slip_photo, save=True)
+            if poll.is_secret:
+                # The choice is only a count: nothing ties it to the ballot above.
+                PollOption.objects.filter(pk=option.pk).update(
+                    secret_count=F("secret_count") + 1
+                )
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("This household has already voted. One ballot per household.")
+            if not poll.per_resident
+            else _("This resident has already voted.")
+        ) from exc
+    if not online and resident is not None:
+        record_proxy_act(
+            resident=resident,
+            actor=entered_by,
+            action=_("Entered a ballot (%(origin)s) in “%(poll)s”")
+            % {"origin": ballot.get_origin_display(), "poll": poll.question},
+            link=poll.get_absolute_url(),
+        )
+    return ballot
+
+
+@dataclass(frozen=True)
+class OptionResult:
+    option: PollOption
+    votes: int
+    percent: int
+    is_winner: bool
+
+
+@dataclass(frozen=True)
+class PollResults:
+    options: list[OptionResult]
+    ballots: int
+    households_voted: int
+    household_count: int
+    eligible_persons: int
+    quorum_needed: int
+    quorum_met: bool
+    outcome: str
+    winner_id: int | None
+
+    @property
+    def household_percent(self) -> int:
+        return percent(self.households_voted, self.household_count)
+
+    @property
+    def person_percent(self) -> int:
+        return percent(self.ballots, self.eligible_persons)
+
+    @property
+    def quorum_percent_of_bar(self) -> int:
+        return percent(self.quorum_needed, self.household_count)
+
+
+def poll_results(poll: Poll) -> PollResults:
+    """Turnout and the count, from the ballots (open) or the option counters (secret)."""
+    options = list(poll.options.all())
+    if poll.is_secret:
+        votes = {option.pk: option.secret_count for option in options}
+    else:
+        votes = dict(
+            poll.ballots.values_list("option").annotate(n=Count("pk")).order_by()
+        )
+    ballots = poll.ballots.count()
+    households_voted = (
+        poll.ballots.values("household").distinct().count()
+        if poll.per_resident
+        else ballots
+    )
+    if poll.household_count is not None:
+        household_count = poll.household_count
+    else:
+        household_count = Household.objects.filter(building_id=poll.building_id).count()
+    eligible = (
+        Resident.objects.approved()
+        .filter(household__building_id=poll.building_id, is_adult=True)
+        .count()
+        if poll.per_resident
+        else household_count
+    )
+    counts = [OptionCount(o.pk, o.label, o.kind, votes.get(o.pk, 0)) for o in options]
+    decision = decide(
+        counts=counts,
+        households_voted=households_voted,
+        household_count=household_count,
+        quorum_percent=poll.quorum_percent,
+    )
+    total_votes = sum(c.votes for c in counts)
+    return PollResults(
+        options=[
+            OptionResult(
+                option=o,
+                votes=c.votes,
+                percent=percent(c.votes, total_votes),
+                is_winner=decision.winner_id == o.pk,
+            )
+            for o, c in zip(options, counts, strict=True)
+        ],
+        ballots=ballots,
+        households_voted=households_voted,
+        household_count=household_count,
+        eligible_persons=eligible,
+        quorum_needed=decision.quorum_needed,
+        quorum_met=decision.quorum_met,
+        outcome=decision.outcome,
+        winner_id=decision.winner_id,
+    )
+
+
+@transaction.atomic
+def close_poll(*, poll: Poll, closed_by: User | None = None) -> Poll:
+    """Close the poll (early if need be), count it and apply the decision."""
+    set_lock_timeout()
+    locked(Building.objects.filter(pk=poll.building_id)).get()
+    poll = locked(Poll.objects.filter(pk=poll.pk)).select_related("proposal").get()
+    if poll.closed_at is not None:
+        raise ValidationError(_("This poll is already closed."))
+    now = timezone.now()
+    # Wait for ballots being cast right now: they hold their household's lock.
+    list(
+        locked(
+            Household.objects.filter(building_id=poll.building_id).order_by("pk")
+        ).values_list("pk", flat=True)
+    )
+    if poll.closes_at > now:
+        poll.closes_at = max(now, poll.opens_at + timedelta(seconds=1))
+    poll.household_count = Household.objects.filter(
+        building_id=poll.building_id
+    ).count()
+    results = poll_results(poll)
+    poll.closed_at = now
+    poll.outcome = results.outcome
+    poll.winner_id = results.winner_id
+    poll.save(
+        update_fields=["closes_at", "closed_at", "outcome", "winner", "household_count"]
+    )
+    proposal = poll.proposal
+    proposal.status = (
+        Proposal.Status.ADOPTED
+        if results.outcome == ADOPTED
+        else Proposal.Status.REJECTED
+    )
+    proposal.decided_at = now
+    proposal.decision_note = (
+        _("Poll: %(outcome)s (%(voted)s / %(total)s households voted)")
+        % {
+            "outcome": poll.get_outcome_display(),
+            "voted": results.households_voted,
+            "total": results.household_count,
+        }
+    )[:300]
+    proposal.save(update_fields=["status", "decided_at", "decision_note", "updated_at"])
+    if results.outcome == ADOPTED:
+        winner = poll.options.get(pk=results.winner_id)
+        _apply_adoption(proposal=proposal, poll=poll, winner=winner)
+    if results.outcome == NO_QUORUM:
+        text = _("Poll closed without quorum: %(question)s")
+    else:
+        text = _("Poll result: %(question)s")
+    _notify_building(
+        building=proposal.building,
+        kind="poll_closed",
+        text=text % {"question": poll.question},
+        link=poll.get_absolute_url(),
+    )
+    return poll
+
+
+def close_due_polls() -> int:
+    """Count every poll whose closing time has passed (run from cron)."""
+    closed = 0
+    for poll in Poll.objects.filter(
+        closed_at__isnull=True, closes_at__lte=timezone.now()
+    ):
+        try:
+            close_poll(poll=poll)
+        except ValidationError:
+            continue
+        closed += 1
+    return closed
+
+
+# --- Consultations -----------------------------------------------------------------
+
+
+def create_consultation(
+    *,
+    building: Building,
+    created_by: User,
+    title: str,
+    intro: str,
+    opens_at: datetime,
+    closes_at: datetime,
+) -> Consultation:
+    """Publish a questionnaire (征询); questions are added next."""
+    if closes_at <= opens_at:
+        raise ValidationError(_("The consultation must close after it opens."))
+    return Consultation.objects.create(
+        building=building,
+        created_by=created_by,
+        title=title.strip(),
+        intro=intro.strip(),
+        opens_at=opens_at,
+        closes_at=closes_at,
+    )
+
+
+@transaction.atomic
+def add_question(
+    *,
+    consultation: Consultation,
+    text: str,
+    kind: str,
+    required: bool,
+    choices: list[str],
+) -> Question:
+    """Add a question, before anyone has answered."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.responses.exists():
+        raise ValidationError(
+            _("People have already answered: the questions can no longer change.")
+        )
+    labels = [c.strip()[:100] for c in choices if c.strip()]
+    if kind != Question.Kind.TEXT and len(labels) < 2:
+        raise ValidationError(_("A choice question needs at least two choices."))
+    if len(set(labels)) != len(labels):
+        raise ValidationError(_("Two choices have the same text."))
+    if kind == Question.Kind.TEXT:
+        labels = []
+    position = consultation.questions.count()
+    question = Question.objects.create(
+        consultation=consultation,
+        text=text.strip(),
+        kind=kind,
+        required=required,
+        position=position,
+    )
+    Choice.objects.bulk_create(
+        Choice(question=question, label=label, position=i)
+        for i, label in enumerate(labels)
+    )
+    return question
+
+
+@transaction.atomic
+def submit_response(
+    *,
+    consultation: Consultation,
+    answers: dict,
+    resident: Resident | None = None,
+    household: Household | None = None,
+    entered_by: User | None = None,
+) -> ConsultationResponse:
+    """Store one resident's answers, or one household's answers taken on a visit.
+
+    answers maps each Question to a list of Choice (choice questions) or a str.
+    """
+    visit = entered_by is not None and resident is None
+    if household is None:
+        if resident is None:
+            raise ValidationError(_("Choose the household you visited."))
+        household = resident.household
+    set_lock_timeout()
+    household = locked(Household.objects.filter(pk=household.pk)).get()
+    if household.building_id != consultation.building_id:
+        raise ValidationError(_("This household does not belong to this building."))
+    if not consultation.is_open_at(timezone.now()):
+        raise ValidationError(_("This consultation is not open for answers."))
+    questions = list(consultation.questions.prefetch_related("choices"))
+    rows = []
+    for question in questions:
+        value = answers.get(question)
+        valid_ids = {c.pk for c in question.choices.all()}
+        if question.kind == Question.Kind.TEXT:
+            text = (value or "").strip()
+            if len(text) > 1000:
+                raise ValidationError(_("An answer has at most 1000 characters."))
+            if question.required and not text:
+                raise ValidationError(
+                    _("Please answer: %(question)s") % {"question": question.text}
+                )
+            if text:
+                rows.append((question, None, text))
+            continue
+        picked = list(value or [])
+        if any(getattr(c, "pk", None) not in valid_ids for c in picked):
+            raise ValidationError(_("That choice is not part of this question."))
+        if len({c.pk for c in picked}) != len(picked):
+            raise ValidationError(_("The same choice was given twice."))
+        if question.kind == Question.Kind.SINGLE and len(picked) > 1:
+            raise ValidationError(
+                _("Choose only one answer to: %(question)s")
+                % {"question": question.text}
+            )
+        if question.required and not picked:
+            raise ValidationError(
+                _("Please answer: %(question)s") % {"question": question.text}
+            )
+        rows.extend((question, c, "") for c in picked)
+    unknown = [q for q in answers if q not in questions]
+    if unknown:
+        raise ValidationError(_("That question is not part of this consultation."))
+    slot = f"h:{household.pk}" if visit else f"r:{resident.pk}"
+    if ConsultationResponse.objects.filter(
+        consultation=consultation, slot=slot
+    ).exists():
+        raise ValidationError(
+            _("Room %(room)s was already visited for this consultation.")
+            % {"room": household.room}
+            if visit
+            else _("You have already answered this consultation.")
+        )
+    pause()
+    try:
+        with transaction.atomic():
+            response = ConsultationResponse.objects.create(
+                consultation=consultation,
+                household=household,
+                resident=None if visit else resident,
+                slot=slot,
+                origin=Origin.DOOR_TO_DOOR if visit else Origin.ONLINE,
+                entered_by=entered_by if visit else None,
+            )
+            Answer.objects.bulk_create(
+                Answer(response=response, question=q, choice=c, text=t)
+                for q, c, t in rows
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("These answers were already recorded.")) from exc
+    return response
+
+
+# --- Council meetings ---------------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_meeting(
+    *,
+    building: Building,
+    created_by: User,
+    title: str,
+    starts_at: datetime,
+    place: str,
+    agenda: list[Proposal],
+    agenda_notes: str = "",
+) -> Meeting:
+    """Call a council meeting (议事会) and tell the building."""
+    if any(p.building_id != building.pk for p in agenda):
+        raise ValidationError(
+            _("A proposal on the agenda belongs to another building.")
+        )
+    meeting = Meeting.objects.create(
+        building=building,
+        created_by=created_by,
+        title=title.strip(),
+        starts_at=starts_at,
+        place=place.strip(),
+        agenda_notes=agenda_notes.strip(),
+    )
+    meeting.agenda.set(agenda)
+    _notify_building(
+        building=building,
+        kind="meeting",
+        text=_("Council meeting %(when)s at %(place)s: %(title)s")
+        % {"when": _when(starts_at), "place": meeting.place, "title": meeting.title},
+        link=meeting.get_absolute_url(),
+    )
+    return meeting
+
+
+def record_attendance(
+    *, meeting: Meeting, resident: Resident, recorded_by: User
+) -> MeetingAttendance:
+    """Tick a resident on the sign-in sheet (once)."""
+    if resident.household.building_id != meeting.building_id:
+        raise ValidationError(_("This resident does not live in this building."))
+    try:
+        with transaction.atomic():
+            return MeetingAttendance.objects.create(
+                meeting=meeting, resident=resident, recorded_by=recorded_by
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("%(name)s is already on the sign-in sheet.") % {"name": resident.name}
+        ) from exc
+
+
+def add_meeting_task(
+    *, meeting: Meeting, title: str, owner: Resident, due_on=None
+) -> MeetingTask:
+    """Give a follow-up task an owner; the owner is told."""
+    if owner.household.building_id != meeting.building_id or not owner.is_approved:
+        raise ValidationError(_("The owner must be a resident of this building."))
+    task = MeetingTask.objects.create(
+        meeting=meeting, title=title.strip(), owner=owner, due_on=due_on
+    )
+    notify(
+        recipient=owner.user,
+        kind="meeting_task",
+        text=_("A follow-up task for you: %(title)s") % {"title": task.title},
+        link=meeting.get_absolute_url(),
+    )
+    return task
+
+
+@transaction.atomic
+def complete_meeting_task(*, task: MeetingTask, done_by: User) -> MeetingTask:
+    """Mark a follow-up task done."""
+    task = MeetingTask.objects.select_for_update().get(pk=task.pk)
+    if task.is_done:
+        raise ValidationError(_("This task is already done."))
+    task.done_at = timezone.now()
+    task.done_by = done_by
+    task.save(update_fields=["done_at", "done_by"])
+    return task
+
+
+# --- Convention ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def sign_convention(
+    *,
+    convention: Convention,
+    resident: Resident | None = None,
+    household: Household | None = None,
+    signer_name: str = "",
+    entered_by: User | None = None,
+) -> ConventionSignature:
+    """A household promises to keep the convention, online or on paper (one per household)."""
+    paper = entered_by is not None
+    if household is None:
+        household = resident.household
+    set_lock_timeout()
+    household = locked(Household.objects.filter(pk=household.pk)).get()
+    if household.building_id != convention.building_id:
+        raise ValidationError(_("This household does not belong to this building."))
+    current = Convention.objects.current_for(household.building)
+    if current is None or current.pk != convention.pk:
+        raise ValidationError(_("Only the current convention can be signed."))
+    name = (resident.name if resident else signer_name).strip()
+    if not name:
+        raise ValidationError(_("Write the name of the person who signed."))
+    existing = ConventionSignature.objects.filter(
+        convention=convention, household=household
+    ).first()
+    if existing is not None:
+        raise ValidationError(
+            _("Room %(room)s has already signed (%(name)s).")
+            % {"room": household.room, "name": existing.signer_name}
+        )
+    pause()
+    try:
+        with transaction.atomic():
+            signature = ConventionSignature.objects.create(
+                convention=convention,
+                household=household,
+                resident=resident,
+                signer_name=name[:40],
+                origin=Origin.PAPER if paper else Origin.ONLINE,
+                entered_by=entered_by,
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("This household has already signed.")) from exc
+    if paper and resident is not None:
+        record_proxy_act(
+            resident=resident,
+            actor=entered_by,
+            action=_("Recorded a paper signature of the building convention"),
+            link=reverse(
+                "proposals:convention", args=[convention.building_id, convention.pk]
+            ),
+        )
+    return signature

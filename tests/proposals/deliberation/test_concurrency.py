@@ -1,0 +1,178 @@
+"""One ballot per household under concurrent votes, proven on PostgreSQL (TESTING.md).
+
+The guard has two layers: the household row lock (buildings.races.locked) and the
+UniqueConstraint on (poll, slot). Each layer alone holds; with both off, the race
+stores several ballots for one household, so the proof is not vacuous.
+"""
+
+from contextlib import contextmanager
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from proposals import deliberation_services as services
+from proposals.deliberation_models import (
+    Ballot,
+    ConventionSignature,
+    PollOption,
+)
+from tests.concurrency import requires_postgres, storm
+from tests.factories import AccountResidentFactory, HouseholdFactory, UserFactory
+from tests.proposals.deliberation.factories import ConventionFactory, PollFactory
+
+pytestmark = [pytest.mark.django_db(transaction=True), requires_postgres]
+
+N = 20
+
+
+@contextmanager
+def without_constraint(model, name):
+    """Drop a database constraint for one twin test, and put it back afterwards."""
+    constraint = next(c for c in model._meta.constraints if c.name == name)
+    with connection.schema_editor() as editor:
+        editor.remove_constraint(model, constraint)
+    try:
+        yield
+    finally:
+        model.objects.all().delete()  # duplicates would stop the constraint coming back
+        with connection.schema_editor() as editor:
+            editor.add_constraint(model, constraint)
+
+
+def one_household_votes(poll, residents):
+    option_id = poll.options.first().pk
+
+    def vote(i):
+        return services.cast_ballot(
+            poll=poll, option_id=option_id, resident=residents[i]
+        )
+
+    return storm(N, vote)
+
+
+@pytest.fixture
+def crowd():
+    """Twenty adults of one household, all eager to vote."""
+    household = HouseholdFactory()
+    residents = [AccountResidentFactory(household=household) for _ in range(N)]
+    poll = PollFactory(proposal__building=household.building)
+    return poll, residents
+
+
+def only_refusals(errors):
+    return all(isinstance(e, ValidationError) for e in errors)
+
+
+def test_twenty_concurrent_votes_from_one_household_store_one(settings, crowd):
+    settings.LOUZU_RACE_PAUSE = 0.05
+    poll, residents = crowd
+    results, errors = one_household_votes(poll, residents)
+    assert Ballot.objects.filter(poll=poll).count() == 1
+    assert len(errors) == N - 1 and only_refusals(errors)
+
+
+def test_twin_without_lock_and_constraint_stores_several(settings, crowd):
+    settings.LOUZU_RACE_PAUSE = 0.05
+    settings.LOUZU_GUARDS_OFF = True
+    poll, residents = crowd
+    with without_constraint(Ballot, "one_ballot_per_slot"):
+        one_household_votes(poll, residents)
+        stored = Ballot.objects.filter(poll=poll).count()
+    assert stored > 1, "with every guard off the race must show"
+
+
+def test_constraint_alone_still_stores_one(settings, crowd):
+    settings.LOUZU_RACE_PAUSE = 0.05
+    settings.LOUZU_GUARDS_OFF = True
+    poll, residents = crowd
+    results, errors = one_household_votes(poll, residents)
+    assert Ballot.objects.filter(poll=poll).count() == 1
+    assert len(errors) == N - 1 and only_refusals(errors)  # IntegrityError -> message
+
+
+def test_lock_alone_still_stores_one(settings, crowd):
+    settings.LOUZU_RACE_PAUSE = 0.05
+    poll, residents = crowd
+    with without_constraint(Ballot, "one_ballot_per_slot"):
+        one_household_votes(poll, residents)
+        stored = Ballot.objects.filter(poll=poll).count()
+    assert stored == 1
+
+
+def test_paper_and_online_at_once_store_one(settings):
+    settings.LOUZU_RACE_PAUSE = 0.05
+    household = HouseholdFactory()
+    residents = [AccountResidentFactory(household=household) for _ in range(N // 2)]
+    leader = UserFactory()
+    poll = PollFactory(proposal__building=household.building)
+    option_id = poll.options.first().pk
+
+    def vote(i):
+        if i % 2:
+            return services.cast_ballot(
+                poll=poll, option_id=option_id, resident=residents[i // 2]
+            )
+        return services.cast_ballot(
+            poll=poll,
+            option_id=option_id,
+            household=household,
+            origin="paper",
+            entered_by=leader,
+        )
+
+    results, errors = storm(N, vote)
+    assert Ballot.objects.filter(poll=poll).count() == 1
+    assert len(errors) == N - 1 and only_refusals(errors)
+
+
+def test_secret_counts_match_ballots_under_concurrency(settings):
+    settings.LOUZU_RACE_PAUSE = 0.01
+    first = HouseholdFactory()
+    households = [first] + [
+        HouseholdFactory(building=first.building) for _ in range(N - 1)
+    ]
+    voters = [AccountResidentFactory(household=h) for h in households]
+    poll = PollFactory(proposal__building=first.building, is_secret=True)
+    options = list(poll.options.all())
+
+    def vote(i):
+        return services.cast_ballot(
+            poll=poll, option_id=options[i % 3].pk, resident=voters[i]
+        )
+
+    results, errors = storm(N, vote)
+    assert errors == []
+    counts = [o.secret_count for o in PollOption.objects.filter(poll=poll)]
+    assert counts == [7, 7, 6]
+    assert Ballot.objects.filter(poll=poll).count() == N
+
+
+def test_twenty_concurrent_signatures_from_one_household_store_one(settings):
+    settings.LOUZU_RACE_PAUSE = 0.05
+    household = HouseholdFactory()
+    residents = [AccountResidentFactory(household=household) for _ in range(N)]
+    convention = ConventionFactory(building=household.building)
+
+    def sign(i):
+        return services.sign_convention(convention=convention, resident=residents[i])
+
+    results, errors = storm(N, sign)
+    assert ConventionSignature.objects.filter(convention=convention).count() == 1
+    assert len(errors) == N - 1 and only_refusals(errors)
+
+
+def test_twin_signatures_without_guards_store_several(settings):
+    settings.LOUZU_RACE_PAUSE = 0.05
+    settings.LOUZU_GUARDS_OFF = True
+    household = HouseholdFactory()
+    residents = [AccountResidentFactory(household=household) for _ in range(N)]
+    convention = ConventionFactory(building=household.building)
+
+    def sign(i):
+        return services.sign_convention(convention=convention, resident=residents[i])
+
+    with without_constraint(ConventionSignature, "convention_signed_once"):
+        storm(N, sign)
+        stored = ConventionSignature.objects.filter(convention=convention).count()
+    assert stored > 1

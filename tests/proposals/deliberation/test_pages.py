@@ -1,0 +1,135 @@
+"""Every 议事 page renders for the people who may see it, in zh-hans and English."""
+
+import pytest
+from django.urls import reverse
+
+from proposals import deliberation_services as services
+from proposals.deliberation_models import MeetingTask, Proposal
+from tests.factories import AccountResidentFactory
+from tests.proposals.deliberation.factories import (
+    ConsultationFactory,
+    ConventionFactory,
+    MeetingFactory,
+    PollFactory,
+    ProposalFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(roles):
+    building = roles.building
+    proposal = ProposalFactory(building=building, title="修门厅铁门")
+    poll = PollFactory(proposal__building=building, proposal__title="换门方案")
+    meeting = MeetingFactory(building=building)
+    meeting.agenda.add(proposal)
+    leader = roles.leader.memberships.get()
+    MeetingTask.objects.create(meeting=meeting, title="联系物业", owner=leader)
+    consultation = ConsultationFactory(building=building)
+    convention = ConventionFactory(building=building)
+    return {
+        "proposal": proposal,
+        "poll": poll,
+        "meeting": meeting,
+        "consultation": consultation,
+        "convention": convention,
+    }
+
+
+def page_urls(building, w):
+    b = building.pk
+    return [
+        reverse("proposals:decisions", args=[b]),
+        reverse("proposals:proposals", args=[b]),
+        reverse("proposals:proposal-create", args=[b]),
+        w["proposal"].get_absolute_url(),
+        reverse("proposals:proposal-edit", args=[b, w["proposal"].pk]),
+        reverse("proposals:poll-create", args=[b, w["proposal"].pk]),
+        w["poll"].get_absolute_url(),
+        reverse("proposals:poll-enter", args=[b, w["poll"].pk]),
+        reverse("proposals:meetings", args=[b]),
+        reverse("proposals:meeting-create", args=[b]),
+        w["meeting"].get_absolute_url(),
+        reverse("proposals:meeting-edit", args=[b, w["meeting"].pk]),
+        reverse("proposals:meeting-notice", args=[b, w["meeting"].pk]),
+        reverse("proposals:meeting-signin", args=[b, w["meeting"].pk]),
+        reverse("proposals:consultations", args=[b]),
+        reverse("proposals:consultation-create", args=[b]),
+        w["consultation"].get_absolute_url(),
+        reverse("proposals:consultation-questions", args=[b, w["consultation"].pk]),
+        reverse("proposals:consultation-visit", args=[b, w["consultation"].pk]),
+        reverse("proposals:consultation-export", args=[b, w["consultation"].pk]),
+        reverse("proposals:convention-current", args=[b]),
+        w["convention"].get_absolute_url(),
+        reverse("proposals:convention-poster", args=[b, w["convention"].pk]),
+    ]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_every_page_renders_for_the_leader(roles, world, login, language):
+    client = login(roles.leader)
+    client.cookies["django_language"] = language
+    for url in page_urls(roles.building, world):
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+
+
+def test_decisions_hub_lists_what_needs_me(roles, world, login):
+    response = login(roles.resident).get(
+        reverse("proposals:decisions", args=[roles.building.pk])
+    )
+    html = response.content.decode()
+    assert "需要我投票" in html
+    assert world["poll"].question in html
+    assert world["meeting"].title in html
+    assert world["consultation"].title in html
+    assert "楼组公约" in html
+
+
+def test_poster_has_an_inline_qr_code(roles, world, login):
+    url = reverse(
+        "proposals:convention-poster", args=[roles.building.pk, world["convention"].pk]
+    )
+    html = login(roles.resident).get(url).content.decode()
+    assert "<svg" in html and "一、不高空抛物" in html
+    assert "<img" not in html.split("<article")[1]
+
+
+def test_meeting_notice_and_sign_in_sheet_are_printable(roles, world, login):
+    meeting = world["meeting"]
+    client = login(roles.team)
+    notice = client.get(
+        reverse("proposals:meeting-notice", args=[roles.building.pk, meeting.pk])
+    ).content.decode()
+    assert meeting.place in notice and "修门厅铁门" in notice and "<svg" in notice
+    sheet = client.get(
+        reverse("proposals:meeting-signin", args=[roles.building.pk, meeting.pk])
+    ).content.decode()
+    for household in roles.building.households.all():
+        assert f"<td>{household.room}</td>" in sheet
+
+
+def test_decision_reference_for_the_fund(roles):
+    proposal = ProposalFactory(building=roles.building, kind=Proposal.Kind.FUND_USE)
+    assert proposal.decision_reference == ""
+    services.change_proposal_status(
+        proposal=proposal,
+        to_status="adopted",
+        actor=roles.leader,
+        note="议事会举手表决",
+    )
+    proposal.refresh_from_db()
+    assert Proposal.objects.adopted().filter(pk=proposal.pk).exists()
+    assert proposal.decision_reference.startswith(f"议题 #{proposal.pk} · ")
+    assert proposal.decision_reference.endswith("通过")
+
+
+def test_household_member_sees_who_voted_for_the_household(roles, login):
+    poll = PollFactory(proposal__building=roles.building)
+    voter = roles.resident.memberships.get()
+    partner = AccountResidentFactory(household=voter.household, name="李四")
+    services.cast_ballot(poll=poll, option_id=poll.options.first().pk, resident=voter)
+    html = login(partner.user).get(poll.get_absolute_url()).content.decode()
+    assert f"本户已投票({voter.name})" in html
+    assert 'name="option"' not in html
