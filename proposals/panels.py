@@ -27,6 +27,14 @@ def _issue_counts(building):
 
 
 def building_panels(access) -> list[Panel]:
+    return issue_panels(access) + decision_panels(access)
+
+
+def leader_todo(access) -> list[TodoItem]:
+    return issue_todo(access) + decision_todo(access)
+
+
+def issue_panels(access) -> list[Panel]:
     counts = _issue_counts(access.building)
     alert = ""
     if counts["overdue"]:
@@ -44,7 +52,7 @@ def building_panels(access) -> list[Panel]:
     ]
 
 
-def leader_todo(access) -> list[TodoItem]:
+def issue_todo(access) -> list[TodoItem]:
     counts = _issue_counts(access.building)
     url = reverse("proposals:issues", args=[access.building.pk]) + "?status=overdue"
     return [
@@ -56,3 +64,60 @@ def leader_todo(access) -> list[TodoItem]:
         ),
         TodoItem(label=_("Of which overdue"), count=counts["overdue"], url=url),
     ]
+
+
+def _open_polls(building):
+    from proposals.models import Poll
+
+    return list(
+        Poll.objects.in_building(building)
+        .open_now()
+        .select_related("proposal")
+        .annotate(voted_households=Count("ballots__household", distinct=True))
+        .order_by("closes_at")
+    )
+
+
+def decision_panels(access) -> list[Panel]:
+    from proposals.models import Poll
+
+    polls = _open_polls(access.building)
+    lines = [_("%(count)d votes open") % {"count": len(polls)}]
+    alert = ""
+    if access.resident is not None:
+        waiting = Poll.objects.needing_vote_of(access.resident).count()
+        if waiting:
+            alert = _("%(count)d waiting for my vote") % {"count": waiting}
+    return [
+        Panel(
+            title=_("Decide"),
+            lines=lines,
+            url=reverse("proposals:index", args=[access.building.pk]),
+            alert=alert,
+        )
+    ]
+
+
+def decision_todo(access) -> list[TodoItem]:
+    """Households still to reach (paper or door-to-door ballots) in each open poll."""
+    from proposals.models import MeetingTask
+
+    households = access.building.households.count()
+    items = [
+        TodoItem(
+            label=_("“%(title)s”: households not voted yet")
+            % {"title": poll.proposal.title},
+            count=max(households - poll.voted_households, 0),
+            url=reverse("proposals:poll-enter", args=[access.building.pk, poll.pk]),
+        )
+        for poll in _open_polls(access.building)
+    ]
+    tasks = MeetingTask.objects.open().filter(meeting__building=access.building).count()
+    items.append(
+        TodoItem(
+            label=_("Follow-up tasks from council meetings"),
+            count=tasks,
+            url=reverse("proposals:meetings", args=[access.building.pk]),
+        )
+    )
+    return items

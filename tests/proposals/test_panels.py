@@ -33,3 +33,20 @@ def test_leader_todo_counts_unanswered_issues_and_join_requests(roles, login):
     assert items["入楼申请"] == 1  # roles.pending
     assert items["等待首次回应的诉求"] == 1
     assert items["其中已超时"] == 1
+
+
+def test_leader_todo_lists_households_to_reach_and_shifts_nobody_claimed(roles, login):
+    from tests.activities.factories import ShiftFactory
+    from tests.proposals.deliberation.factories import PollFactory
+
+    poll = PollFactory(proposal__building=roles.building)
+    shift = ShiftFactory(task__building=roles.building)
+    ShiftFactory(task=shift.task, starts_at=timezone.now() + timedelta(days=30))
+    response = login(roles.leader).get(
+        reverse("buildings:todo", args=[roles.building.pk])
+    )
+    items = {item.label: item for item in response.context["items"]}
+    households = roles.building.households.count()
+    assert items[f"“{poll.proposal.title}”:尚未投票的户数"].count == households
+    assert items["未有人认领的志愿值班(未来14天)"].count == 1
+    assert shift.task.building == roles.building

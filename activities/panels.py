@@ -1,0 +1,42 @@
+"""What activities and volunteering add to the building page and the leader's to-do list."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activities.models import Activity, Shift
+from buildings.extensions import Panel, TodoItem
+
+
+def building_panels(access) -> list[Panel]:
+    upcoming = Activity.objects.visible_in(access.building).upcoming()
+    next_activity = upcoming.first()
+    lines = [_("%(count)d coming up") % {"count": upcoming.count()}]
+    if next_activity is not None:
+        lines.append(next_activity.title)
+    return [
+        Panel(
+            title=_("Activities"),
+            lines=lines,
+            url=reverse("activities:index", args=[access.building.pk]),
+        )
+    ]
+
+
+def leader_todo(access) -> list[TodoItem]:
+    soon = timezone.now() + timedelta(days=14)
+    uncovered = (
+        Shift.objects.open()
+        .upcoming()
+        .filter(task__building=access.building, starts_at__lte=soon)
+        .count()
+    )
+    return [
+        TodoItem(
+            label=_("Volunteer shifts nobody has claimed (next 14 days)"),
+            count=uncovered,
+            url=reverse("activities:tasks", args=[access.building.pk]),
+        )
+    ]
