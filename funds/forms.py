@@ -37,10 +37,9 @@ class QuantityField(forms.CharField):
     """A positive quantity with at most two decimals; full-width digits are accepted."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 12)
         kwargs.setdefault("label", _("Quantity"))
         super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal"})
+        self.widget.attrs.update({"inputmode": "decimal", "maxlength": "12"})
 
     def to_python(self, value):
         value = unicodedata.normalize("NFKC", super().to_python(value) or "").strip()

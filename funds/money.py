@@ -85,15 +85,21 @@ class MoneyField(forms.CharField):
 
     def __init__(self, *, allow_zero: bool = False, **kwargs):
         self.allow_zero = allow_zero
-        kwargs.setdefault("max_length", 30)
         kwargs.setdefault("label", gettext_lazy("Amount (¥)"))
         super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+        self.widget.attrs.update(
+            {"inputmode": "decimal", "autocomplete": "off", "maxlength": "30"}
+        )
 
     def to_python(self, value):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
+        if len(value) > 30:
+            raise ValidationError(
+                _("Please enter the amount in digits, for example 50 or 1,200.50."),
+                code="invalid",
+            )
         return parse_money(value, allow_zero=self.allow_zero)
 
     def prepare_value(self, value):
