@@ -424,6 +424,7 @@ class PublicName(models.TextChoices):
 class LedgerEntryQuerySet(AppendOnlyQuerySet):
     def for_display(self):
         return self.select_related(
+            "fund",
             "donor_resident__household",
             "usage_rule",
             "campaign",
