@@ -1,0 +1,96 @@
+"""At phone size: the leader logs a donation and an expense with a receipt, blurs and publishes
+it; a resident sees both on the statement; the printable statement renders."""
+
+import io
+
+import pytest
+from PIL import Image, ImageDraw
+
+from tests.factories import AccountResidentFactory
+from tests.funds.factories import ready_fund
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, phone):
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", phone)
+    page.fill("input[name=password]", "pass-word-123")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def receipt_file(tmp_path):
+    image = Image.new("RGB", (600, 800), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((20, 20), "Wang 139 1234 5678", fill="black")
+    draw.text((20, 400), "Lock repair  45.00", fill="black")
+    path = tmp_path / "receipt.jpg"
+    out = io.BytesIO()
+    image.save(out, format="JPEG")
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def test_leader_logs_money_resident_reads_the_statement(phone, new_phone, tmp_path):
+    fund, leader, rule = ready_fund()
+    building = fund.building
+    resident = AccountResidentFactory(household__building=building, household__room="302", name="张阿姨")
+
+    log_in(phone, leader.phone)
+    phone.goto(f"/buildings/{building.pk}/fund/")
+    assert phone.viewport_size["width"] == 390
+    phone.click("text=记一笔捐款")
+    phone.fill("input[name=amount]", "200")
+    phone.select_option("select[name=donor_resident]", label=f"302 · {resident.name}")
+    phone.check("input[name=public_name][value=room]")
+    phone.check("input[name=paid_by][value=wechat]")
+    phone.fill("input[name=receipt_number]", "No.0001")
+    phone.click("button[type=submit]")
+    phone.wait_for_load_state()
+    assert "¥200.00" in phone.content()
+
+    phone.goto(f"/buildings/{building.pk}/fund/")
+    phone.click("text=记一笔支出")
+    phone.fill("input[name=amount]", "45")
+    phone.fill("input[name=payee]", "王师傅")
+    phone.fill("input[name=purpose]", "修楼道门锁")
+    phone.check("input[name=paid_by][value=cash]")
+    phone.set_input_files("input[name=receipt_photo]", str(receipt_file(tmp_path)))
+    phone.click("button[type=submit]")
+    phone.wait_for_load_state()
+    # On the blur page: tap the two top-left squares, blur, confirm, publish.
+    phone.click("label[for=cell-0-0]")
+    phone.click("label[for=cell-0-1]")
+    phone.click("button[type=submit]:has-text('打码')")
+    phone.wait_for_load_state()
+    phone.check("input[name=confirm]")
+    phone.click("button[type=submit]:has-text('公开')")
+    phone.wait_for_load_state()
+    assert "王师傅" in phone.content()
+
+    neighbour = new_phone()
+    log_in(neighbour, resident.user.phone)
+    neighbour.goto(f"/buildings/{building.pk}/fund/")
+    neighbour.click("text=收支公示")
+    neighbour.wait_for_load_state()
+    body = neighbour.content()
+    assert "302室" in body and "¥200.00" in body
+    assert "王师傅" in body and "修楼道门锁" in body and "¥45.00" in body
+    assert "¥155.00" in body  # closing balance
+    # The page fits the phone: nothing scrolls sideways.
+    assert neighbour.evaluate("document.documentElement.scrollWidth") <= 392
+    neighbour.click("text=打印版")
+    neighbour.wait_for_load_state()
+    assert neighbour.locator("svg.segno").count() == 1
+    assert neighbour.locator(".signature").count() == 2
+    neighbour.emulate_media(media="print")
+    assert neighbour.locator("nav.bottom-nav").is_hidden()
+    neighbour.emulate_media(media="screen")
+    # The receipt, once blurred and confirmed, is visible to the neighbour.
+    neighbour.goto(f"/buildings/{building.pk}/fund/")
+    neighbour.click("text=王师傅")
+    neighbour.wait_for_load_state()
+    image = neighbour.locator("img.receipt-thumb")
+    assert image.count() == 1
+    assert neighbour.evaluate("document.querySelector('img.receipt-thumb').naturalWidth") > 0
