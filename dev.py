@@ -3,6 +3,7 @@
 
     python3 dev.py serve   install, migrate, load demo data, serve on 127.0.0.1:8000
     python3 dev.py test    install and run the whole test suite (extra args go to pytest)
+    python3 dev.py install only create .venv and install the dependencies
 
 The virtual environment lives in .venv and is refreshed when pyproject.toml changes.
 """
@@ -50,7 +51,9 @@ def manage(*args: str) -> None:
 def serve() -> int:
     manage("migrate", "--noinput")
     manage("seed_demo")
-    print("\nLouzu is running at http://127.0.0.1:8000/  (Ctrl+C stops it)\n", flush=True)
+    print(
+        "\nLouzu is running at http://127.0.0.1:8000/  (Ctrl+C stops it)\n", flush=True
+    )
     try:
         return subprocess.run(
             [str(PYTHON), "manage.py", "runserver", "127.0.0.1:8000"], cwd=ROOT
@@ -66,10 +69,12 @@ def test(extra: list[str]) -> int:
 
 
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in {"serve", "test"}:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"serve", "test", "install"}:
         print(__doc__)
         return 2
     ensure_environment()
+    if sys.argv[1] == "install":
+        return 0
     if sys.argv[1] == "serve":
         return serve()
     return test(sys.argv[2:])

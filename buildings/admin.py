@@ -38,10 +38,29 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ["created_at", "last_login"]
     fieldsets = [
         (None, {"fields": ["phone", "name", "password", "avatar"]}),
-        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (
+            _("Permissions"),
+            {
+                "fields": [
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                ]
+            },
+        ),
         (_("Dates"), {"fields": ["last_login", "created_at"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["phone", "name", "password1", "password2"]})]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["phone", "name", "password1", "password2"],
+            },
+        )
+    ]
 
 
 @admin.register(Community)
@@ -84,9 +103,28 @@ class TalentInline(admin.TabularInline):
 
 @admin.register(Resident)
 class ResidentAdmin(admin.ModelAdmin):
-    list_display = ["name", "household", "status", "role", "is_party_member", "registered_by", "created_at"]
-    list_filter = ["status", "role", "is_party_member", "household__building__community", "household__building"]
-    search_fields = ["name", "user__phone", "household__room", "household__building__number"]
+    list_display = [
+        "name",
+        "household",
+        "status",
+        "role",
+        "is_party_member",
+        "registered_by",
+        "created_at",
+    ]
+    list_filter = [
+        "status",
+        "role",
+        "is_party_member",
+        "household__building__community",
+        "household__building",
+    ]
+    search_fields = [
+        "name",
+        "user__phone",
+        "household__room",
+        "household__building__number",
+    ]
     list_select_related = ["household__building", "registered_by"]
     raw_id_fields = ["user", "household", "decided_by", "registered_by"]
     date_hierarchy = "created_at"
@@ -99,7 +137,9 @@ class ResidentAdmin(admin.ModelAdmin):
 
         count = 0
         for resident in queryset.filter(status=Resident.Status.PENDING):
-            decide_join_request(resident=resident, decided_by=request.user, approve=True)
+            decide_join_request(
+                resident=resident, decided_by=request.user, approve=True
+            )
             count += 1
         self.message_user(request, _("%(count)d requests approved.") % {"count": count})
 
@@ -121,7 +161,14 @@ class TalentAdmin(admin.ModelAdmin):
 
 @admin.register(Announcement)
 class AnnouncementAdmin(admin.ModelAdmin):
-    list_display = ["title", "community", "building", "pinned", "published_at", "author"]
+    list_display = [
+        "title",
+        "community",
+        "building",
+        "pinned",
+        "published_at",
+        "author",
+    ]
     list_filter = ["community", "building", "pinned"]
     search_fields = ["title", "body"]
     date_hierarchy = "published_at"

@@ -13,6 +13,8 @@ def navigation(request):
     return {
         "nav_membership": membership,
         "nav_building": nav_building,
-        "nav_is_leader": membership is not None and membership.is_approved and membership.role == "leader",
+        "nav_is_leader": membership is not None
+        and membership.is_approved
+        and membership.role == "leader",
         "unread_count": user.notifications.unread().count(),
     }

@@ -37,7 +37,9 @@ class RegisterForm(BaseUserCreationForm):
         phone = self.cleaned_data["phone"]
         if User.objects.filter(phone=phone).exists():
             raise forms.ValidationError(
-                _("This phone number is already registered. Log in, or ask your building leader for help.")
+                _(
+                    "This phone number is already registered. Log in, or ask your building leader for help."
+                )
             )
         return phone
 
@@ -46,18 +48,26 @@ class LoginForm(AuthenticationForm):
     username = PhoneField()
 
     error_messages = {
-        "invalid_login": _("The phone number or password is not right. Please try again."),
+        "invalid_login": _(
+            "The phone number or password is not right. Please try again."
+        ),
         "inactive": _("This account is switched off. Ask your building leader."),
     }
 
 
 class JoinForm(forms.Form):
-    building = forms.ModelChoiceField(queryset=Building.objects.none(), label=_("Building"), empty_label=None)
+    building = forms.ModelChoiceField(
+        queryset=Building.objects.none(), label=_("Building"), empty_label=None
+    )
     room = forms.CharField(
-        label=_("Room"), max_length=20, help_text=_("The number on your door, for example 302.")
+        label=_("Room"),
+        max_length=20,
+        help_text=_("The number on your door, for example 302."),
     )
     name = forms.CharField(label=_("Your real name"), max_length=40)
-    is_adult = forms.BooleanField(label=_("I am an adult (18 or older)"), required=False, initial=True)
+    is_adult = forms.BooleanField(
+        label=_("I am an adult (18 or older)"), required=False, initial=True
+    )
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,14 +78,18 @@ class ProxyResidentForm(forms.Form):
     room = forms.CharField(label=_("Room"), max_length=20)
     name = forms.CharField(label=_("Real name"), max_length=40)
     contact_phone = forms.CharField(
-        label=_("Contact phone (landline or a family member's)"), max_length=20, required=False
+        label=_("Contact phone (landline or a family member's)"),
+        max_length=20,
+        required=False,
     )
     is_adult = forms.BooleanField(label=_("Adult"), required=False, initial=True)
 
 
 class RejectForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), max_length=200, help_text=_("The person will see this, so say what to do next.")
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("The person will see this, so say what to do next."),
     )
 
 
@@ -84,10 +98,16 @@ class TalentForm(forms.Form):
         label=_("My skills"),
         max_length=200,
         required=False,
-        help_text=_("Separate with commas, for example: haircuts, flower growing, computer help."),
+        help_text=_(
+            "Separate with commas, for example: haircuts, flower growing, computer help."
+        ),
     )
-    offer = forms.CharField(label=_("What I offer neighbours"), max_length=200, required=False)
-    talent_visibility = forms.ChoiceField(label=_("Who may see my skills"), choices=Resident.Visibility)
+    offer = forms.CharField(
+        label=_("What I offer neighbours"), max_length=200, required=False
+    )
+    talent_visibility = forms.ChoiceField(
+        label=_("Who may see my skills"), choices=Resident.Visibility
+    )
     shows_party_badge = forms.BooleanField(
         label=_("Show my party member badge (党员亮身份)"), required=False
     )
@@ -119,3 +139,42 @@ class BuildingForm(forms.ModelForm):
         model = Building
         fields = ["description", "cover"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class NotificationChoicesForm(forms.Form):
+    kinds = forms.MultipleChoiceField(
+        label=_("Tell me about"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from buildings.notify import KINDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = list(KINDS.items())
+
+
+class LeaveForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password, to confirm"), widget=forms.PasswordInput
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not right."))
+        return password
+
+
+class HouseholdsForm(forms.Form):
+    rooms = forms.CharField(
+        label=_("Rooms to add"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Room numbers or ranges, for example: 101-106, 201-206, 301."),
+    )

@@ -25,7 +25,11 @@ class SecurityHeadersMiddleware:
 class DatabaseBusyMiddleware:
     """A locked database or a lock timeout becomes a friendly 503, never a 500."""
 
-    BUSY_MARKERS = ("database is locked", "lock timeout", "canceling statement due to lock timeout")
+    BUSY_MARKERS = (
+        "database is locked",
+        "lock timeout",
+        "canceling statement due to lock timeout",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -40,7 +44,11 @@ class DatabaseBusyMiddleware:
             response = render(
                 request,
                 "busy.html",
-                {"message": _("Many neighbours are using Louzu right now. Please try again in a moment.")},
+                {
+                    "message": _(
+                        "Many neighbours are using Louzu right now. Please try again in a moment."
+                    )
+                },
                 status=503,
             )
             response.headers["Retry-After"] = "3"

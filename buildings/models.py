@@ -1,6 +1,10 @@
 import uuid
 
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -49,7 +53,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Party branch or residents' committee staff: may use the admin."),
     )
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(_("joined at"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        _("joined at"), default=timezone.now, editable=False
+    )
 
     objects = UserManager()
 
@@ -76,7 +82,9 @@ class Community(models.Model):
     town = models.CharField(_("town / sub-district"), max_length=60, blank=True)
     district = models.CharField(_("district"), max_length=60, blank=True)
     description = models.TextField(_("description"), blank=True, max_length=2000)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
 
     class Meta:
         verbose_name = _("community")
@@ -105,9 +113,14 @@ class BuildingQuerySet(models.QuerySet):
 
 class Building(models.Model):
     community = models.ForeignKey(
-        Community, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("community")
+        Community,
+        on_delete=models.PROTECT,
+        related_name="buildings",
+        verbose_name=_("community"),
     )
-    number = models.CharField(_("building number"), max_length=20, help_text=_("For example 8号楼."))
+    number = models.CharField(
+        _("building number"), max_length=20, help_text=_("For example 8号楼.")
+    )
     name = models.CharField(
         _("chosen name"),
         max_length=40,
@@ -117,7 +130,9 @@ class Building(models.Model):
     is_pilot = models.BooleanField(_("pilot building"), default=False)
     description = models.TextField(_("description"), blank=True, max_length=2000)
     cover = models.ImageField(_("cover photo"), upload_to=cover_upload_to, blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
 
     objects = BuildingQuerySet.as_manager()
 
@@ -127,7 +142,8 @@ class Building(models.Model):
         ordering = ["community", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["community", "number"], name="building_number_unique_in_community"
+                fields=["community", "number"],
+                name="building_number_unique_in_community",
             )
         ]
 
@@ -144,21 +160,31 @@ class Building(models.Model):
 
 class Household(models.Model):
     building = models.ForeignKey(
-        Building, on_delete=models.CASCADE, related_name="households", verbose_name=_("building")
+        Building,
+        on_delete=models.CASCADE,
+        related_name="households",
+        verbose_name=_("building"),
     )
     room = models.CharField(_("room"), max_length=20, help_text=_("For example 302."))
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
 
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
         ordering = ["building", "room"]
         constraints = [
-            models.UniqueConstraint(fields=["building", "room"], name="household_room_unique_in_building")
+            models.UniqueConstraint(
+                fields=["building", "room"], name="household_room_unique_in_building"
+            )
         ]
 
     def __str__(self):
-        return _("%(building)s, room %(room)s") % {"building": self.building.number, "room": self.room}
+        return _("%(building)s, room %(room)s") % {
+            "building": self.building.number,
+            "room": self.room,
+        }
 
     @property
     def masked_room(self) -> str:
@@ -183,7 +209,9 @@ class ResidentQuerySet(models.QuerySet):
         return self.approved().filter(role=Resident.Role.LEADER)
 
     def team(self):
-        return self.approved().filter(role__in=[Resident.Role.TEAM, Resident.Role.LEADER])
+        return self.approved().filter(
+            role__in=[Resident.Role.TEAM, Resident.Role.LEADER]
+        )
 
 
 class Resident(models.Model):
@@ -212,20 +240,37 @@ class Resident(models.Model):
         blank=True,
         related_name="memberships",
         verbose_name=_("user"),
-        help_text=_("Empty for a resident without a smartphone, registered by a leader."),
+        help_text=_(
+            "Empty for a resident without a smartphone, registered by a leader."
+        ),
     )
     household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, related_name="residents", verbose_name=_("household")
+        Household,
+        on_delete=models.PROTECT,
+        related_name="residents",
+        verbose_name=_("household"),
     )
     name = models.CharField(_("real name"), max_length=40)
     contact_phone = models.CharField(
-        _("contact phone"), max_length=20, blank=True, help_text=_("Only for residents without an account.")
+        _("contact phone"),
+        max_length=20,
+        blank=True,
+        help_text=_("Only for residents without an account."),
     )
     is_adult = models.BooleanField(_("adult"), default=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
-    role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.RESIDENT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PENDING
+    )
+    role = models.CharField(
+        _("role"), max_length=10, choices=Role, default=Role.RESIDENT
+    )
     decided_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     reject_reason = models.CharField(_("reason"), max_length=200, blank=True)
@@ -240,9 +285,14 @@ class Resident(models.Model):
     is_party_member = models.BooleanField(_("party member"), default=False)
     shows_party_badge = models.BooleanField(_("shows party badge"), default=False)
     talent_visibility = models.CharField(
-        _("who may see my skills"), max_length=10, choices=Visibility, default=Visibility.BUILDING
+        _("who may see my skills"),
+        max_length=10,
+        choices=Visibility,
+        default=Visibility.BUILDING,
     )
-    created_at = models.DateTimeField(_("asked at"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        _("asked at"), default=timezone.now, editable=False
+    )
 
     objects = ResidentQuerySet.as_manager()
 
@@ -284,7 +334,9 @@ class Resident(models.Model):
 
 class Skill(models.Model):
     name = models.CharField(_("skill"), max_length=40, unique=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
 
     class Meta:
         verbose_name = _("skill")
@@ -319,11 +371,18 @@ class Talent(models.Model):
     """A resident's skill and what they offer with it (达人 / 能人)."""
 
     resident = models.ForeignKey(
-        Resident, on_delete=models.CASCADE, related_name="talents", verbose_name=_("resident")
+        Resident,
+        on_delete=models.CASCADE,
+        related_name="talents",
+        verbose_name=_("resident"),
     )
-    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="talents", verbose_name=_("skill"))
+    skill = models.ForeignKey(
+        Skill, on_delete=models.PROTECT, related_name="talents", verbose_name=_("skill")
+    )
     offer = models.CharField(_("what I offer"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
 
     objects = TalentQuerySet.as_manager()
 
@@ -331,7 +390,11 @@ class Talent(models.Model):
         verbose_name = _("talent")
         verbose_name_plural = _("talents")
         ordering = ["skill__name"]
-        constraints = [models.UniqueConstraint(fields=["resident", "skill"], name="talent_unique_skill")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident", "skill"], name="talent_unique_skill"
+            )
+        ]
 
     def __str__(self):
         return f"{self.resident.name}: {self.skill.name}"
@@ -348,14 +411,20 @@ class AnnouncementQuerySet(models.QuerySet):
         """The building's own and its community's announcements, pinned first."""
         return (
             self.published()
-            .filter(Q(building=building) | Q(community_id=building.community_id, building__isnull=True))
+            .filter(
+                Q(building=building)
+                | Q(community_id=building.community_id, building__isnull=True)
+            )
             .select_related("building", "community")
         )
 
 
 class Announcement(models.Model):
     community = models.ForeignKey(
-        Community, on_delete=models.CASCADE, related_name="announcements", verbose_name=_("community")
+        Community,
+        on_delete=models.CASCADE,
+        related_name="announcements",
+        verbose_name=_("community"),
     )
     building = models.ForeignKey(
         Building,
@@ -371,9 +440,16 @@ class Announcement(models.Model):
     pinned = models.BooleanField(_("pinned"), default=False)
     published_at = models.DateTimeField(_("published at"), default=timezone.now)
     author = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author")
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
 
     objects = AnnouncementQuerySet.as_manager()
 
@@ -397,12 +473,19 @@ class ProxyAct(models.Model):
     """Something a leader did for a resident without a smartphone (代录)."""
 
     resident = models.ForeignKey(
-        Resident, on_delete=models.CASCADE, related_name="proxy_acts", verbose_name=_("resident")
+        Resident,
+        on_delete=models.CASCADE,
+        related_name="proxy_acts",
+        verbose_name=_("resident"),
     )
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("done by"))
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("done by")
+    )
     action = models.CharField(_("what was done"), max_length=200)
     link = models.CharField(_("link"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("done at"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        _("done at"), default=timezone.now, editable=False
+    )
 
     class Meta:
         verbose_name = _("act on behalf (代录)")
@@ -422,13 +505,18 @@ class Notification(models.Model):
     """Generic in-app message; any app may create one (see buildings.notify)."""
 
     recipient = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+        User,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
     kind = models.CharField(_("kind"), max_length=40)
     text = models.CharField(_("text"), max_length=300)
     link = models.CharField(_("link"), max_length=300, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -436,7 +524,38 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+        indexes = [
+            models.Index(
+                fields=["recipient", "read_at"], name="notification_unread_idx"
+            )
+        ]
 
     def __str__(self):
         return self.text
+
+
+class NotificationMute(models.Model):
+    """A kind of notification the user chose not to receive."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="notification_mutes",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("muted notification kind")
+        verbose_name_plural = _("muted notification kinds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"], name="notification_mute_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} − {self.kind}"

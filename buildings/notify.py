@@ -1,9 +1,9 @@
 """Notifications any app can send.
 
-Every notification lands in the recipient's in-app inbox. External senders (SMS,
-WeChat) plug in through settings.LOUZU_NOTIFICATION_SENDERS: dotted paths of
-callables taking the Notification; development prints to the console, tests send
-nothing anywhere.
+Every notification lands in the recipient's in-app inbox, unless they muted its kind.
+External senders (SMS, WeChat) plug in through settings.LOUZU_NOTIFICATION_SENDERS:
+dotted paths of callables taking the Notification; development prints to the console,
+tests send nothing anywhere.
 """
 
 import logging
@@ -11,21 +11,53 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
-from buildings.models import Notification
+from buildings.models import Notification, NotificationMute
 
 logger = logging.getLogger(__name__)
+
+# The kinds a resident may switch off, with what they mean to them.
+KINDS = {
+    "join_request": _("Someone asks to join my building (leaders)"),
+    "join_decided": _("My request to join was decided"),
+    "announcement": _("New announcements"),
+    "issue_update": _("News on issues I reported or support"),
+    "poll_opened": _("A vote opens in my building"),
+    "poll_closing": _("A vote closes soon and my household has not voted"),
+    "waitlist_promoted": _("I got a place from the waiting list"),
+    "shift_reminder": _("Reminders of my volunteer shifts"),
+}
 
 
 def notify(*, recipient, kind: str, text: str, link: str = "") -> Notification | None:
     """Store an in-app notification for a user (nothing for residents without an account)."""
     if recipient is None:
         return None
+    if NotificationMute.objects.filter(user=recipient, kind=kind).exists():
+        return None
     notification = Notification.objects.create(
         recipient=recipient, kind=kind, text=text[:300], link=link
     )
     transaction.on_commit(lambda: deliver(notification))
     return notification
+
+
+def notify_many(*, recipients, kind: str, text: str, link: str = "") -> int:
+    """Notify many users at once (one query for mutes, one insert); returns how many."""
+    users = {user.pk: user for user in recipients if user is not None}
+    muted = set(
+        NotificationMute.objects.filter(user_id__in=users, kind=kind).values_list(
+            "user_id", flat=True
+        )
+    )
+    created = Notification.objects.bulk_create(
+        Notification(recipient=user, kind=kind, text=text[:300], link=link)
+        for pk, user in users.items()
+        if pk not in muted
+    )
+    transaction.on_commit(lambda: [deliver(notification) for notification in created])
+    return len(created)
 
 
 def deliver(notification: Notification) -> None:
@@ -39,4 +71,6 @@ def deliver(notification: Notification) -> None:
 
 def console_sender(notification: Notification) -> None:
     """Development sender: prints what an SMS would say."""
-    print(f"[notify {notification.recipient.masked_phone}] {notification.text} {notification.link}")
+    print(
+        f"[notify {notification.recipient.masked_phone}] {notification.text} {notification.link}"
+    )

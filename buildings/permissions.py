@@ -74,7 +74,9 @@ def access_for(user, building: Building) -> Access | None:
 
 def get_access_or_404(user, building_pk, level: str = VIEW) -> Access:
     """Return the user's access to the building, 404 for outsiders, 403 for a role too low."""
-    building = get_object_or_404(Building.objects.select_related("community"), pk=building_pk)
+    building = get_object_or_404(
+        Building.objects.select_related("community"), pk=building_pk
+    )
     access = access_for(user, building)
     if access is None:
         raise Http404
@@ -99,7 +101,9 @@ def active_membership(user) -> Resident | None:
     if not user.is_authenticated:
         return None
     return (
-        Resident.objects.filter(user=user, status__in=[Resident.Status.PENDING, Resident.Status.APPROVED])
+        Resident.objects.filter(
+            user=user, status__in=[Resident.Status.PENDING, Resident.Status.APPROVED]
+        )
         .select_related("household__building__community")
         .first()
     )

@@ -6,8 +6,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buildings.models import Announcement, Building, Household, ProxyAct, Resident, Skill, Talent, User
-from buildings.notify import notify
+from buildings.models import (
+    Announcement,
+    Building,
+    Household,
+    NotificationMute,
+    ProxyAct,
+    Resident,
+    Skill,
+    Talent,
+    User,
+)
+from buildings.notify import KINDS, notify, notify_many
 
 
 def find_household(*, building: Building, room: str) -> Household:
@@ -16,14 +26,18 @@ def find_household(*, building: Building, room: str) -> Household:
     household = building.households.filter(room=room).first()
     if household is None:
         raise ValidationError(
-            _("%(building)s has no room %(room)s. Check the number on your door, or ask your building leader.")
+            _(
+                "%(building)s has no room %(room)s. Check the number on your door, or ask your building leader."
+            )
             % {"building": building.number, "room": room or "?"}
         )
     return household
 
 
 @transaction.atomic
-def request_to_join(*, user: User, building: Building, room: str, name: str, is_adult: bool = True) -> Resident:
+def request_to_join(
+    *, user: User, building: Building, room: str, name: str, is_adult: bool = True
+) -> Resident:
     """Ask to join a building as a member of one household; a leader decides."""
     household = find_household(building=building, room=room)
     existing = Resident.objects.filter(
@@ -31,7 +45,8 @@ def request_to_join(*, user: User, building: Building, room: str, name: str, is_
     ).first()
     if existing is not None:
         raise ValidationError(
-            _("You already belong to or asked to join %(household)s.") % {"household": existing.household}
+            _("You already belong to or asked to join %(household)s.")
+            % {"household": existing.household}
         )
     try:
         with transaction.atomic():
@@ -41,25 +56,32 @@ def request_to_join(*, user: User, building: Building, room: str, name: str, is_
     except IntegrityError as exc:  # a second, concurrent request
         raise ValidationError(_("You already asked to join a building.")) from exc
     link = reverse("buildings:join-requests", args=[building.pk])
-    for leader in Resident.objects.leaders().in_building(building).select_related("user"):
+    for leader in (
+        Resident.objects.leaders().in_building(building).select_related("user")
+    ):
         notify(
             recipient=leader.user,
             kind="join_request",
-            text=_("%(name)s asks to join %(household)s.") % {"name": resident.name, "household": household},
+            text=_("%(name)s asks to join %(household)s.")
+            % {"name": resident.name, "household": household},
             link=link,
         )
     return resident
 
 
 @transaction.atomic
-def decide_join_request(*, resident: Resident, decided_by: User, approve: bool, reason: str = "") -> Resident:
+def decide_join_request(
+    *, resident: Resident, decided_by: User, approve: bool, reason: str = ""
+) -> Resident:
     """Approve or reject a pending join request (a reason is required to reject)."""
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     if resident.status != Resident.Status.PENDING:
         raise ValidationError(_("This request has already been decided."))
     reason = reason.strip()
     if not approve and not reason:
-        raise ValidationError(_("Please give a reason, so the person knows what to do next."))
+        raise ValidationError(
+            _("Please give a reason, so the person knows what to do next.")
+        )
     resident.status = Resident.Status.APPROVED if approve else Resident.Status.REJECTED
     resident.reject_reason = "" if approve else reason
     resident.decided_by = decided_by
@@ -67,7 +89,9 @@ def decide_join_request(*, resident: Resident, decided_by: User, approve: bool, 
     resident.save(update_fields=["status", "reject_reason", "decided_by", "decided_at"])
     building = resident.household.building
     if approve:
-        text = _("Welcome! You have joined %(building)s.") % {"building": building.display_name}
+        text = _("Welcome! You have joined %(building)s.") % {
+            "building": building.display_name
+        }
         link = building.get_absolute_url()
     else:
         text = _("Your request to join %(building)s was not approved: %(reason)s") % {
@@ -81,7 +105,13 @@ def decide_join_request(*, resident: Resident, decided_by: User, approve: bool, 
 
 @transaction.atomic
 def register_proxy_resident(
-    *, building: Building, leader: User, room: str, name: str, contact_phone: str = "", is_adult: bool = True
+    *,
+    building: Building,
+    leader: User,
+    room: str,
+    name: str,
+    contact_phone: str = "",
+    is_adult: bool = True,
 ) -> Resident:
     """A leader registers a resident without a smartphone (代录); approved at once."""
     household = find_household(building=building, room=room)
@@ -95,20 +125,81 @@ def register_proxy_resident(
         decided_by=leader,
         decided_at=timezone.now(),
     )
-    record_proxy_act(resident=resident, actor=leader, action=_("Registered this resident"))
+    record_proxy_act(
+        resident=resident, actor=leader, action=_("Registered this resident")
+    )
     return resident
 
 
-def record_proxy_act(*, resident: Resident, actor: User, action: str, link: str = "") -> ProxyAct | None:
+MAX_NEW_HOUSEHOLDS = 500
+
+
+def parse_rooms(spec: str) -> list[str]:
+    """'101-106, 201 202' -> ['101', ..., '106', '201', '202'], or a clear error."""
+    rooms = []
+    for token in spec.replace("，", ",").replace("、", ",").replace(",", " ").split():
+        token = token.removesuffix("室")
+        if "-" in token or "~" in token:
+            start, _sep, end = token.replace("~", "-").partition("-")
+            if not (start.isdigit() and end.isdigit()) or int(end) < int(start):
+                raise ValidationError(
+                    _("%(token)s is not a range like 101-106.") % {"token": token}
+                )
+            if int(end) - int(start) >= MAX_NEW_HOUSEHOLDS:
+                raise ValidationError(
+                    _("At most %(max)d rooms at a time.") % {"max": MAX_NEW_HOUSEHOLDS}
+                )
+            rooms.extend(str(number) for number in range(int(start), int(end) + 1))
+        elif len(token) <= 20:
+            rooms.append(token)
+        else:
+            raise ValidationError(
+                _("%(token)s is too long for a room number.") % {"token": token[:30]}
+            )
+    if len(rooms) > MAX_NEW_HOUSEHOLDS:
+        raise ValidationError(
+            _("At most %(max)d rooms at a time.") % {"max": MAX_NEW_HOUSEHOLDS}
+        )
+    return list(dict.fromkeys(rooms))
+
+
+@transaction.atomic
+def add_households(*, building: Building, spec: str) -> int:
+    """Create the rooms that do not exist yet; returns how many were added."""
+    rooms = parse_rooms(spec)
+    if not rooms:
+        raise ValidationError(_("Enter at least one room number."))
+    existing = set(
+        building.households.filter(room__in=rooms).values_list("room", flat=True)
+    )
+    created = Household.objects.bulk_create(
+        Household(building=building, room=room)
+        for room in rooms
+        if room not in existing
+    )
+    return len(created)
+
+
+def record_proxy_act(
+    *, resident: Resident, actor: User, action: str, link: str = ""
+) -> ProxyAct | None:
     """Record that a leader acted for a resident without an account (代录)."""
     if not resident.is_proxy:
         return None
-    return ProxyAct.objects.create(resident=resident, actor=actor, action=action[:200], link=link)
+    return ProxyAct.objects.create(
+        resident=resident, actor=actor, action=action[:200], link=link
+    )
 
 
 @transaction.atomic
 def update_talents(
-    *, resident: Resident, skills: list[str], offer: str, visibility: str, shows_party_badge: bool, actor: User
+    *,
+    resident: Resident,
+    skills: list[str],
+    offer: str,
+    visibility: str,
+    shows_party_badge: bool,
+    actor: User,
 ) -> Resident:
     """Replace a resident's skills and choices; recorded as 代录 when a leader does it."""
     resident.talent_visibility = visibility
@@ -121,20 +212,58 @@ def update_talents(
             wanted.append(Skill.objects.get_or_create(name=label)[0])
     resident.talents.exclude(skill__in=wanted).delete()
     for skill in wanted:
-        Talent.objects.update_or_create(resident=resident, skill=skill, defaults={"offer": offer.strip()[:200]})
+        Talent.objects.update_or_create(
+            resident=resident, skill=skill, defaults={"offer": offer.strip()[:200]}
+        )
     if actor != resident.user:
-        record_proxy_act(resident=resident, actor=actor, action=_("Updated skills and choices"))
+        record_proxy_act(
+            resident=resident, actor=actor, action=_("Updated skills and choices")
+        )
     return resident
 
 
+@transaction.atomic
 def post_announcement(
-    *, author: User, community, building: Building | None, title: str, body: str, pinned: bool = False
+    *,
+    author: User,
+    community,
+    building: Building | None,
+    title: str,
+    body: str,
+    pinned: bool = False,
 ) -> Announcement:
     """Publish a building announcement, or a community-wide one when building is None."""
     announcement = Announcement.objects.create(
-        community=community, building=building, title=title.strip(), body=body.strip(), pinned=pinned, author=author
+        community=community,
+        building=building,
+        title=title.strip(),
+        body=body.strip(),
+        pinned=pinned,
+        author=author,
+    )
+    readers = (
+        Resident.objects.approved().filter(user__isnull=False).exclude(user=author)
+    )
+    if building is None:
+        readers = readers.filter(household__building__community=community)
+    else:
+        readers = readers.in_building(building)
+    notify_many(
+        recipients=[resident.user for resident in readers.select_related("user")],
+        kind="announcement",
+        text=_("New announcement: %(title)s") % {"title": announcement.title},
+        link=announcement.get_absolute_url(),
     )
     return announcement
+
+
+@transaction.atomic
+def set_notification_choices(*, user: User, wanted: set[str]) -> None:
+    """Mute every known kind the user did not tick; unmute the ones they did."""
+    NotificationMute.objects.filter(user=user, kind__in=wanted).delete()
+    for kind in KINDS:
+        if kind not in wanted:
+            NotificationMute.objects.get_or_create(user=user, kind=kind)
 
 
 def wechat_text(*, heading: str, title: str, body: str, url: str) -> str:
@@ -142,4 +271,5 @@ def wechat_text(*, heading: str, title: str, body: str, url: str) -> str:
     summary = " ".join(body.split())
     if len(summary) > 80:
         summary = summary[:80] + "…"
-    return f"【{heading}】{title}\n{summary}\n{_('Details')}: {url}"
+    details = _("Details")
+    return f"【{heading}】{title}\n{summary}\n{details}: {url}"

@@ -28,7 +28,9 @@ def clean_image(uploaded) -> ContentFile:
             code="too_big",
         )
     not_image = ValidationError(
-        _("This file is not a photo we can read. Please choose a JPEG, PNG or WebP photo."),
+        _(
+            "This file is not a photo we can read. Please choose a JPEG, PNG or WebP photo."
+        ),
         code="not_image",
     )
     uploaded.seek(0)
@@ -74,7 +76,12 @@ class ImageUploadField(forms.ImageField):
     }
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        kwargs.setdefault(
+            "widget",
+            forms.ClearableFileInput(
+                attrs={"accept": "image/jpeg,image/png,image/webp"}
+            ),
+        )
         super().__init__(*args, **kwargs)
 
     def to_python(self, data):

@@ -2,21 +2,25 @@ from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.static import serve
 
-from buildings import services
+from buildings import privacy, services
 from buildings.forms import (
     AnnouncementForm,
     BuildingForm,
+    HouseholdsForm,
     JoinForm,
+    LeaveForm,
+    NotificationChoicesForm,
     ProfileForm,
     ProxyResidentForm,
     RegisterForm,
@@ -49,7 +53,9 @@ def home(request):
 @login_not_required
 def community_list(request):
     communities = Community.objects.all()
-    return render(request, "buildings/community_list.html", {"communities": communities})
+    return render(
+        request, "buildings/community_list.html", {"communities": communities}
+    )
 
 
 @login_not_required
@@ -88,7 +94,9 @@ def register(request):
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Your account is ready. Now ask to join your building."))
+        messages.success(
+            request, _("Your account is ready. Now ask to join your building.")
+        )
         return redirect("buildings:join-start")
     return render(request, "registration/register.html", {"form": form})
 
@@ -106,7 +114,9 @@ def join(request, community_pk):
     membership = active_membership(request.user)
     if membership is not None:
         return redirect("buildings:me")
-    form = JoinForm(request.POST or None, community=community, initial={"name": request.user.name})
+    form = JoinForm(
+        request.POST or None, community=community, initial={"name": request.user.name}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.request_to_join(
@@ -119,25 +129,36 @@ def join(request, community_pk):
         except ValidationError as error:
             form.add_error("room", error.messages[0])
         else:
-            messages.success(request, _("Your request has been sent. Your building leader will check it soon."))
+            messages.success(
+                request,
+                _(
+                    "Your request has been sent. Your building leader will check it soon."
+                ),
+            )
             return redirect("buildings:me")
-    return render(request, "buildings/join.html", {"community": community, "form": form})
+    return render(
+        request, "buildings/join.html", {"community": community, "form": form}
+    )
 
 
 def me(request):
     """The person's own page: their membership, household, profile and skills."""
     membership = active_membership(request.user)
-    past = request.user.memberships.exclude(pk=getattr(membership, "pk", None)).select_related(
-        "household__building"
-    )
+    past = request.user.memberships.exclude(
+        pk=getattr(membership, "pk", None)
+    ).select_related("household__building")
     household_members = []
     talent_form = None
     if membership is not None and membership.is_approved:
         household_members = membership.household.residents.approved()
         talent_form = TalentForm(
             initial={
-                "skills": ", ".join(t.skill.name for t in membership.talents.select_related("skill")),
-                "offer": next(iter(membership.talents.values_list("offer", flat=True)), ""),
+                "skills": ", ".join(
+                    t.skill.name for t in membership.talents.select_related("skill")
+                ),
+                "offer": next(
+                    iter(membership.talents.values_list("offer", flat=True)), ""
+                ),
                 "talent_visibility": membership.talent_visibility,
                 "shows_party_badge": membership.shows_party_badge,
             }
@@ -168,7 +189,12 @@ def profile_update(request):
     return render(
         request,
         "buildings/me.html",
-        {"membership": membership, "profile_form": form, "past_memberships": [], "household_members": []},
+        {
+            "membership": membership,
+            "profile_form": form,
+            "past_memberships": [],
+            "household_members": [],
+        },
         status=400,
     )
 
@@ -194,8 +220,51 @@ def _save_talents(request, resident, redirect_to, *args):
         )
         messages.success(request, _("Skills and choices saved."))
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(
+            request, " ".join(e for errs in form.errors.values() for e in errs)
+        )
     return redirect(redirect_to, *args)
+
+
+def my_data(request):
+    """Download everything Louzu holds on me, as JSON."""
+    data = privacy.export_user_data(request.user)
+    response = JsonResponse(
+        data, json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = 'attachment; filename="louzu-my-data.json"'
+    return response
+
+
+def leave(request):
+    """Leave Louzu: the account is anonymised, contributions and counts stay."""
+    form = LeaveForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        privacy.leave(user=request.user)
+        logout(request)
+        messages.success(
+            request,
+            _("You have left Louzu. Your name and phone number have been removed."),
+        )
+        return redirect("home")
+    return render(request, "buildings/leave.html", {"form": form})
+
+
+def notification_settings(request):
+    from buildings.notify import KINDS
+
+    muted = set(request.user.notification_mutes.values_list("kind", flat=True))
+    form = NotificationChoicesForm(
+        request.POST or None,
+        initial={"kinds": [kind for kind in KINDS if kind not in muted]},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.set_notification_choices(
+            user=request.user, wanted=set(form.cleaned_data["kinds"])
+        )
+        messages.success(request, _("Your choices have been saved."))
+        return redirect("buildings:notifications")
+    return render(request, "buildings/notification_settings.html", {"form": form})
 
 
 def notifications(request):
@@ -207,16 +276,20 @@ def notifications(request):
 def building_detail(request, pk):
     access = get_access_or_404(request.user, pk)
     building = access.building
-    team = (
+    team = sorted(
         Resident.objects.team()
         .in_building(building)
-        .select_related("household", "user")
-        .order_by("-role", "name")
+        .select_related("household", "user"),
+        key=lambda member: (member.role != Resident.Role.LEADER, member.name),
     )
-    talents = Talent.objects.visible_in_building(building, include_staff_only=access.is_staff)
+    talents = Talent.objects.visible_in_building(
+        building, include_staff_only=access.is_staff
+    )
     talents = talents.select_related("resident__household")[:100]
     party_members = (
-        Resident.objects.approved().in_building(building).filter(is_party_member=True, shows_party_badge=True)
+        Resident.objects.approved()
+        .in_building(building)
+        .filter(is_party_member=True, shows_party_badge=True)
     )
     announcements = Announcement.objects.for_building(building)[:10]
     household = access.resident.household if access.resident else None
@@ -235,31 +308,50 @@ def building_detail(request, pk):
             "household": household,
             "household_members": household_members,
             "counts": counts,
-            "pending_count": Resident.objects.pending().in_building(building).count() if access.can_manage else 0,
+            "pending_count": Resident.objects.pending().in_building(building).count()
+            if access.can_manage
+            else 0,
         },
     )
 
 
 def building_edit(request, pk):
     access = get_access_or_404(request.user, pk, MANAGE)
-    form = BuildingForm(request.POST or None, request.FILES or None, instance=access.building)
+    form = BuildingForm(
+        request.POST or None, request.FILES or None, instance=access.building
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The building page has been updated."))
         return redirect(access.building)
-    return render(request, "buildings/building_edit.html", {"building": access.building, "form": form})
+    return render(
+        request,
+        "buildings/building_edit.html",
+        {"building": access.building, "form": form},
+    )
 
 
 def join_requests(request, pk):
     access = get_access_or_404(request.user, pk, MANAGE)
-    pending = Resident.objects.pending().in_building(access.building).select_related("household", "user")
+    pending = (
+        Resident.objects.pending()
+        .in_building(access.building)
+        .select_related("household", "user")
+    )
     decided = (
         Resident.objects.in_building(access.building)
-        .filter(status__in=[Resident.Status.APPROVED, Resident.Status.REJECTED], decided_at__isnull=False)
+        .filter(
+            status__in=[Resident.Status.APPROVED, Resident.Status.REJECTED],
+            decided_at__isnull=False,
+        )
         .select_related("household", "decided_by")
         .order_by("-decided_at")[:20]
     )
-    phones = Resident.objects.in_building(access.building).filter(user__isnull=False).values("user__phone")
+    phones = (
+        Resident.objects.in_building(access.building)
+        .filter(user__isnull=False)
+        .values("user__phone")
+    )
     locked = AccessAttempt.objects.filter(
         username__in=phones, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
     ).values_list("username", flat=True)
@@ -279,24 +371,36 @@ def join_requests(request, pk):
 @require_POST
 def decide_join(request, pk, resident_pk, decision):
     access = get_access_or_404(request.user, pk, MANAGE)
-    resident = get_object_or_404(Resident.objects.in_building(access.building), pk=resident_pk)
+    resident = get_object_or_404(
+        Resident.objects.in_building(access.building), pk=resident_pk
+    )
     approve = decision == "approve"
     reason = ""
     if not approve:
         form = RejectForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("Please give a reason, so the person knows what to do next."))
+            messages.error(
+                request, _("Please give a reason, so the person knows what to do next.")
+            )
             return redirect("buildings:join-requests", pk)
         reason = form.cleaned_data["reason"]
     try:
-        services.decide_join_request(resident=resident, decided_by=request.user, approve=approve, reason=reason)
+        services.decide_join_request(
+            resident=resident, decided_by=request.user, approve=approve, reason=reason
+        )
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
         if approve:
-            messages.success(request, _("%(name)s has joined the building.") % {"name": resident.name})
+            messages.success(
+                request,
+                _("%(name)s has joined the building.") % {"name": resident.name},
+            )
         else:
-            messages.success(request, _("The request from %(name)s was declined.") % {"name": resident.name})
+            messages.success(
+                request,
+                _("The request from %(name)s was declined.") % {"name": resident.name},
+            )
     return redirect("buildings:join-requests", pk)
 
 
@@ -304,9 +408,13 @@ def decide_join(request, pk, resident_pk, decision):
 def unlock_phone(request, pk):
     access = get_access_or_404(request.user, pk, MANAGE)
     phone = request.POST.get("phone", "")
-    belongs = Resident.objects.in_building(access.building).filter(user__phone=phone).exists()
+    belongs = (
+        Resident.objects.in_building(access.building).filter(user__phone=phone).exists()
+    )
     if not belongs:
-        messages.error(request, _("That phone number does not belong to this building."))
+        messages.error(
+            request, _("That phone number does not belong to this building.")
+        )
     else:
         axes_reset(username=phone)
         messages.success(request, _("%(phone)s can log in again.") % {"phone": phone})
@@ -316,7 +424,9 @@ def unlock_phone(request, pk):
 def residents(request, pk):
     access = get_access_or_404(request.user, pk, MANAGE)
     households = access.building.households.prefetch_related(
-        Prefetch("residents", queryset=Resident.objects.approved().select_related("user"))
+        Prefetch(
+            "residents", queryset=Resident.objects.approved().select_related("user")
+        )
     )
     form = ProxyResidentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -333,7 +443,9 @@ def residents(request, pk):
             form.add_error("room", error.messages[0])
         else:
             messages.success(
-                request, _("%(name)s has been registered. You can act for them from now on.") % {"name": resident.name}
+                request,
+                _("%(name)s has been registered. You can act for them from now on.")
+                % {"name": resident.name},
             )
             return redirect(resident)
     return render(
@@ -343,11 +455,35 @@ def residents(request, pk):
     )
 
 
+def households(request, pk):
+    """Leaders and staff add the building's rooms (户/室), one by one or as ranges."""
+    access = get_access_or_404(request.user, pk, MANAGE)
+    form = HouseholdsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            added = services.add_households(
+                building=access.building, spec=form.cleaned_data["rooms"]
+            )
+        except ValidationError as error:
+            form.add_error("rooms", error.messages[0])
+        else:
+            messages.success(request, _("%(count)d rooms added.") % {"count": added})
+            return redirect("buildings:households", pk)
+    rooms = access.building.households.values_list("room", flat=True)
+    return render(
+        request,
+        "buildings/households.html",
+        {"building": access.building, "form": form, "rooms": list(rooms)},
+    )
+
+
 def resident_detail(request, pk, resident_pk):
     """A leader's page for one resident: acts on their behalf (代录) and their history."""
     access = get_access_or_404(request.user, pk, MANAGE)
     resident = get_object_or_404(
-        Resident.objects.in_building(access.building).approved().select_related("household", "registered_by"),
+        Resident.objects.in_building(access.building)
+        .approved()
+        .select_related("household", "registered_by"),
         pk=resident_pk,
     )
     if request.method == "POST":
@@ -356,7 +492,9 @@ def resident_detail(request, pk, resident_pk):
         return _save_talents(request, resident, "buildings:resident", pk, resident_pk)
     form = TalentForm(
         initial={
-            "skills": ", ".join(t.skill.name for t in resident.talents.select_related("skill")),
+            "skills": ", ".join(
+                t.skill.name for t in resident.talents.select_related("skill")
+            ),
             "talent_visibility": resident.talent_visibility,
             "shows_party_badge": resident.shows_party_badge,
         }
@@ -374,14 +512,18 @@ def resident_detail(request, pk, resident_pk):
 
 
 def announcement_detail(request, pk):
-    announcement = get_object_or_404(Announcement.objects.published().select_related("building", "community"), pk=pk)
+    announcement = get_object_or_404(
+        Announcement.objects.published().select_related("building", "community"), pk=pk
+    )
     if announcement.building_id:
         get_access_or_404(request.user, announcement.building_id)
         heading = announcement.building.display_name
     else:
         heading = announcement.community.name
     url = settings.SITE_URL + announcement.get_absolute_url()
-    text = services.wechat_text(heading=heading, title=announcement.title, body=announcement.body, url=url)
+    text = services.wechat_text(
+        heading=heading, title=announcement.title, body=announcement.body, url=url
+    )
     return render(
         request,
         "buildings/announcement_detail.html",
@@ -397,11 +539,23 @@ def announcement_create(request, pk):
     form = AnnouncementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         announcement = services.post_announcement(
-            author=request.user, community=access.building.community, building=access.building, **form.cleaned_data
+            author=request.user,
+            community=access.building.community,
+            building=access.building,
+            **form.cleaned_data,
         )
-        messages.success(request, _("The announcement is published. Copy the text below for the WeChat group."))
+        messages.success(
+            request,
+            _(
+                "The announcement is published. Copy the text below for the WeChat group."
+            ),
+        )
         return redirect(announcement)
-    return render(request, "buildings/announcement_form.html", {"form": form, "target": access.building})
+    return render(
+        request,
+        "buildings/announcement_form.html",
+        {"form": form, "target": access.building},
+    )
 
 
 def community_announcement_create(request, community_pk):
@@ -413,6 +567,19 @@ def community_announcement_create(request, community_pk):
         announcement = services.post_announcement(
             author=request.user, community=community, building=None, **form.cleaned_data
         )
-        messages.success(request, _("The announcement is published. Copy the text below for the WeChat group."))
+        messages.success(
+            request,
+            _(
+                "The announcement is published. Copy the text below for the WeChat group."
+            ),
+        )
         return redirect(announcement)
-    return render(request, "buildings/announcement_form.html", {"form": form, "target": community})
+    return render(
+        request, "buildings/announcement_form.html", {"form": form, "target": community}
+    )
+
+
+@login_not_required
+def media(request, path):
+    """Uploaded photos (random names); nginx may serve /media/ directly instead."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

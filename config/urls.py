@@ -4,7 +4,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
-from django.views.static import serve
 
 from buildings import views as building_views
 from buildings.forms import LoginForm
@@ -17,7 +16,9 @@ urlpatterns = [
     path("accounts/register/", building_views.register, name="register"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -29,7 +30,8 @@ urlpatterns = [
     path("", include("activities.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += [
-        path("media/<path:path>", login_not_required(serve), {"document_root": settings.MEDIA_ROOT}),
-    ]
+# Photos have unguessable random names. In production nginx may serve /media/ itself
+# (README: deployment); this route keeps the same security headers when it does not.
+urlpatterns += [
+    path("media/<path:path>", building_views.media, name="media"),
+]

@@ -12,7 +12,9 @@ def _fast_and_private(settings, tmp_path):
     settings.LOUZU_NOTIFICATION_SENDERS = []
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
     }
     translation.activate("zh-hans")
     yield
@@ -32,10 +34,16 @@ class Roles:
         self.visitor = None
         other = BuildingFactory(community=building.community)
         self.outsider = AccountResidentFactory(household__building=other).user
-        self.pending = AccountResidentFactory(household__building=building, status="pending").user
+        self.pending = AccountResidentFactory(
+            household__building=building, status="pending"
+        ).user
         self.resident = AccountResidentFactory(household__building=building).user
-        self.team = AccountResidentFactory(household__building=building, role="team").user
-        self.leader = AccountResidentFactory(household__building=building, role="leader").user
+        self.team = AccountResidentFactory(
+            household__building=building, role="team"
+        ).user
+        self.leader = AccountResidentFactory(
+            household__building=building, role="leader"
+        ).user
         self.staff = StaffFactory()
 
     def get(self, role):
@@ -61,4 +69,3 @@ def login(client):
         return client
 
     return _login
-

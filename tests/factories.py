@@ -3,7 +3,16 @@
 import factory
 from django.utils import timezone
 
-from buildings.models import Announcement, Building, Community, Household, Resident, Skill, Talent, User
+from buildings.models import (
+    Announcement,
+    Building,
+    Community,
+    Household,
+    Resident,
+    Skill,
+    Talent,
+    User,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -13,7 +22,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     phone = factory.Sequence(lambda n: f"139{n:08d}")
     name = factory.Sequence(lambda n: f"居民{n}")
-    password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
+    password = factory.django.Password("pass-word-123")
 
 
 class StaffFactory(UserFactory):
@@ -95,6 +104,8 @@ class AnnouncementFactory(factory.django.DjangoModelFactory):
         model = Announcement
 
     building = factory.SubFactory(BuildingFactory)
-    community = factory.LazyAttribute(lambda o: o.building.community if o.building else CommunityFactory())
+    community = factory.LazyAttribute(
+        lambda o: o.building.community if o.building else CommunityFactory()
+    )
     title = factory.Sequence(lambda n: f"公告{n}")
     body = "请各户配合。"

@@ -3,18 +3,26 @@
 Never downloads a browser. Skipped, with the reason, only when no Chromium exists.
 """
 
+import gzip
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+os.environ.setdefault(
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+)  # Playwright's sync API runs a loop
 
 PHONE = {"width": 390, "height": 844}
 
 
 def chromium_path() -> str | None:
-    for candidate in [os.environ.get("LOUZU_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")]:
+    for candidate in [
+        os.environ.get("LOUZU_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+    ]:
         if candidate and os.path.exists(candidate):
             return candidate
     return None
@@ -24,7 +32,9 @@ def chromium_path() -> str | None:
 def browser():
     path = chromium_path()
     if path is None:
-        pytest.skip("No Chromium found (install Debian's chromium package or set LOUZU_CHROMIUM).")
+        pytest.skip(
+            "No Chromium found (install Debian's chromium package or set LOUZU_CHROMIUM)."
+        )
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -47,7 +57,9 @@ def browser():
 @pytest.fixture
 def phone(browser, live_server):
     """A fresh phone-sized page; page.goto(path) takes paths relative to the live server."""
-    context = browser.new_context(viewport=PHONE, base_url=live_server.url, locale="zh-CN")
+    context = browser.new_context(
+        viewport=PHONE, base_url=live_server.url, locale="zh-CN"
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -60,12 +72,79 @@ def new_phone(browser, live_server):
     contexts = []
 
     def _open():
-        context = browser.new_context(viewport=PHONE, base_url=live_server.url, locale="zh-CN")
+        context = browser.new_context(
+            viewport=PHONE, base_url=live_server.url, locale="zh-CN"
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
         return page
 
     yield _open
+    for context in contexts:
+        context.close()
+
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+PAGE_WEIGHT_LIMIT = 60 * 1024  # first load of any resident page, compressed
+
+
+@pytest.fixture
+def audit(browser, live_server):
+    """audit(path, login=phone) -> (compressed bytes of the first load, serious axe violations).
+
+    A fresh context has an empty cache, so this is a first load. Transfer size is what
+    gzip makes of each same-origin response (production serves it compressed);
+    photos are excluded (they are lazy-loaded thumbnails).
+    """
+    contexts = []
+
+    def _audit(path, login=None):
+        context = browser.new_context(
+            viewport=PHONE, base_url=live_server.url, locale="zh-CN", bypass_csp=True
+        )
+        contexts.append(context)
+        page = context.new_page()
+        if login is not None:
+            page.goto("/accounts/login/")
+            page.fill("input[name=username]", login)
+            page.fill("input[name=password]", "pass-word-123")
+            with page.expect_navigation():
+                page.click("main button[type=submit]")
+            page.wait_for_load_state("load")
+        bodies = []
+        page.on("response", lambda response: bodies.append(response))
+        page.goto(path)
+        page.wait_for_load_state("load")
+        weight = 0
+        for response in bodies:
+            if response.request.resource_type == "image" or not response.url.startswith(
+                live_server.url
+            ):
+                continue
+            if 300 <= response.status < 400:
+                continue
+            # Fetched again through the same context (same cookies): bodies of finished
+            # navigations are not always kept by the browser.
+            weight += len(gzip.compress(context.request.get(response.url).body()))
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "async () => await axe.run(document, {resultTypes: ['violations']})"
+        )
+        serious = [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "nodes": [n["target"] for n in v["nodes"][:3]],
+            }
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+        font_size = page.evaluate(
+            "parseFloat(getComputedStyle(document.body).fontSize)"
+        )
+        return weight, serious, font_size, page
+
+    yield _audit
     for context in contexts:
         context.close()

@@ -11,7 +11,16 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from buildings.models import Announcement, Building, Community, Household, Resident, Skill, Talent, User
+from buildings.models import (
+    Announcement,
+    Building,
+    Community,
+    Household,
+    Resident,
+    Skill,
+    Talent,
+    User,
+)
 
 DEMO_PASSWORD = "louzu-demo-2026"
 BUILDINGS = [
@@ -48,23 +57,33 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         community, _created = Community.objects.get_or_create(
             name="宝欣苑第一居民区",
-            defaults={"town": "罗店镇", "district": "宝山区", "description": "你举手、我搭台:楼组自治,从身边事做起。"},
+            defaults={
+                "town": "罗店镇",
+                "district": "宝山区",
+                "description": "你举手、我搭台:楼组自治,从身边事做起。",
+            },
         )
         buildings = {}
         for number, name, pilot in BUILDINGS:
             building, _created = Building.objects.get_or_create(
-                community=community, number=number, defaults={"name": name, "is_pilot": pilot}
+                community=community,
+                number=number,
+                defaults={"name": name, "is_pilot": pilot},
             )
             buildings[number] = building
             for floor in range(1, 7):
                 for unit in (1, 2):
-                    Household.objects.get_or_create(building=building, room=f"{floor}0{unit}")
+                    Household.objects.get_or_create(
+                        building=building, room=f"{floor}0{unit}"
+                    )
 
         people = {}
         for phone, name, number, room, role, is_staff in PEOPLE:
             user = User.objects.filter(phone=phone).first()
             if user is None:
-                user = User.objects.create_user(phone, DEMO_PASSWORD, name=name, is_staff=is_staff)
+                user = User.objects.create_user(
+                    phone, DEMO_PASSWORD, name=name, is_staff=is_staff
+                )
                 if is_staff:
                     user.is_superuser = True
                     user.save(update_fields=["is_superuser"])
@@ -98,8 +117,14 @@ class Command(BaseCommand):
         # A pending request, so the leader has something to approve.
         applicant = User.objects.filter(phone="13800000008").first()
         if applicant is None:
-            applicant = User.objects.create_user("13800000008", DEMO_PASSWORD, name="吴芳")
-            Resident.objects.create(user=applicant, household=Household.objects.get(building=b8, room="601"), name="吴芳")
+            applicant = User.objects.create_user(
+                "13800000008", DEMO_PASSWORD, name="吴芳"
+            )
+            Resident.objects.create(
+                user=applicant,
+                household=Household.objects.get(building=b8, room="601"),
+                name="吴芳",
+            )
 
         for phone, skill, offer in [
             ("13800000002", "养花", "教邻居种花、打理一尺花园"),
@@ -108,9 +133,13 @@ class Command(BaseCommand):
         ]:
             resident = Resident.objects.get(user__phone=phone)
             Talent.objects.get_or_create(
-                resident=resident, skill=Skill.objects.get_or_create(name=skill)[0], defaults={"offer": offer}
+                resident=resident,
+                skill=Skill.objects.get_or_create(name=skill)[0],
+                defaults={"offer": offer},
             )
-        Resident.objects.filter(user__phone="13800000003").update(talent_visibility=Resident.Visibility.COMMUNITY)
+        Resident.objects.filter(user__phone="13800000003").update(
+            talent_visibility=Resident.Visibility.COMMUNITY
+        )
 
         Announcement.objects.get_or_create(
             community=community,
@@ -137,7 +166,11 @@ class Command(BaseCommand):
                 importlib.import_module(f"{app}.demo").seed_demo(community)
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready: 宝欣苑第一居民区."))
-        self.stdout.write(f"Log in at http://127.0.0.1:8000/accounts/login/ with password {DEMO_PASSWORD}:")
+        self.stdout.write(
+            f"Log in at http://127.0.0.1:8000/accounts/login/ with password {DEMO_PASSWORD}:"
+        )
         for role, phone in DEMO_LOGINS:
             self.stdout.write(f"  {role:<16} {phone}")
-        self.stdout.write("  (13800000008 is waiting for 8号楼's leader to approve them.)")
+        self.stdout.write(
+            "  (13800000008 is waiting for 8号楼's leader to approve them.)"
+        )

@@ -1,0 +1,138 @@
+"""A person's own data: download it, or leave and be anonymised.
+
+Feature apps take part by providing `<app>/privacy.py` with
+`export_user_data(user) -> dict` and `anonymise_user(user) -> None`; they are found by
+name, so this root app never imports them. Leaving keeps every ballot, ledger entry and
+count intact: only what names the person is removed.
+"""
+
+import importlib
+import importlib.util
+import json
+
+from auditlog.models import LogEntry
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from buildings.models import Notification, NotificationMute, Resident, User
+
+
+def feature_modules():
+    """The privacy modules of installed feature apps."""
+    for config in apps.get_app_configs():
+        if config.name == "buildings":
+            continue
+        module_name = f"{config.name}.privacy"
+        if importlib.util.find_spec(config.name) and importlib.util.find_spec(
+            module_name
+        ):
+            yield config.name, importlib.import_module(module_name)
+
+
+def export_user_data(user: User) -> dict:
+    """Everything Louzu holds on the user, as plain data."""
+    memberships = Resident.objects.filter(user=user).select_related(
+        "household__building__community"
+    )
+    data = {
+        "account": {
+            "phone": user.phone,
+            "name": user.name,
+            "joined_at": user.created_at.isoformat(),
+            "has_avatar": bool(user.avatar),
+        },
+        "memberships": [
+            {
+                "community": m.household.building.community.name,
+                "building": m.household.building.number,
+                "room": m.household.room,
+                "name": m.name,
+                "status": m.status,
+                "role": m.role,
+                "is_party_member": m.is_party_member,
+                "shows_party_badge": m.shows_party_badge,
+                "talent_visibility": m.talent_visibility,
+                "talents": [
+                    {"skill": t.skill.name, "offer": t.offer}
+                    for t in m.talents.select_related("skill")
+                ],
+                "asked_at": m.created_at.isoformat(),
+            }
+            for m in memberships
+        ],
+        "notifications": [
+            {"kind": n.kind, "text": n.text, "at": n.created_at.isoformat()}
+            for n in Notification.objects.filter(recipient=user)
+        ],
+        "muted_notification_kinds": list(
+            user.notification_mutes.values_list("kind", flat=True)
+        ),
+    }
+    for app_name, module in feature_modules():
+        data[app_name] = module.export_user_data(user)
+    return data
+
+
+@transaction.atomic
+def leave(*, user: User) -> None:
+    """Anonymise the user everywhere; their contributions stay, their name goes."""
+    placeholder = _("Former resident")
+    residents = list(Resident.objects.filter(user=user))
+    secrets = (
+        {user.phone, user.name}
+        | {r.name for r in residents}
+        | {r.contact_phone for r in residents}
+    )
+    for _app, module in feature_modules():
+        module.anonymise_user(user)
+    for resident in residents:
+        resident.talents.all().delete()
+        resident.name = placeholder
+        resident.contact_phone = ""
+        resident.shows_party_badge = False
+        resident.is_party_member = False
+        if resident.status in (Resident.Status.PENDING, Resident.Status.APPROVED):
+            resident.status = Resident.Status.LEFT
+        resident.save()
+    Notification.objects.filter(recipient=user).delete()
+    NotificationMute.objects.filter(user=user).delete()
+    if user.avatar:
+        user.avatar.delete(save=False)
+    user.avatar = ""
+    user.name = placeholder
+    user.phone = f"0{user.pk:010d}"  # mobile numbers start with 1: never a real one
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    redact_audit_trail(user, residents, secrets)
+
+
+def redact_audit_trail(
+    user: User, residents: list[Resident], secrets: set[str]
+) -> None:
+    """Keep who-did-what in the audit trail, but drop the person's names and numbers."""
+    secrets = {secret for secret in secrets if secret and len(secret) >= 2}
+    by_object = Q(
+        content_type=ContentType.objects.get_for_model(User), object_pk=str(user.pk)
+    ) | Q(
+        content_type=ContentType.objects.get_for_model(Resident),
+        object_pk__in=[str(r.pk) for r in residents],
+    )
+    by_name = Q()
+    for secret in secrets:
+        by_name |= Q(object_repr__contains=secret)
+    for entry in LogEntry.objects.filter(by_object | by_name):
+        changes = json.dumps(entry.changes_dict, ensure_ascii=False)
+        object_repr = entry.object_repr
+        for secret in secrets:
+            changes = changes.replace(secret, "***")
+            object_repr = object_repr.replace(secret, "***")
+        LogEntry.objects.filter(pk=entry.pk).update(
+            changes=json.loads(changes),
+            changes_text="",
+            object_repr=object_repr,
+            actor_email=None,
+        )

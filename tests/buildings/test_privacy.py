@@ -1,0 +1,57 @@
+"""Download my data; leave and be anonymised while counts stay intact."""
+
+import json
+
+import pytest
+from auditlog.models import LogEntry
+from django.urls import reverse
+
+from buildings.models import Resident, User
+from tests.factories import AccountResidentFactory, TalentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_download_my_data(client):
+    talent = TalentFactory(resident__name="张阿姨", skill__name="理发")
+    user = talent.resident.user
+    client.force_login(user)
+    response = client.get(reverse("buildings:my-data"))
+    assert response["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.content)
+    assert data["account"]["phone"] == user.phone
+    assert data["memberships"][0]["talents"] == [
+        {"skill": "理发", "offer": talent.offer}
+    ]
+
+
+def test_leaving_needs_the_password(client):
+    resident = AccountResidentFactory()
+    client.force_login(resident.user)
+    response = client.post(reverse("buildings:leave"), {"password": "wrong"})
+    assert response.status_code == 200
+    assert User.objects.get(pk=resident.user.pk).is_active
+
+
+def test_leaving_removes_name_and_phone_but_keeps_the_rows(client, building):
+    resident = AccountResidentFactory(
+        household__building=building, name="张阿姨", user__name="张阿姨"
+    )
+    TalentFactory(resident=resident)
+    user = resident.user
+    phone = user.phone
+    client.force_login(user)
+    response = client.post(reverse("buildings:leave"), {"password": "pass-word-123"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    resident.refresh_from_db()
+    assert not user.is_active and not user.has_usable_password()
+    assert user.phone != phone and user.name != "张阿姨"
+    assert resident.status == Resident.Status.LEFT and resident.name != "张阿姨"
+    assert not resident.talents.exists()
+    assert Resident.objects.filter(pk=resident.pk).exists()
+    for entry in LogEntry.objects.all():
+        assert phone not in json.dumps(entry.changes_dict, ensure_ascii=False)
+        assert "张阿姨" not in json.dumps(entry.changes_dict, ensure_ascii=False)
+        assert "张阿姨" not in entry.object_repr
+    assert client.get(building.get_absolute_url()).status_code == 302

@@ -1,0 +1,152 @@
+"""The one image pipeline: only real photos, re-encoded, nothing hidden survives."""
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from buildings.uploads import clean_image
+from tests.factories import AccountResidentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def photo_bytes(fmt="JPEG", size=(64, 48), exif=None, comment=None, mode="RGB"):
+    buffer = io.BytesIO()
+    image = Image.new(mode, size, "red")
+    kwargs = {}
+    if exif is not None:
+        kwargs["exif"] = exif
+    if comment is not None:
+        kwargs["comment"] = comment
+    image.save(buffer, format=fmt, **kwargs)
+    return buffer.getvalue()
+
+
+def gps_exif():
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    gps = {1: "N", 2: (31.0, 24.0, 10.0), 3: "E", 4: (121.0, 20.0, 5.0)}
+    exif[0x8825] = gps
+    return exif
+
+
+def upload(data, name="photo.jpg", content_type="image/jpeg"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_real_photos_are_accepted_and_re_encoded_as_jpeg(fmt):
+    cleaned = clean_image(upload(photo_bytes(fmt)))
+    image = Image.open(io.BytesIO(cleaned.read()))
+    assert image.format == "JPEG"
+    assert image.size == (64, 48)
+    assert cleaned.name.endswith(".jpg") and "photo" not in cleaned.name
+
+
+def test_gps_exif_and_comments_do_not_survive():
+    original = photo_bytes(exif=gps_exif(), comment=b"call 13812345678")
+    assert b"PhoneMaker" in original and b"13812345678" in original
+    cleaned = clean_image(upload(original)).read()
+    image = Image.open(io.BytesIO(cleaned))
+    assert not image.getexif()
+    assert "comment" not in image.info
+    assert b"PhoneMaker" not in cleaned and b"13812345678" not in cleaned
+
+
+def test_png_followed_by_html_is_neutralised():
+    polyglot = (
+        photo_bytes("PNG") + b"<html><script>alert(document.cookie)</script></html>"
+    )
+    cleaned = clean_image(upload(polyglot, "x.png", "image/png")).read()
+    assert b"<script>" not in cleaned
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"this is not an image at all",
+        b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 40,  # a PNG header and nothing real
+        b"GIF89a" + b"\x00" * 40,
+    ],
+)
+def test_fake_images_are_refused_with_a_clear_message(data):
+    with pytest.raises(ValidationError) as caught:
+        clean_image(upload(data))
+    assert "照片" in caught.value.messages[0]
+
+
+def test_gif_is_not_an_accepted_format():
+    with pytest.raises(ValidationError):
+        clean_image(upload(photo_bytes("GIF", mode="P"), "a.gif", "image/gif"))
+
+
+def test_oversized_file_is_refused(settings):
+    settings.UPLOAD_MAX_BYTES = 1000
+    with pytest.raises(ValidationError) as caught:
+        clean_image(upload(photo_bytes(size=(400, 400)) + b"\x00" * 2000))
+    assert "太大" in caught.value.messages[0]
+
+
+def test_too_many_pixels_are_refused_before_decoding(settings):
+    settings.UPLOAD_MAX_PIXELS = 100 * 100
+    with pytest.raises(ValidationError) as caught:
+        clean_image(upload(photo_bytes("PNG", size=(200, 200))))
+    assert "像素" in caught.value.messages[0]
+
+
+def test_large_photos_are_scaled_down(settings):
+    settings.UPLOAD_MAX_SIDE = 100
+    image = Image.open(
+        io.BytesIO(clean_image(upload(photo_bytes(size=(400, 200)))).read())
+    )
+    assert image.size == (100, 50)
+
+
+def test_avatar_upload_goes_through_the_pipeline(client):
+    user = AccountResidentFactory().user
+    client.force_login(user)
+    data = photo_bytes(exif=gps_exif())
+    response = client.post(
+        reverse("buildings:profile-update"),
+        {"name": user.name, "avatar": upload(data, "me.jpg")},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.avatar.name.startswith("avatars/") and "me" not in user.avatar.name
+    with user.avatar.open("rb") as stored:
+        assert not Image.open(stored).getexif()
+
+
+def test_fake_avatar_is_refused_and_nothing_stored(client):
+    user = AccountResidentFactory().user
+    client.force_login(user)
+    response = client.post(
+        reverse("buildings:profile-update"),
+        {"name": user.name, "avatar": upload(b"<html>hello</html>", "me.jpg")},
+    )
+    assert response.status_code == 400
+    assert "照片" in response.content.decode()
+    user.refresh_from_db()
+    assert not user.avatar
+
+
+def test_leader_sets_the_building_cover(client, building):
+    leader = AccountResidentFactory(household__building=building, role="leader").user
+    client.force_login(leader)
+    response = client.post(
+        reverse("buildings:edit", args=[building.pk]),
+        {
+            "description": "我们的楼",
+            "cover": upload(photo_bytes("PNG"), "cover.png", "image/png"),
+        },
+    )
+    assert response.status_code == 302
+    building.refresh_from_db()
+    assert building.cover.name.startswith("covers/") and building.cover.name.endswith(
+        ".jpg"
+    )

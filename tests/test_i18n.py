@@ -1,0 +1,41 @@
+"""The zh-hans catalogue is complete and its compiled .mo is up to date."""
+
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.test import Client
+from django.utils import translation
+
+PO = Path(settings.BASE_DIR) / "locale/zh_Hans/LC_MESSAGES/django.po"
+MO = PO.with_suffix(".mo")
+
+
+def test_every_message_is_translated_and_none_is_fuzzy():
+    catalogue = polib.pofile(str(PO))
+    untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
+    assert untranslated == []
+    assert fuzzy == []
+
+
+def test_compiled_catalogue_matches_the_source():
+    source = {
+        (e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(PO)) if not e.obsolete
+    }
+    compiled = {
+        (e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(MO)) if e.msgid
+    }
+    assert compiled == source, (
+        "Run: python manage.py compilemessages -l zh_Hans --ignore=.venv"
+    )
+
+
+def test_zh_hans_is_the_default_and_english_is_available(db):
+    response = Client().get("/accounts/login/")
+    assert response.headers["Content-Language"] == "zh-hans"
+    assert "登录" in response.content.decode()
+    with translation.override("en"):
+        english = Client(headers={"accept-language": "en"}).get("/accounts/login/")
+    assert english.headers["Content-Language"] == "en"
+    assert "Log in" in english.content.decode()
