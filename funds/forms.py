@@ -327,7 +327,7 @@ class BlurForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "10, 20, 40, 8"}),
         help_text=_(
-            "One area per line: left, top, width, height, each 0–100 (% of the photo)."
+            "One area per line: left, top, width, height, each 0–100 (percent of the photo)."
         ),
     )
 

@@ -83,6 +83,10 @@ def format_money(amount) -> str:
 class MoneyField(forms.CharField):
     """A form field for a positive yuan amount, parsed by parse_money()."""
 
+    default_error_messages = {
+        "required": gettext_lazy("Please enter an amount, for example 50 or 12.50."),
+    }
+
     def __init__(self, *, allow_zero: bool = False, **kwargs):
         self.allow_zero = allow_zero
         kwargs.setdefault("label", gettext_lazy("Amount (¥)"))

@@ -35,7 +35,9 @@ def receipt_file(tmp_path):
 def test_leader_logs_money_resident_reads_the_statement(phone, new_phone, tmp_path):
     fund, leader, rule = ready_fund()
     building = fund.building
-    resident = AccountResidentFactory(household__building=building, household__room="302", name="张阿姨")
+    resident = AccountResidentFactory(
+        household__building=building, household__room="302", name="张阿姨"
+    )
 
     log_in(phone, leader.phone)
     phone.goto(f"/buildings/{building.pk}/fund/")
@@ -93,4 +95,7 @@ def test_leader_logs_money_resident_reads_the_statement(phone, new_phone, tmp_pa
     neighbour.wait_for_load_state()
     image = neighbour.locator("img.receipt-thumb")
     assert image.count() == 1
-    assert neighbour.evaluate("document.querySelector('img.receipt-thumb').naturalWidth") > 0
+    assert (
+        neighbour.evaluate("document.querySelector('img.receipt-thumb').naturalWidth")
+        > 0
+    )
