@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from buildings.permissions import MANAGE, ORGANISE, PARTICIPATE, VIEW, get_access_or_404
 from buildings.services import wechat_text
 from funds import permissions, services
-from funds.blur import GRID_COLUMNS, grid_cells
+from funds.blur import GRID_COLUMNS, cell_region, grid_cells
 from funds.forms import (
     BlurForm,
     CampaignForm,
@@ -616,7 +616,12 @@ def receipt(request, building_pk, pk):
                 request, _("Blurred. Check the result below, then confirm.")
             )
             return redirect("funds:receipt", access.building.pk, pk)
-    selected = set(form.data.getlist("cells")) if form.is_bound else set()
+    if form.is_bound:
+        selected = set(form.data.getlist("cells"))
+    else:  # show the squares blurred last time
+        selected = {
+            cell for cell in grid_cells() if list(cell_region(cell)) in found.regions
+        }
     return render(
         request,
         "funds/receipt.html",

@@ -16,8 +16,8 @@ def log_in(page, phone):
     page.goto("/accounts/login/")
     page.fill("input[name=username]", phone)
     page.fill("input[name=password]", "pass-word-123")
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
 
 
 def receipt_file(tmp_path):
@@ -48,8 +48,8 @@ def test_leader_logs_money_resident_reads_the_statement(phone, new_phone, tmp_pa
     phone.check("input[name=public_name][value=room]")
     phone.check("input[name=paid_by][value=wechat]")
     phone.fill("input[name=receipt_number]", "No.0001")
-    phone.click("button[type=submit]")
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.click("main button[type=submit]")
     assert "¥200.00" in phone.content()
 
     phone.goto(f"/buildings/{building.pk}/fund/")
@@ -59,31 +59,31 @@ def test_leader_logs_money_resident_reads_the_statement(phone, new_phone, tmp_pa
     phone.fill("input[name=purpose]", "修楼道门锁")
     phone.check("input[name=paid_by][value=cash]")
     phone.set_input_files("input[name=receipt_photo]", str(receipt_file(tmp_path)))
-    phone.click("button[type=submit]")
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.click("main button[type=submit]")
     # On the blur page: tap the two top-left squares, blur, confirm, publish.
     phone.click("label[for=cell-0-0]")
     phone.click("label[for=cell-0-1]")
-    phone.click("button[type=submit]:has-text('打码')")
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.click("main button[type=submit]:has-text('打码')")
     phone.check("input[name=confirm]")
-    phone.click("button[type=submit]:has-text('公开')")
-    phone.wait_for_load_state()
+    with phone.expect_navigation():
+        phone.click("main button[type=submit]:has-text('公开')")
     assert "王师傅" in phone.content()
 
     neighbour = new_phone()
     log_in(neighbour, resident.user.phone)
     neighbour.goto(f"/buildings/{building.pk}/fund/")
-    neighbour.click("text=收支公示")
-    neighbour.wait_for_load_state()
+    with neighbour.expect_navigation():
+        neighbour.click("text=收支公示")
     body = neighbour.content()
     assert "302室" in body and "¥200.00" in body
     assert "王师傅" in body and "修楼道门锁" in body and "¥45.00" in body
     assert "¥155.00" in body  # closing balance
     # The page fits the phone: nothing scrolls sideways.
     assert neighbour.evaluate("document.documentElement.scrollWidth") <= 392
-    neighbour.click("text=打印版")
-    neighbour.wait_for_load_state()
+    with neighbour.expect_navigation():
+        neighbour.click("text=打印版")
     assert neighbour.locator("svg.segno").count() == 1
     assert neighbour.locator(".signature").count() == 2
     neighbour.emulate_media(media="print")
@@ -91,11 +91,13 @@ def test_leader_logs_money_resident_reads_the_statement(phone, new_phone, tmp_pa
     neighbour.emulate_media(media="screen")
     # The receipt, once blurred and confirmed, is visible to the neighbour.
     neighbour.goto(f"/buildings/{building.pk}/fund/")
-    neighbour.click("text=王师傅")
-    neighbour.wait_for_load_state()
+    with neighbour.expect_navigation():
+        neighbour.click("text=王师傅")
     image = neighbour.locator("img.receipt-thumb")
     assert image.count() == 1
-    assert (
-        neighbour.evaluate("document.querySelector('img.receipt-thumb').naturalWidth")
-        > 0
+    image.scroll_into_view_if_needed()
+    neighbour.wait_for_function(
+        "document.querySelector('img.receipt-thumb').naturalWidth > 0"
     )
+    response = neighbour.request.get(image.get_attribute("src"))
+    assert response.status == 200 and response.headers["content-type"] == "image/jpeg"
