@@ -392,3 +392,17 @@ def test_check_ledger_catches_a_deleted_row_and_a_negative_balance(setup, capsys
     problems = check_fund(fund)
     assert any("below zero" in problem for problem in problems)
     assert any("changed" in problem for problem in problems)  # the chain lost a link
+
+
+def test_a_model_form_cannot_change_an_entry(setup):
+    from django.forms import modelform_factory
+
+    fund, leader, _rule = setup
+    entry = donate(fund, leader, "100")
+    form = modelform_factory(LedgerEntry, fields=["amount", "note"])(
+        {"amount": "1", "note": "改过"}, instance=entry
+    )
+    assert form.is_valid()
+    with pytest.raises(AppendOnlyError):
+        form.save()
+    assert LedgerEntry.objects.get(pk=entry.pk).amount == Decimal("100.00")
