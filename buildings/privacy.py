@@ -6,30 +6,16 @@ name, so this root app never imports them. Leaving keeps every ballot, ledger en
 count intact: only what names the person is removed.
 """
 
-import importlib
-import importlib.util
 import json
 
 from auditlog.models import LogEntry
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from buildings.extensions import feature_modules
 from buildings.models import Notification, NotificationMute, Resident, User
-
-
-def feature_modules():
-    """The privacy modules of installed feature apps."""
-    for config in apps.get_app_configs():
-        if config.name == "buildings":
-            continue
-        module_name = f"{config.name}.privacy"
-        if importlib.util.find_spec(config.name) and importlib.util.find_spec(
-            module_name
-        ):
-            yield config.name, importlib.import_module(module_name)
 
 
 def export_user_data(user: User) -> dict:
@@ -71,7 +57,7 @@ def export_user_data(user: User) -> dict:
             user.notification_mutes.values_list("kind", flat=True)
         ),
     }
-    for app_name, module in feature_modules():
+    for app_name, module in feature_modules("privacy"):
         data[app_name] = module.export_user_data(user)
     return data
 
@@ -86,7 +72,7 @@ def leave(*, user: User) -> None:
         | {r.name for r in residents}
         | {r.contact_phone for r in residents}
     )
-    for _app, module in feature_modules():
+    for _app, module in feature_modules("privacy"):
         module.anonymise_user(user)
     for resident in residents:
         resident.talents.all().delete()

@@ -28,6 +28,7 @@ urlpatterns = [
     path("announcements/<int:pk>/", views.announcement_detail, name="announcement"),
     path("buildings/<int:pk>/", views.building_detail, name="detail"),
     path("buildings/<int:pk>/edit/", views.building_edit, name="edit"),
+    path("buildings/<int:pk>/todo/", views.todo, name="todo"),
     path("buildings/<int:pk>/requests/", views.join_requests, name="join-requests"),
     path(
         "buildings/<int:pk>/requests/<int:resident_pk>/<str:decision>/",

@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.static import serve
 
-from buildings import privacy, services
+from buildings import extensions, privacy, services
 from buildings.forms import (
     AnnouncementForm,
     BuildingForm,
@@ -295,6 +296,7 @@ def building_detail(request, pk):
     household = access.resident.household if access.resident else None
     household_members = household.residents.approved() if household else []
     counts = Building.objects.with_counts().get(pk=building.pk)
+    panels = extensions.building_panels(access)
     return render(
         request,
         "buildings/building_detail.html",
@@ -308,6 +310,7 @@ def building_detail(request, pk):
             "household": household,
             "household_members": household_members,
             "counts": counts,
+            "panels": panels,
             "pending_count": Resident.objects.pending().in_building(building).count()
             if access.can_manage
             else 0,
@@ -328,6 +331,28 @@ def building_edit(request, pk):
         request,
         "buildings/building_edit.html",
         {"building": access.building, "form": form},
+    )
+
+
+def todo(request, pk):
+    """A leader's page of everything that waits for them in the building."""
+    access = get_access_or_404(request.user, pk, MANAGE)
+    items = [
+        extensions.TodoItem(
+            label=_("Join requests"),
+            count=Resident.objects.pending().in_building(access.building).count(),
+            url=reverse("buildings:join-requests", args=[pk]),
+        ),
+        *extensions.leader_todo(access),
+    ]
+    return render(
+        request,
+        "buildings/todo.html",
+        {
+            "building": access.building,
+            "items": items,
+            "total": sum(item.count for item in items),
+        },
     )
 
 

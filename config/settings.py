@@ -180,6 +180,9 @@ LOUZU_RACE_PAUSE = 0.0
 # Test-only switch that turns the concurrency guards off (the twin tests).
 LOUZU_GUARDS_OFF = False
 
+# An issue report nobody has answered after this many hours is flagged overdue.
+LOUZU_ISSUE_RESPONSE_HOURS = int(os.environ.get("LOUZU_ISSUE_RESPONSE_HOURS", "48"))
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 SESSION_COOKIE_HTTPONLY = True

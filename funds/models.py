@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from funds.money import to_money
 
@@ -261,8 +262,8 @@ class Campaign(models.Model):
     """A crowdfunding campaign (众筹): money, goods and hands, each with its progress."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("campaign", "Open")
+        CLOSED = "closed", pgettext_lazy("campaign", "Closed")
 
     fund = models.ForeignKey(
         Fund, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("fund")

@@ -28,6 +28,7 @@ def expected(role, allowed, denied_member=404):
 PAGES = [
     ("buildings:detail", VIEWERS, 404),
     ("buildings:join-requests", MANAGERS, 403),
+    ("buildings:todo", MANAGERS, 403),
     ("buildings:residents", MANAGERS, 403),
     ("buildings:announcement-create", MANAGERS, 403),
     ("buildings:edit", MANAGERS, 403),

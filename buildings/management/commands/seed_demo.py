@@ -4,13 +4,11 @@ Idempotent: running it again changes nothing that is already there. Other apps a
 their own demo data through a `seed_demo(community)` function in `<app>/demo.py`.
 """
 
-import importlib
-import importlib.util
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from buildings.extensions import feature_modules
 from buildings.models import (
     Announcement,
     Building,
@@ -47,7 +45,6 @@ DEMO_LOGINS = [
     ("building leader", "13800000001"),
     ("branch staff", "13800000009"),
 ]
-FEATURE_APPS = ["proposals", "funds", "activities"]
 
 
 class Command(BaseCommand):
@@ -161,9 +158,8 @@ class Command(BaseCommand):
             },
         )
 
-        for app in FEATURE_APPS:
-            if importlib.util.find_spec(f"{app}.demo") is not None:
-                importlib.import_module(f"{app}.demo").seed_demo(community)
+        for _app, demo in feature_modules("demo"):
+            demo.seed_demo(community)
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready: 宝欣苑第一居民区."))
         self.stdout.write(

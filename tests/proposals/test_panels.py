@@ -1,0 +1,35 @@
+"""Issue reports on the building page and on the leader's to-do page."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.proposals.factories import IssueFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_building_page_flags_overdue_issues(roles, login):
+    IssueFactory(
+        building=roles.building, created_at=timezone.now() - timedelta(hours=49)
+    )
+    IssueFactory(building=roles.building)
+    page = login(roles.resident).get(roles.building.get_absolute_url()).content.decode()
+    assert "2 件处理中" in page
+    assert "1 件超过 48 小时未回应" in page
+
+
+def test_leader_todo_counts_unanswered_issues_and_join_requests(roles, login):
+    IssueFactory(
+        building=roles.building, created_at=timezone.now() - timedelta(hours=49)
+    )
+    IssueFactory(building=roles.building, first_response_at=timezone.now())
+    response = login(roles.leader).get(
+        reverse("buildings:todo", args=[roles.building.pk])
+    )
+    items = {item.label: item.count for item in response.context["items"]}
+    assert items["入楼申请"] == 1  # roles.pending
+    assert items["等待首次回应的诉求"] == 1
+    assert items["其中已超时"] == 1
