@@ -101,3 +101,62 @@ def test_leader_logs_money_resident_reads_the_statement(phone, new_phone, tmp_pa
     )
     response = neighbour.request.get(image.get_attribute("src"))
     assert response.status == 200 and response.headers["content-type"] == "image/jpeg"
+
+
+def test_fund_pages_are_light_accessible_and_fit_the_phone(audit):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from funds import services
+    from tests.browser.conftest import PAGE_WEIGHT_LIMIT
+    from tests.funds.factories import CampaignFactory, donate, photo_content, spend
+
+    fund, leader, rule = ready_fund()
+    building = fund.building
+    resident = AccountResidentFactory(household__building=building)
+    campaign = CampaignFactory(fund=fund, created_by=leader)
+    campaign.needs.create(kind="hands", description="浇水", quantity=2, unit="人")
+    donate(
+        fund,
+        leader,
+        "500",
+        campaign=campaign,
+        donor_resident=resident,
+        public_name="room",
+    )
+    expense = spend(fund, leader, "45", rule, receipt_image=photo_content())
+    services.blur_receipt(receipt=expense.receipt, regions=[(0, 0, 50, 20)])
+    services.record_goods(
+        fund=fund,
+        item="花盆",
+        quantity=Decimal("20"),
+        unit="盆",
+        received_on=timezone.localdate(),
+        by=leader,
+    )
+    base = f"/buildings/{building.pk}/fund"
+    pages = [
+        (f"{base}/", resident.user),
+        (f"{base}/statement/", resident.user),
+        (f"{base}/statement/print/", resident.user),
+        (f"{base}/campaigns/{campaign.pk}/", resident.user),
+        (f"{base}/entries/{expense.pk}/", resident.user),
+        (f"{base}/goods/", resident.user),
+        (f"{base}/rules/", resident.user),
+        (f"{base}/donations/new/", leader),
+        (f"{base}/expenses/new/", leader),
+        (f"{base}/entries/{expense.pk}/receipt/", leader),
+    ]
+    problems = []
+    for path, who in pages:
+        weight, serious, font_size, page = audit(path, login=who.phone)
+        if weight > PAGE_WEIGHT_LIMIT:
+            problems.append(f"{path}: {weight} bytes compressed")
+        if serious:
+            problems.append(f"{path}: {serious}")
+        if font_size < 16:
+            problems.append(f"{path}: body text {font_size}px")
+        if page.evaluate("document.documentElement.scrollWidth") > 390:
+            problems.append(f"{path}: wider than the phone")
+    assert problems == [], "\n".join(problems)
