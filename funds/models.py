@@ -1,0 +1,816 @@
+"""The building fund: rules, campaigns, an append-only money ledger and goods in stock."""
+
+import hashlib
+import uuid
+from datetime import UTC
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from funds.money import to_money
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+def receipt_upload_to(instance, filename):
+    return f"receipts/{uuid.uuid4().hex}.jpg"
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete a row of an append-only table."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows can be added and read, never changed or deleted in bulk."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError(
+            f"{self.model.__name__} rows are append-only: record a correction instead."
+        )
+
+    def delete(self):
+        raise AppendOnlyError(
+            f"{self.model.__name__} rows are append-only: record a correction instead."
+        )
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError(
+            f"{self.model.__name__} rows are append-only: record a correction instead."
+        )
+
+
+class AppendOnlyModel(models.Model):
+    """A row that can be written once and never again."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(
+                f"{type(self).__name__} rows are append-only: record a correction instead."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(
+            f"{type(self).__name__} rows are append-only: record a correction instead."
+        )
+
+
+# --- Fund and its rules -----------------------------------------------------------
+
+
+class FundQuerySet(models.QuerySet):
+    def with_balance(self):
+        return self.annotate(balance_sum=Coalesce(Sum("entries__amount"), Decimal("0")))
+
+
+class Fund(models.Model):
+    """One per building: the self-governance fund (楼组自治金)."""
+
+    building = models.OneToOneField(
+        "buildings.Building",
+        on_delete=models.PROTECT,
+        related_name="fund",
+        verbose_name=_("building"),
+    )
+    approval_threshold = models.DecimalField(
+        _("approval needed above (¥)"),
+        **MONEY,
+        default=Decimal("500.00"),
+        help_text=_(
+            "An expense above this amount must cite the decision that approved it."
+        ),
+    )
+    matching_source = models.CharField(
+        _("who adds matching money"),
+        max_length=60,
+        blank=True,
+        default="街道",
+        help_text=_("For example the sub-district office (街道)."),
+    )
+    matching_ratio = models.DecimalField(
+        _("matching: yuan added per yuan raised"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("0.00"),
+    )
+    matching_cap = models.DecimalField(
+        _("matching: at most (¥)"), **MONEY, default=Decimal("0.00")
+    )
+    created_at = models.DateTimeField(
+        _("opened at"), default=timezone.now, editable=False
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = FundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("building fund")
+        verbose_name_plural = _("building funds")
+        ordering = ["building"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approval_threshold__gte=0),
+                name="fund_threshold_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(matching_ratio__gte=0),
+                name="fund_matching_ratio_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(matching_cap__gte=0), name="fund_matching_cap_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Fund of %(building)s") % {"building": self.building.display_name})
+
+    def get_absolute_url(self):
+        return reverse("funds:index", args=[self.building_id])
+
+    @property
+    def offers_matching(self) -> bool:
+        return self.matching_ratio > 0 and self.matching_cap > 0
+
+
+class RuleSet(models.Model):
+    """One version of the fund's usage rules and project categories, adopted by the team."""
+
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="rulesets", verbose_name=_("fund")
+    )
+    version = models.PositiveIntegerField(_("version"))
+    adopted_on = models.DateField(_("adopted on"))
+    adopted_how = models.CharField(
+        _("how it was adopted"),
+        max_length=200,
+        help_text=_(
+            "For example: 2026-03-02 council meeting, 12 of 14 households agreed."
+        ),
+    )
+    introduction = models.TextField(_("introduction"), blank=True, max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("usage rules version")
+        verbose_name_plural = _("usage rules versions")
+        ordering = ["fund", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fund", "version"], name="ruleset_version_unique"
+            )
+        ]
+
+    def __str__(self):
+        return str(_("Usage rules v%(version)s") % {"version": self.version})
+
+    def get_absolute_url(self):
+        return (
+            reverse("funds:rules", args=[self.fund.building_id])
+            + f"?version={self.version}"
+        )
+
+
+class UsageRule(models.Model):
+    """One line of the usage rules: what the fund may, or may not, pay for."""
+
+    ruleset = models.ForeignKey(
+        RuleSet, on_delete=models.PROTECT, related_name="rules", verbose_name=_("rules")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    text = models.CharField(_("rule"), max_length=200)
+    allowed = models.BooleanField(_("the fund may pay for this"), default=True)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("usage rule")
+        verbose_name_plural = _("usage rules")
+        ordering = ["ruleset", "-allowed", "position"]
+
+    def __str__(self):
+        return self.text
+
+
+class ProjectCategory(models.Model):
+    """One category of the project classification guide."""
+
+    ruleset = models.ForeignKey(
+        RuleSet,
+        on_delete=models.PROTECT,
+        related_name="categories",
+        verbose_name=_("rules"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = models.CharField(_("category"), max_length=80)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("project category")
+        verbose_name_plural = _("project categories")
+        ordering = ["ruleset", "position"]
+
+    def __str__(self):
+        return self.name
+
+
+# --- Campaigns --------------------------------------------------------------------
+
+
+class CampaignQuerySet(models.QuerySet):
+    def with_progress(self):
+        """Money raised for the campaign (donations net of their reversals)."""
+        return self.annotate(
+            raised_sum=Coalesce(
+                Sum(
+                    "entries__amount",
+                    filter=Q(entries__kind=LedgerEntry.Kind.DONATION)
+                    | Q(
+                        entries__kind=LedgerEntry.Kind.REVERSAL,
+                        entries__reverses__kind=LedgerEntry.Kind.DONATION,
+                    ),
+                ),
+                Decimal("0"),
+            )
+        )
+
+    def open(self):
+        return self.filter(status=Campaign.Status.OPEN)
+
+
+class Campaign(models.Model):
+    """A crowdfunding campaign (众筹): money, goods and hands, each with its progress."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("campaign", "Open")
+        CLOSED = "closed", pgettext_lazy("campaign", "Closed")
+
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("fund")
+    )
+    title = models.CharField(_("title"), max_length=80)
+    purpose = models.TextField(_("purpose"), max_length=2000)
+    category = models.ForeignKey(
+        ProjectCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+        verbose_name=_("category"),
+    )
+    goal = models.DecimalField(
+        _("money goal (¥)"),
+        **MONEY,
+        default=Decimal("0.00"),
+        help_text=_("0 if you ask only for goods or hands."),
+    )
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.OPEN
+    )
+    approval_text = models.CharField(
+        _("approved by"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The decision that approved this campaign, for example 2026-11-20 council decision item 3."
+        ),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(goal__gte=0), name="campaign_goal_not_negative"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("funds:campaign", args=[self.fund.building_id, self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN and self.deadline >= timezone.localdate()
+
+
+class CampaignNeedQuerySet(models.QuerySet):
+    def with_pledged(self):
+        return self.annotate(pledged_sum=Coalesce(Sum("pledges__quantity"), 0))
+
+
+class CampaignNeed(models.Model):
+    """Goods or hands a campaign asks for: "20 flower pots", "2 people to water on Saturdays"."""
+
+    class Kind(models.TextChoices):
+        GOODS = "goods", _("Goods")
+        HANDS = "hands", _("Hands")
+
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.CASCADE,
+        related_name="needs",
+        verbose_name=_("campaign"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    description = models.CharField(_("what"), max_length=80)
+    quantity = models.PositiveIntegerField(_("how many"))
+    unit = models.CharField(
+        _("unit"), max_length=10, blank=True, help_text=_("For example 盆, 袋, 人.")
+    )
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
+
+    objects = CampaignNeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("campaign need")
+        verbose_name_plural = _("campaign needs")
+        ordering = ["campaign", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="need_quantity_positive"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.description} × {self.quantity}{self.unit}"
+
+
+class Pledge(models.Model):
+    """A resident promises goods or hands for a campaign need (one pledge per resident and need)."""
+
+    need = models.ForeignKey(
+        CampaignNeed,
+        on_delete=models.CASCADE,
+        related_name="pledges",
+        verbose_name=_("need"),
+    )
+    resident = models.ForeignKey(
+        "buildings.Resident",
+        on_delete=models.CASCADE,
+        related_name="pledges",
+        verbose_name=_("resident"),
+    )
+    quantity = models.PositiveIntegerField(_("how many"))
+    note = models.CharField(_("note"), max_length=120, blank=True)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["need", "resident"], name="pledge_one_per_resident_and_need"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="pledge_quantity_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.resident.name}: {self.quantity} × {self.need.description}"
+
+
+# --- The money ledger --------------------------------------------------------------
+
+
+class PublicName(models.TextChoices):
+    """How a donor appears in public."""
+
+    REAL_NAME = "name", _("Real name")
+    ROOM = "room", _("Room only (某室)")
+    ANONYMOUS = "anonymous", _("Anonymous")
+
+
+class LedgerEntryQuerySet(AppendOnlyQuerySet):
+    def for_display(self):
+        return self.select_related(
+            "fund",
+            "donor_resident__household",
+            "usage_rule",
+            "campaign",
+            "reverses",
+            "reversed_by",
+            "receipt",
+            "recorded_by",
+        )
+
+    def balance(self) -> Decimal:
+        return to_money(self.aggregate(total=Sum("amount"))["total"])
+
+    def totals(self) -> dict:
+        """Raised by residents, added by the matching source, spent and the balance (each net of reversals)."""
+        kind, rev = LedgerEntry.Kind, "reverses__kind"
+        sums = self.aggregate(
+            raised=Sum(
+                "amount",
+                filter=Q(kind=kind.DONATION)
+                | Q(kind=kind.REVERSAL, **{rev: kind.DONATION}),
+            ),
+            matched=Sum(
+                "amount",
+                filter=Q(kind=kind.MATCHING)
+                | Q(kind=kind.REVERSAL, **{rev: kind.MATCHING}),
+            ),
+            spent=Sum(
+                "amount",
+                filter=Q(kind=kind.EXPENSE)
+                | Q(kind=kind.REVERSAL, **{rev: kind.EXPENSE}),
+            ),
+            balance=Sum("amount"),
+        )
+        totals = {key: to_money(value) for key, value in sums.items()}
+        totals["spent"] = -totals["spent"]
+        return totals
+
+
+class LedgerEntry(AppendOnlyModel):
+    """One line of the fund's money ledger; never edited, never deleted.
+
+    `amount` is signed: money in is positive, money out negative, and a reversal carries
+    the opposite of the entry it reverses, so the balance is simply the sum of amounts.
+    Each entry also stores a SHA-256 digest chained to the previous entry of its fund,
+    so `manage.py check_ledger` notices a row changed behind the application's back.
+    """
+
+    class Kind(models.TextChoices):
+        DONATION = "donation", _("Donation")
+        EXPENSE = "expense", _("Expense")
+        MATCHING = "matching", _("Matching grant")
+        REVERSAL = "reversal", _("Reversal (冲正)")
+
+    class PaidBy(models.TextChoices):
+        CASH = "cash", _("Cash")
+        WECHAT = "wechat", _("WeChat transfer")
+        ALIPAY = "alipay", _("Alipay")
+        BANK = "bank", _("Bank transfer")
+
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="entries", verbose_name=_("fund")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    amount = models.DecimalField(_("amount (¥)"), **MONEY)
+    occurred_on = models.DateField(_("date"))
+    donor_resident = models.ForeignKey(
+        "buildings.Resident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("donor (resident)"),
+    )
+    donor_name = models.CharField(
+        _("donor (name from outside)"), max_length=60, blank=True
+    )
+    public_name = models.CharField(
+        _("shown in public as"),
+        max_length=10,
+        choices=PublicName,
+        default=PublicName.ANONYMOUS,
+    )
+    paid_by = models.CharField(_("how paid"), max_length=10, choices=PaidBy, blank=True)
+    receipt_number = models.CharField(_("receipt number"), max_length=40, blank=True)
+    payee = models.CharField(_("paid to"), max_length=80, blank=True)
+    purpose = models.CharField(_("what for"), max_length=200, blank=True)
+    usage_rule = models.ForeignKey(
+        UsageRule,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("usage rule"),
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("campaign"),
+    )
+    # The deliberation app does not exist yet: the approving decision is cited as text.
+    # A nullable foreign key to an adopted proposal can be added beside it later.
+    approval_text = models.CharField(
+        _("approved by (decision)"), max_length=200, blank=True
+    )
+    note = models.CharField(_("note / reason"), max_length=300, blank=True)
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+        verbose_name=_("reverses"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(
+        _("recorded at"), default=timezone.now, editable=False
+    )
+    token = models.UUIDField(
+        _("form token"), default=uuid.uuid4, unique=True, editable=False
+    )
+    digest = models.CharField(_("digest"), max_length=64, editable=False)
+
+    objects = LedgerEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["occurred_on", "pk"]
+        indexes = [
+            models.Index(fields=["fund", "occurred_on"], name="ledger_fund_date_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=["donation", "matching"], amount__gt=0)
+                    | Q(kind="expense", amount__lt=0)
+                    | (Q(kind="reversal") & ~Q(amount=0))
+                ),
+                name="ledger_amount_sign_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="reversal", reverses__isnull=False)
+                | Q(~Q(kind="reversal"), reverses__isnull=True),
+                name="ledger_reversal_names_its_entry",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_kind_display()} {self.amount}"
+
+    def get_absolute_url(self):
+        return reverse("funds:entry", args=[self.fund.building_id, self.pk])
+
+    @property
+    def is_inflow(self) -> bool:
+        return self.amount > 0
+
+    @property
+    def magnitude(self) -> Decimal:
+        return abs(self.amount)
+
+    def public_donor(self) -> str:
+        """The donor as the public sees them (needs donor_resident__household selected)."""
+        if self.kind != self.Kind.DONATION:
+            return ""
+        if self.public_name == PublicName.REAL_NAME:
+            if self.donor_resident_id:
+                return self.donor_resident.name
+            if self.donor_name:
+                return self.donor_name
+        if self.public_name == PublicName.ROOM and self.donor_resident_id:
+            return str(
+                _("Room %(room)s") % {"room": self.donor_resident.household.room}
+            )
+        return str(_("Anonymous"))
+
+    def compute_digest(self, previous: str) -> str:
+        """SHA-256 over the previous digest and every field that carries meaning."""
+        parts = [
+            previous,
+            self.fund_id,
+            self.kind,
+            f"{to_money(self.amount):.2f}",
+            self.occurred_on.isoformat(),
+            self.donor_resident_id or "",
+            self.donor_name,
+            self.public_name,
+            self.paid_by,
+            self.receipt_number,
+            self.payee,
+            self.purpose,
+            self.usage_rule_id or "",
+            self.campaign_id or "",
+            self.approval_text,
+            self.note,
+            self.reverses_id or "",
+            self.recorded_by_id,
+            self.recorded_at.astimezone(UTC).isoformat(),
+            str(self.token),
+        ]
+        return hashlib.sha256(
+            "\x1f".join(str(part) for part in parts).encode()
+        ).hexdigest()
+
+
+class Receipt(models.Model):
+    """The photo of a receipt. Public only after a leader has blurred names and phone numbers."""
+
+    entry = models.OneToOneField(
+        LedgerEntry,
+        on_delete=models.PROTECT,
+        related_name="receipt",
+        verbose_name=_("ledger entry"),
+    )
+    original = models.ImageField(_("original photo"), upload_to=receipt_upload_to)
+    blurred = models.ImageField(
+        _("blurred photo"), upload_to=receipt_upload_to, blank=True
+    )
+    regions = models.JSONField(_("blurred areas (percent)"), default=list, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("receipt photo")
+        verbose_name_plural = _("receipt photos")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return str(_("Receipt of entry #%(pk)s") % {"pk": self.entry_id})
+
+    def get_absolute_url(self):
+        return reverse(
+            "funds:receipt", args=[self.entry.fund.building_id, self.entry_id]
+        )
+
+    @property
+    def is_public(self) -> bool:
+        return self.confirmed_at is not None and bool(self.blurred)
+
+
+# --- Goods -------------------------------------------------------------------------
+
+
+class GoodsDonationQuerySet(AppendOnlyQuerySet):
+    def with_stock(self):
+        return self.annotate(
+            used_sum=Coalesce(Sum("movements__quantity"), Decimal("0"))
+        ).select_related("donor_resident__household", "need__campaign")
+
+
+class GoodsDonation(AppendOnlyModel):
+    """An in-kind gift: item, quantity and unit. Never part of the money balance."""
+
+    fund = models.ForeignKey(
+        Fund, on_delete=models.PROTECT, related_name="goods", verbose_name=_("fund")
+    )
+    item = models.CharField(_("item"), max_length=80)
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
+    unit = models.CharField(
+        _("unit"), max_length=10, help_text=_("For example 盆, 袋, 把.")
+    )
+    received_on = models.DateField(_("received on"))
+    donor_resident = models.ForeignKey(
+        "buildings.Resident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("donor (resident)"),
+    )
+    donor_name = models.CharField(
+        _("donor (name from outside)"), max_length=60, blank=True
+    )
+    public_name = models.CharField(
+        _("shown in public as"),
+        max_length=10,
+        choices=PublicName,
+        default=PublicName.ANONYMOUS,
+    )
+    need = models.ForeignKey(
+        CampaignNeed,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="goods",
+        verbose_name=_("for the campaign need"),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(
+        _("recorded at"), default=timezone.now, editable=False
+    )
+    token = models.UUIDField(
+        _("form token"), default=uuid.uuid4, unique=True, editable=False
+    )
+
+    objects = GoodsDonationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("goods donation")
+        verbose_name_plural = _("goods donations")
+        ordering = ["-received_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="goods_quantity_positive"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.item} × {self.quantity.normalize():f}{self.unit}"
+
+    def get_absolute_url(self):
+        return (
+            reverse("funds:goods", args=[self.fund.building_id]) + f"#goods-{self.pk}"
+        )
+
+    def public_donor(self) -> str:
+        if self.public_name == PublicName.REAL_NAME:
+            if self.donor_resident_id:
+                return self.donor_resident.name
+            if self.donor_name:
+                return self.donor_name
+        if self.public_name == PublicName.ROOM and self.donor_resident_id:
+            return str(
+                _("Room %(room)s") % {"room": self.donor_resident.household.room}
+            )
+        return str(_("Anonymous"))
+
+
+class StockMovement(AppendOnlyModel):
+    """Goods taken out of stock: used for something, or written off with a reason."""
+
+    goods = models.ForeignKey(
+        GoodsDonation,
+        on_delete=models.PROTECT,
+        related_name="movements",
+        verbose_name=_("goods"),
+    )
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
+    used_for = models.CharField(_("used for"), max_length=200)
+    occurred_on = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(
+        _("recorded at"), default=timezone.now, editable=False
+    )
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
+        ordering = ["occurred_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="stock_movement_quantity_positive"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.goods.item} −{self.quantity.normalize():f}: {self.used_for}"

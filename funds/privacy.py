@@ -1,0 +1,42 @@
+"""The fund's part of a person's data export and of leaving (see buildings.privacy).
+
+Ledger entries are append-only and stay: the donor link points at the Resident row,
+whose name the root app replaces, so the amounts remain and the name goes.
+"""
+
+from funds.models import LedgerEntry, Pledge
+
+
+def export_user_data(user) -> dict:
+    donations = LedgerEntry.objects.filter(donor_resident__user=user).select_related(
+        "campaign"
+    )
+    pledges = Pledge.objects.filter(resident__user=user).select_related(
+        "need__campaign"
+    )
+    return {
+        "donations": [
+            {
+                "date": entry.occurred_on.isoformat(),
+                "kind": entry.kind,
+                "amount": f"{entry.amount:.2f}",
+                "shown_as": entry.public_name,
+                "campaign": entry.campaign.title if entry.campaign_id else "",
+            }
+            for entry in donations
+        ],
+        "pledges": [
+            {
+                "campaign": pledge.need.campaign.title,
+                "need": pledge.need.description,
+                "quantity": pledge.quantity,
+                "note": pledge.note,
+            }
+            for pledge in pledges
+        ],
+    }
+
+
+def anonymise_user(user) -> None:
+    # A pledge's count stays (the campaign's progress); a free-text note may name the person.
+    Pledge.objects.filter(resident__user=user).update(note="")

@@ -1,0 +1,173 @@
+"""PostgreSQL proofs: the fund lock keeps the balance >= 0; a double tap makes one entry."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from funds import services
+from funds.checks import check_fund
+from funds.models import Fund, LedgerEntry
+from tests.concurrency import requires_postgres, storm
+from tests.funds.factories import donate, ready_fund
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    requires_postgres,
+    pytest.mark.postgres,
+]
+
+
+def running_balances(fund):
+    balance, lowest = Decimal("0"), Decimal("0")
+    for amount in (
+        LedgerEntry.objects.filter(fund=fund)
+        .order_by("pk")
+        .values_list("amount", flat=True)
+    ):
+        balance += amount
+        lowest = min(lowest, balance)
+    return balance, lowest
+
+
+def fifty_expenses(fund, leader, rule):
+    def spend(i):
+        try:
+            entry, _created = services.record_expense(
+                fund=Fund.objects.get(pk=fund.pk),
+                amount=Decimal("30.00"),
+                occurred_on=timezone.localdate(),
+                payee=f"店家{i}",
+                purpose="买花",
+                usage_rule=rule,
+                by=leader,
+            )
+            return entry.pk
+        except ValidationError:
+            return None
+
+    return storm(50, spend)
+
+
+def test_fifty_concurrent_expenses_against_a_fund_that_can_afford_three(settings):
+    settings.LOUZU_RACE_PAUSE = 0.02
+    fund, leader, rule = ready_fund()
+    donate(fund, leader, "100.00")
+    results, errors = fifty_expenses(fund, leader, rule)
+    assert errors == []
+    assert len([pk for pk in results if pk]) == 3
+    balance, lowest = running_balances(fund)
+    assert balance == Decimal("10.00")
+    assert lowest >= 0
+    assert check_fund(fund) == []
+
+
+def test_twin_without_the_lock_goes_negative(settings):
+    settings.LOUZU_GUARDS_OFF = True
+    settings.LOUZU_RACE_PAUSE = 0.05
+    fund, leader, rule = ready_fund()
+    donate(fund, leader, "100.00")
+    results, errors = fifty_expenses(fund, leader, rule)
+    assert errors == []
+    accepted = len([pk for pk in results if pk])
+    balance, lowest = running_balances(fund)
+    # Without the row lock every writer saw ¥100 and believed it could pay.
+    assert accepted > 3
+    assert balance < 0
+    assert check_fund(fund) != []  # and check_ledger notices
+
+
+def test_double_tapped_save_donation_creates_one_entry(settings):
+    settings.LOUZU_RACE_PAUSE = 0.02
+    fund, leader, _rule = ready_fund()
+    token = str(uuid.uuid4())
+    url = reverse("funds:donation-create", args=[fund.building_id])
+    data = {
+        "token": token,
+        "amount": "50",
+        "occurred_on": timezone.localdate().isoformat(),
+        "public_name": "anonymous",
+        "paid_by": "wechat",
+    }
+
+    def tap(i):
+        client = Client()
+        client.force_login(leader)
+        return client.post(url, data).status_code
+
+    results, errors = storm(5, tap)
+    assert errors == []
+    assert results == [302] * 5
+    assert LedgerEntry.objects.filter(fund=fund).count() == 1
+    assert LedgerEntry.objects.get(token=token).amount == Decimal("50.00")
+
+
+def test_twin_double_tap_without_a_token_creates_five(settings):
+    """The token is what makes the double tap safe: five posts with fresh tokens are five gifts."""
+    settings.LOUZU_RACE_PAUSE = 0.02
+    fund, leader, _rule = ready_fund()
+    url = reverse("funds:donation-create", args=[fund.building_id])
+
+    def tap(i):
+        client = Client()
+        client.force_login(leader)
+        return client.post(
+            url,
+            {
+                "token": str(uuid.uuid4()),
+                "amount": "50",
+                "occurred_on": timezone.localdate().isoformat(),
+                "public_name": "anonymous",
+                "paid_by": "wechat",
+            },
+        ).status_code
+
+    results, errors = storm(5, tap)
+    assert errors == [] and results == [302] * 5
+    assert LedgerEntry.objects.filter(fund=fund).count() == 5
+
+
+def test_same_token_without_the_lock_is_still_one_entry(settings):
+    """With the fund lock off, the unique constraint on the token still keeps one entry."""
+    settings.LOUZU_GUARDS_OFF = True
+    settings.LOUZU_RACE_PAUSE = 0.05
+    fund, leader, _rule = ready_fund()
+    token = uuid.uuid4()
+
+    def give(i):
+        entry, _created = services.record_donation(
+            fund=Fund.objects.get(pk=fund.pk),
+            amount=Decimal("50"),
+            occurred_on=timezone.localdate(),
+            by=leader,
+            token=token,
+        )
+        return entry.pk
+
+    results, errors = storm(5, give)
+    assert errors == []
+    assert len(set(results)) == 1
+    assert LedgerEntry.objects.filter(fund=fund).count() == 1
+
+
+def test_concurrent_reversals_of_one_entry_make_one(settings):
+    settings.LOUZU_RACE_PAUSE = 0.02
+    fund, leader, _rule = ready_fund()
+    donate(fund, leader, "500")
+    gift = donate(fund, leader, "100")
+
+    def reverse_it(i):
+        try:
+            services.reverse_entry(entry=gift, reason=f"错记{i}", by=leader)
+            return True
+        except ValidationError:
+            return False
+
+    results, errors = storm(10, reverse_it)
+    assert errors == []
+    assert results.count(True) == 1
+    assert LedgerEntry.objects.filter(reverses=gift).count() == 1
