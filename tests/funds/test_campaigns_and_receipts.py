@@ -168,7 +168,7 @@ def test_leader_blurs_cells_and_rectangles_then_publishes(building, login):
     changed = sum(
         abs(a - b)
         for a, b in zip(
-            original.crop(box).getdata(), blurred.crop(box).getdata(), strict=True
+            original.crop(box).tobytes(), blurred.crop(box).tobytes(), strict=True
         )
     )
     assert changed > 10_000  # the strokes are gone
@@ -176,8 +176,8 @@ def test_leader_blurs_cells_and_rectangles_then_publishes(building, login):
     same = sum(
         abs(a - b)
         for a, b in zip(
-            original.crop(untouched).getdata(),
-            blurred.crop(untouched).getdata(),
+            original.crop(untouched).tobytes(),
+            blurred.crop(untouched).tobytes(),
             strict=True,
         )
     )
