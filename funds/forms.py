@@ -12,6 +12,7 @@ from buildings.uploads import ImageUploadField
 from funds.blur import cell_region, grid_cells
 from funds.models import Campaign, CampaignNeed, Fund, LedgerEntry, PublicName
 from funds.money import MoneyField
+from proposals.models import Proposal
 
 
 class DateInput(forms.DateInput):
@@ -249,6 +250,12 @@ class ExpenseForm(forms.Form):
     usage_rule = forms.ModelChoiceField(
         label=_("Usage rule it falls under"), queryset=None, empty_label=None
     )
+    approving_proposal = forms.ModelChoiceField(
+        label=_("Approved by (adopted proposal)"),
+        queryset=None,
+        required=False,
+        empty_label=_("— none, or cite it as text below —"),
+    )
     approval_text = forms.CharField(
         label=_("Approved by (decision)"),
         max_length=200,
@@ -286,6 +293,11 @@ class ExpenseForm(forms.Form):
             ruleset.rules.filter(allowed=True) if ruleset else None
         )
         self.fields["campaign"].queryset = fund.campaigns.all()
+        self.fields["approving_proposal"].queryset = (
+            Proposal.objects.in_building(fund.building)
+            .adopted()
+            .order_by("-decided_at")
+        )
 
 
 class MatchingForm(forms.Form):

@@ -528,8 +528,16 @@ class LedgerEntry(AppendOnlyModel):
         related_name="entries",
         verbose_name=_("campaign"),
     )
-    # The deliberation app does not exist yet: the approving decision is cited as text.
-    # A nullable foreign key to an adopted proposal can be added beside it later.
+    # The approving decision: an adopted proposal of the building, or (for decisions
+    # taken before Louzu, e.g. a paper council record) a citation as text.
+    approving_proposal = models.ForeignKey(
+        "proposals.Proposal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fund_entries",
+        verbose_name=_("approving decision"),
+    )
     approval_text = models.CharField(
         _("approved by (decision)"), max_length=200, blank=True
     )
@@ -628,6 +636,7 @@ class LedgerEntry(AppendOnlyModel):
             self.usage_rule_id or "",
             self.campaign_id or "",
             self.approval_text,
+            self.approving_proposal_id or "",
             self.note,
             self.reverses_id or "",
             self.recorded_by_id,

@@ -35,6 +35,7 @@ from funds.models import (
     UsageRule,
 )
 from funds.money import format_money, to_money
+from proposals.models import Proposal
 
 Kind = LedgerEntry.Kind
 
@@ -368,6 +369,7 @@ def record_expense(
     usage_rule: UsageRule | None,
     by: User,
     approval_text: str = "",
+    approving_proposal: Proposal | None = None,
     paid_by: str = LedgerEntry.PaidBy.CASH,
     receipt_number: str = "",
     campaign: Campaign | None = None,
@@ -387,6 +389,16 @@ def record_expense(
     if usage_rule.ruleset.fund_id != fund.pk or not usage_rule.allowed:
         raise ValidationError(_("Choose one of the things this fund may pay for."))
     approval_text = approval_text.strip()
+    if approving_proposal is not None:
+        # Asked of proposals, the app that owns decisions (funds may import proposals).
+        if (
+            approving_proposal.building_id != fund.building_id
+            or not approving_proposal.is_adopted
+        ):
+            raise ValidationError(
+                _("Choose a proposal of this building that was adopted.")
+            )
+        approval_text = approval_text or approving_proposal.decision_reference
     if amount > fund.approval_threshold and not approval_text:
         raise ValidationError(
             _(
@@ -423,6 +435,7 @@ def record_expense(
         purpose=purpose.strip(),
         usage_rule=usage_rule,
         approval_text=approval_text,
+        approving_proposal=approving_proposal,
         paid_by=paid_by,
         receipt_number=receipt_number.strip(),
         campaign=campaign,

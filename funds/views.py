@@ -456,6 +456,7 @@ def expense_create(request, building_pk):
                 purpose=data["purpose"],
                 usage_rule=data["usage_rule"],
                 approval_text=data["approval_text"],
+                approving_proposal=data["approving_proposal"],
                 paid_by=data["paid_by"],
                 receipt_number=data["receipt_number"],
                 campaign=data["campaign"],

@@ -195,6 +195,36 @@ def test_expense_above_threshold_needs_an_approval(setup):
     assert fund.entries.balance() == Decimal("100.00")
 
 
+def test_expense_cites_an_adopted_proposal_of_the_building(setup, client):
+    from tests.proposals.deliberation.factories import ProposalFactory
+
+    fund, leader, rule = setup
+    donate(fund, leader, "2000")
+    adopted = ProposalFactory(
+        building=fund.building,
+        status="adopted",
+        decided_at=timezone.now(),
+        title="换铁门",
+    )
+    entry = spend(
+        fund, leader, "900", rule, approval_text="", approving_proposal=adopted
+    )
+    assert entry.approving_proposal == adopted
+    assert entry.approval_text == adopted.decision_reference
+    for proposal in [
+        ProposalFactory(building=fund.building, status="discussion"),
+        ProposalFactory(
+            status="adopted", decided_at=timezone.now()
+        ),  # another building
+    ]:
+        with pytest.raises(ValidationError, match="adopted"):
+            spend(fund, leader, "10", rule, approving_proposal=proposal)
+    assert fund.entries.filter(kind="expense").count() == 1
+    client.force_login(leader)
+    page = client.get(entry.get_absolute_url()).content.decode()
+    assert adopted.get_absolute_url() in page
+
+
 def test_expense_must_name_an_allowed_rule_of_the_current_version(setup):
     fund, leader, rule = setup
     donate(fund, leader, "100")
