@@ -17,16 +17,29 @@ from buildings.models import Notification, NotificationMute
 
 logger = logging.getLogger(__name__)
 
-# The kinds a resident may switch off, with what they mean to them.
+# The kinds a person may switch off, with what they mean to them. Feature apps send
+# these kinds; a kind not listed here is always delivered.
 KINDS = {
+    "announcement": _("New announcements"),
     "join_request": _("Someone asks to join my building (leaders)"),
     "join_decided": _("My request to join was decided"),
-    "announcement": _("New announcements"),
-    "issue_update": _("News on issues I reported or support"),
-    "poll_opened": _("A vote opens in my building"),
+    "issue_status": _("Status changes of issues I reported or support"),
+    "issue_fixed_check": _("Asked whether an issue I follow is really fixed"),
+    "issue_followed": _("News on an issue I reported anonymously"),
+    "issue_comment": _("New comments on issues I reported or support"),
+    "issue_new": _("A new issue is reported in my building (leaders and team)"),
+    "issue_reopened": _("A resident says an issue is not fixed (leaders and team)"),
+    "issue_overdue": _("Issues nobody answered in time (branch staff)"),
+    "proposal_discussion": _("A proposal is open for discussion"),
+    "meeting": _("A council meeting is called"),
+    "meeting_task": _("A follow-up task from a meeting is mine"),
+    "poll_open": _("A vote opens in my building"),
     "poll_closing": _("A vote closes soon and my household has not voted"),
+    "poll_closed": _("The result of a vote"),
+    "fund_donation": _("My donation to the building fund is recorded"),
     "waitlist_promoted": _("I got a place from the waiting list"),
     "shift_reminder": _("Reminders of my volunteer shifts"),
+    "shift_swapped": _("Someone swaps a volunteer shift with me"),
 }
 
 

@@ -646,6 +646,9 @@ class Poll(models.Model):
         verbose_name=_("opened by"),
     )
     closed_at = models.DateTimeField(_("result announced at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(
+        _("closing reminder sent at"), null=True, blank=True, editable=False
+    )
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome, blank=True)
     winner = models.ForeignKey(
         "PollOption",

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from buildings.models import Building, Household, Resident, User
-from buildings.notify import notify
+from buildings.notify import notify, notify_many
 from buildings.races import locked, pause, set_lock_timeout
 from buildings.services import record_proxy_act
 from proposals.deliberation_models import (
@@ -60,8 +60,12 @@ def _notify_building(*, building: Building, kind: str, text: str, link: str) -> 
         .filter(user__isnull=False)
         .select_related("user")
     )
-    for resident in residents:
-        notify(recipient=resident.user, kind=kind, text=text, link=link)
+    notify_many(
+        recipients=[resident.user for resident in residents],
+        kind=kind,
+        text=text,
+        link=link,
+    )
 
 
 # --- Proposals -------------------------------------------------------------------
@@ -593,6 +597,54 @@ def close_poll(*, poll: Poll, closed_by: User | None = None) -> Poll:
         link=poll.get_absolute_url(),
     )
     return poll
+
+
+REMIND_BEFORE_CLOSE = timedelta(hours=24)
+
+
+@transaction.atomic
+def remind_closing_polls(*, now: datetime | None = None) -> int:
+    """Once per poll, a day before it closes: remind only those who have not voted yet."""
+    now = now or timezone.now()
+    due = (
+        Poll.objects.open_now()
+        .filter(reminded_at__isnull=True, closes_at__lte=now + REMIND_BEFORE_CLOSE)
+        .select_related("building")
+        .select_for_update(of=("self",))
+    )
+    reminded = 0
+    for poll in due:
+        voted = set(Ballot.objects.filter(poll=poll).values_list("slot", flat=True))
+        residents = (
+            Resident.objects.approved()
+            .in_building(poll.building)
+            .filter(user__isnull=False, is_adult=True)
+            .select_related("user")
+        )
+        household_poll = poll.electorate == Poll.Electorate.HOUSEHOLD
+        missing = [
+            resident.user
+            for resident in residents
+            if (f"h:{resident.household_id}" if household_poll else f"r:{resident.pk}")
+            not in voted
+        ]
+        if household_poll:
+            text = _(
+                "The vote “%(question)s” closes %(when)s and your household has not voted yet."
+            )
+        else:
+            text = _(
+                "The vote “%(question)s” closes %(when)s and you have not voted yet."
+            )
+        notify_many(
+            recipients=missing,
+            kind="poll_closing",
+            text=text % {"question": poll.question, "when": _when(poll.closes_at)},
+            link=poll.get_absolute_url(),
+        )
+        Poll.objects.filter(pk=poll.pk).update(reminded_at=now)
+        reminded += 1
+    return reminded
 
 
 def close_due_polls() -> int:

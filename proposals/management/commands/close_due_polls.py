@@ -2,12 +2,16 @@
 
 from django.core.management.base import BaseCommand
 
-from proposals.deliberation_services import close_due_polls
+from proposals.deliberation_services import close_due_polls, remind_closing_polls
 
 
 class Command(BaseCommand):
-    help = "Close polls whose closing time has passed, count them and apply the result."
+    help = (
+        "Remind households that have not voted a day before a poll closes; close polls "
+        "whose closing time has passed, count them and apply the result."
+    )
 
     def handle(self, *args, **options):
+        reminded = remind_closing_polls()
         closed = close_due_polls()
-        self.stdout.write(f"{closed} poll(s) closed.")
+        self.stdout.write(f"{reminded} poll(s) reminded, {closed} poll(s) closed.")
