@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "proposals",
     "funds",
     "activities",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
