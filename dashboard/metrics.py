@@ -229,9 +229,9 @@ def community_rows(community: Community, now=None) -> list[BuildingRow]:
         hours[building_id] = hours.get(building_id, timedelta(0)) + (
             item["time"] or timedelta(0)
         )
-    for building_id, time in hours.items():
+    for building_id, spent_time in hours.items():
         rows[building_id].volunteer_hours = Decimal(
-            time.total_seconds() / 3600
+            spent_time.total_seconds() / 3600
         ).quantize(Decimal("0.1"))
 
     turnouts: dict[int, list[float]] = {}
