@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +32,7 @@ from buildings.permissions import (
     active_membership,
     get_access_or_404,
 )
+from buildings.qr import qr_svg
 from buildings.services import wechat_text
 
 
@@ -374,14 +374,14 @@ def sheet(request, building_pk, pk):
             "activity": activity,
             "confirmed": confirmed,
             "blank_rows": blank_rows,
-            "qr": _qr_data_uri(settings.SITE_URL + activity.get_absolute_url()),
+            "qr": _qr_svg(settings.SITE_URL + activity.get_absolute_url()),
             "printed_at": timezone.now(),
         },
     )
 
 
-def _qr_data_uri(url: str) -> str:
-    return segno.make(url, error="m").svg_data_uri(scale=4, border=2)
+def _qr_svg(url: str) -> str:
+    return qr_svg(url, scale=4)
 
 
 def calendar(request, building_pk, pk):
