@@ -8,6 +8,7 @@ from buildings.models import (
     Community,
     Household,
     Notification,
+    NotificationMute,
     ProxyAct,
     Resident,
     Skill,
@@ -191,3 +192,12 @@ class NotificationAdmin(ReadOnlyAdmin):
     search_fields = ["recipient__phone", "text"]
     date_hierarchy = "created_at"
     list_select_related = ["recipient"]
+
+
+@admin.register(NotificationMute)
+class NotificationMuteAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["user__phone", "user__name"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]

@@ -46,7 +46,10 @@ def healthz(request):
 
 @login_not_required
 def home(request):
-    """Residents land on their building; everyone else on the community page."""
+    """Residents land on their building, staff on the branch dashboard, others on the
+    community page."""
+    if request.user.is_authenticated and request.user.is_staff:
+        return redirect("dashboard:home")
     membership = active_membership(request.user)
     if membership is not None and membership.is_approved:
         return redirect(membership.household.building)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "proposals",
     "funds",
     "activities",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -211,4 +212,7 @@ LOGGING = {
 # Shown in the admin's header.
 ADMIN_SITE_HEADER = _("Louzu administration")
 
-LOUZU_NOTIFICATION_SENDERS = ["buildings.notify.console_sender"] if DEBUG else []
+# Where notifications go besides the in-app inbox (dotted paths, comma-separated).
+LOUZU_NOTIFICATION_SENDERS = env_list(
+    "LOUZU_NOTIFICATION_SENDERS", "buildings.notify.console_sender" if DEBUG else ""
+)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("buildings/<int:building_pk>/", include("proposals.urls")),
     path("buildings/<int:building_pk>/fund/", include("funds.urls")),
     path("", include("activities.urls")),
+    path("dashboard/", include("dashboard.urls")),
 ]
 
 # Photos have unguessable random names. In production nginx may serve /media/ itself

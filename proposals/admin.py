@@ -247,3 +247,16 @@ class IssueReporterLookAdmin(ReadOnlyAdmin):
 
 
 from proposals.deliberation_admin import *  # noqa: E402, F401, F403
+from proposals.deliberation_models import MeetingTask  # noqa: E402
+
+
+@admin.register(MeetingTask)
+class MeetingTaskAdmin(admin.ModelAdmin):
+    """Follow-up tasks across meetings: what is still open, and whose it is."""
+
+    list_display = ["title", "meeting", "owner", "due_on", "done_at"]
+    list_filter = [("done_at", admin.EmptyFieldListFilter), "meeting__building"]
+    search_fields = ["title", "owner__name", "meeting__building__number"]
+    date_hierarchy = "created_at"
+    list_select_related = ["meeting__building", "owner"]
+    raw_id_fields = ["meeting", "owner", "done_by"]

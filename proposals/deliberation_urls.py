@@ -25,6 +25,7 @@ deliberation_urlpatterns = [
     path("decide/polls/<int:pk>/vote/", views.poll_vote, name="poll-vote"),
     path("decide/polls/<int:pk>/enter/", views.poll_enter, name="poll-enter"),
     path("decide/polls/<int:pk>/close/", views.poll_close, name="poll-close"),
+    path("decide/polls/<int:pk>/poster/", views.poll_poster, name="poll-poster"),
     path("decide/meetings/", views.meeting_list, name="meetings"),
     path("decide/meetings/new/", views.meeting_create, name="meeting-create"),
     path("decide/meetings/<int:pk>/", views.meeting_detail, name="meeting"),

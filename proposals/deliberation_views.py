@@ -1109,6 +1109,28 @@ def _qr_svg(url: str) -> str:
     return mark_safe(svg)  # segno escapes the title; the rest is generated markup
 
 
+def poll_poster(request, building_pk, pk):
+    """Printable A4 result poster for the lobby, once the result is announced."""
+    access = get_access_or_404(request.user, building_pk, VIEW)
+    poll = _get_poll(access, pk)
+    if poll.closed_at is None:
+        messages.error(
+            request, _("The result poster can be printed once the vote is closed.")
+        )
+        return redirect(poll)
+    return render(
+        request,
+        T + "poll_poster.html",
+        {
+            "building": access.building,
+            "poll": poll,
+            "results": services.poll_results(poll),
+            "qr": _qr_svg(_full_url(poll)),
+            "live_url": _full_url(poll),
+        },
+    )
+
+
 def convention_poster(request, building_pk, pk):
     """Printable A4 lobby poster: text, date, turnout, signatures and a QR code."""
     access = get_access_or_404(request.user, building_pk, VIEW)

@@ -4,7 +4,12 @@ critical axe-core violation), body text at least 16 px, and no sideways scrollin
 import pytest
 
 from tests.browser.conftest import PAGE_WEIGHT_LIMIT
-from tests.factories import AccountResidentFactory, AnnouncementFactory, TalentFactory
+from tests.factories import (
+    AccountResidentFactory,
+    AnnouncementFactory,
+    StaffFactory,
+    TalentFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,6 +23,7 @@ def neighbourhood():
     announcement = AnnouncementFactory(building=building, title="楼道清洁日")
     AccountResidentFactory(household__building=building, status="pending")
     return {
+        "staff": StaffFactory(),
         "leader": leader,
         "resident": resident,
         "building": building,
@@ -39,6 +45,8 @@ def pages(data):
         ("/me/notifications/", resident),
         (f"/buildings/{building.pk}/requests/", leader),
         (f"/buildings/{building.pk}/residents/", leader),
+        (f"/buildings/{building.pk}/todo/", leader),
+        (f"/dashboard/c/{building.community_id}/", data["staff"].phone),
     ]
 
 

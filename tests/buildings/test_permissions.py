@@ -189,3 +189,15 @@ def test_access_levels_by_role(building, role, participate, organise, manage):
         manage,
     )
     assert Access(building=building, resident=None, is_staff=True).can_manage
+
+
+def test_leader_reaches_a_residents_volunteer_hours_from_their_page(roles, login):
+    resident = Resident.objects.get(user=roles.resident)
+    page = login(roles.leader).get(
+        reverse("buildings:resident", args=[roles.building.pk, resident.pk])
+    )
+    hours_url = reverse(
+        "activities:resident-hours", args=[roles.building.pk, resident.pk]
+    )
+    assert hours_url in page.content.decode()
+    assert login(roles.leader).get(hours_url).status_code == 200

@@ -55,3 +55,57 @@ def test_leaving_removes_name_and_phone_but_keeps_the_rows(client, building):
         assert "张阿姨" not in json.dumps(entry.changes_dict, ensure_ascii=False)
         assert "张阿姨" not in entry.object_repr
     assert client.get(building.get_absolute_url()).status_code == 302
+
+
+def test_export_and_leaving_cover_every_app(client, building):
+    from buildings.permissions import access_for
+    from proposals import services as issue_services
+    from tests.activities.factories import ActivityFactory, RegistrationFactory
+    from tests.funds.factories import donate, ready_fund
+    from tests.proposals.deliberation.factories import PollFactory
+    from tests.proposals.factories import IssueFactory
+
+    resident = AccountResidentFactory(
+        household__building=building, name="张阿姨", user__name="张阿姨"
+    )
+    issue = IssueFactory(building=building, reporter=resident, title="楼道灯坏了")
+    issue_services.comment_on_issue(
+        issue=issue,
+        access=access_for(resident.user, building),
+        author=resident.user,
+        text="晚上很黑",
+        is_supporter=False,
+    )
+    poll = PollFactory(proposal__building=building, is_secret=True)
+    from proposals import deliberation_services
+
+    deliberation_services.cast_ballot(
+        poll=poll, option_id=poll.options.first().pk, resident=resident
+    )
+    RegistrationFactory(activity=ActivityFactory(building=building), resident=resident)
+    fund, leader, _rule = ready_fund(building)
+    donate(fund, leader, "50", donor_resident=resident, public_name="name")
+
+    client.force_login(resident.user)
+    data = json.loads(client.get(reverse("buildings:my-data")).content)
+    assert data["proposals"]["issues_reported"][0]["title"] == "楼道灯坏了"
+    assert data["proposals"]["ballots"] == [
+        {"poll": poll.question, "choice": "", "secret": True, "origin": "online"}
+    ]
+    assert len(data["activities"]["sign_ups"]) == 1
+    assert data["funds"]["donations"][0]["amount"] == "50.00"
+
+    client.post(reverse("buildings:leave"), {"password": "pass-word-123"})
+    assert poll.ballots.count() == 1
+    assert fund.entries.balance() == 50
+    client.force_login(leader)
+    statement = client.get(
+        reverse("funds:statement", args=[building.pk])
+    ).content.decode()
+    assert "张阿姨" not in statement
+    issue_page = client.get(issue.get_absolute_url()).content.decode()
+    assert (
+        "张阿姨" not in issue_page
+        and "楼道灯坏了" in issue_page
+        and "晚上很黑" in issue_page
+    )

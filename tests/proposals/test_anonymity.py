@@ -180,6 +180,14 @@ def app_urls(building, issues):
         reverse("proposals:issue-create", args=[building.pk]),
         reverse("buildings:notifications"),
         reverse("buildings:detail", args=[building.pk]),
+        reverse("buildings:todo", args=[building.pk]),
+        reverse("buildings:my-data"),
+        building.community.get_absolute_url(),
+        reverse("proposals:index", args=[building.pk]),
+        reverse("proposals:proposals", args=[building.pk]),
+        reverse("funds:index", args=[building.pk]),
+        reverse("activities:index", args=[building.pk]),
+        reverse("dashboard:community", args=[building.community_id]),
     ]
     list_url = reverse("proposals:issues", args=[building.pk])
     for status, _label in [

@@ -484,3 +484,16 @@ def test_due_polls_are_closed_by_the_cron_command(building, roles):
     poll.refresh_from_db()
     building.refresh_from_db()
     assert poll.outcome == "adopted" and building.name == "花园楼"
+
+
+def test_result_poster_after_close(roles, login):
+    from proposals import deliberation_services
+
+    poll = PollFactory(proposal__building=roles.building, question="楼组取名")
+    client = login(roles.resident)
+    url = reverse("proposals:poll-poster", args=[roles.building.pk, poll.pk])
+    assert client.get(url).status_code == 302  # still open: no poster yet
+    deliberation_services.close_poll(poll=poll, closed_by=roles.leader)
+    page = client.get(url).content.decode()
+    assert "楼组取名" in page and "<svg" in page and "表决结果" in page
+    assert login(roles.outsider).get(url).status_code == 404

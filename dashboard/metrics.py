@@ -1,0 +1,353 @@
+"""The numbers that show a building coming alive, per building of one community.
+
+This app is the one place allowed to read from every feature app. Every measure is
+computed with a fixed number of grouped queries, whatever the size of the community.
+"""
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from activities.models import Activity, Registration, Shift
+from buildings.models import Building, Community
+from funds.models import LedgerEntry
+from funds.money import to_money
+from proposals.deliberation_models import Ballot, Poll
+from proposals.models import Issue, response_deadline_hours
+
+WINDOW_DAYS = 365
+MONTHS = 12
+
+# The vitality index (活力指数): each part is a share between 0 and 1, times its weight.
+WEIGHTS = {
+    "joined": 25,  # households that joined Louzu
+    "responsive": 20,  # issues answered within the response deadline
+    "resolved": 15,  # issues resolved, of those raised in the last 12 months
+    "turnout": 15,  # average household turnout in polls of the last 12 months
+    "participation": 15,  # activity participants per household (1 or more counts as full)
+    "volunteering": 10,  # volunteer hours per household (2 hours or more counts as full)
+}
+
+
+@dataclass
+class BuildingRow:
+    building: Building
+    households: int = 0
+    joined: int = 0
+    issues_recent: int = 0
+    issues_open: int = 0
+    issues_overdue: int = 0
+    answered_in_time: int = 0
+    resolved: int = 0
+    satisfied: int = 0
+    not_satisfied: int = 0
+    median_response_hours: float | None = None
+    raised: Decimal = Decimal("0.00")
+    matched: Decimal = Decimal("0.00")
+    spent: Decimal = Decimal("0.00")
+    balance: Decimal = Decimal("0.00")
+    activities_held: int = 0
+    participants: int = 0
+    volunteer_hours: Decimal = Decimal("0.0")
+    polls: int = 0
+    turnout: float | None = None
+    trend: list[int] = field(default_factory=lambda: [0] * MONTHS)
+    parts: dict = field(default_factory=dict)
+    index: float = 0.0
+
+    @property
+    def joined_share(self) -> float:
+        return self.joined / self.households if self.households else 0.0
+
+    @property
+    def resolution_rate(self) -> float | None:
+        return self.resolved / self.issues_recent if self.issues_recent else None
+
+    @property
+    def satisfaction(self) -> float | None:
+        asked = self.satisfied + self.not_satisfied
+        return self.satisfied / asked if asked else None
+
+
+def _share(value: float, full: float) -> float:
+    return max(0.0, min(1.0, value / full)) if full else 0.0
+
+
+def score(row: BuildingRow) -> None:
+    """Fill row.parts and row.index (0-100); a building with no issues loses nothing there."""
+    households = row.households or 1
+    row.parts = {
+        "joined": row.joined_share,
+        "responsive": (row.answered_in_time / row.issues_recent)
+        if row.issues_recent
+        else 1.0,
+        "resolved": row.resolution_rate if row.resolution_rate is not None else 1.0,
+        "turnout": row.turnout if row.turnout is not None else 0.0,
+        "participation": _share(row.participants / households, 1.0),
+        "volunteering": _share(float(row.volunteer_hours) / households, 2.0),
+    }
+    row.index = round(sum(WEIGHTS[key] * value for key, value in row.parts.items()), 1)
+
+
+def month_starts(now) -> list:
+    """The first day of each of the last 12 months, oldest first (local time)."""
+    local = timezone.localtime(now).date().replace(day=1)
+    months = []
+    for _step in range(MONTHS):
+        months.append(local)
+        local = (local - timedelta(days=1)).replace(day=1)
+    return list(reversed(months))
+
+
+def community_rows(community: Community, now=None) -> list[BuildingRow]:
+    """One row per building of the community, every measure filled in."""
+    now = now or timezone.now()
+    since = now - timedelta(days=WINDOW_DAYS)
+    deadline = timedelta(hours=response_deadline_hours())
+    rows = {
+        b.pk: BuildingRow(
+            building=b, households=b.household_count, joined=b.joined_count
+        )
+        for b in community.buildings.with_counts().order_by("number")
+    }
+
+    issues = Issue.objects.filter(building__community=community)
+    recent = Q(created_at__gte=since)
+    open_q = ~Q(status__in=Issue.CLOSED_STATUSES)
+    for item in issues.values("building").annotate(
+        recent=Count("pk", filter=recent),
+        open=Count("pk", filter=open_q),
+        overdue=Count(
+            "pk",
+            filter=open_q
+            & Q(first_response_at__isnull=True, created_at__lte=now - deadline),
+        ),
+        in_time=Count(
+            "pk", filter=recent & Q(first_response_at__lte=F("created_at") + deadline)
+        ),
+        resolved=Count("pk", filter=recent & Q(status=Issue.Status.RESOLVED)),
+        satisfied=Count(
+            "pk", filter=recent & Q(satisfaction=Issue.Satisfaction.SATISFIED)
+        ),
+        not_satisfied=Count(
+            "pk", filter=recent & Q(satisfaction=Issue.Satisfaction.NOT_SATISFIED)
+        ),
+    ):
+        row = rows[item["building"]]
+        row.issues_recent, row.issues_open = item["recent"], item["open"]
+        row.issues_overdue, row.answered_in_time = item["overdue"], item["in_time"]
+        row.resolved = item["resolved"]
+        row.satisfied, row.not_satisfied = item["satisfied"], item["not_satisfied"]
+
+    waits: dict[int, list[float]] = {}
+    for building_id, created, answered in issues.filter(
+        recent, first_response_at__isnull=False
+    ).values_list("building", "created_at", "first_response_at"):
+        waits.setdefault(building_id, []).append(
+            (answered - created).total_seconds() / 3600
+        )
+    for building_id, hours in waits.items():
+        rows[building_id].median_response_hours = round(statistics.median(hours), 1)
+
+    kind, rev = LedgerEntry.Kind, "reverses__kind"
+    for item in (
+        LedgerEntry.objects.filter(fund__building__community=community)
+        .values("fund__building")
+        .annotate(
+            raised=Sum(
+                "amount",
+                filter=Q(kind=kind.DONATION)
+                | Q(kind=kind.REVERSAL, **{rev: kind.DONATION}),
+            ),
+            matched=Sum(
+                "amount",
+                filter=Q(kind=kind.MATCHING)
+                | Q(kind=kind.REVERSAL, **{rev: kind.MATCHING}),
+            ),
+            spent=Sum(
+                "amount",
+                filter=Q(kind=kind.EXPENSE)
+                | Q(kind=kind.REVERSAL, **{rev: kind.EXPENSE}),
+            ),
+            balance=Sum("amount"),
+        )
+    ):
+        row = rows[item["fund__building"]]
+        row.raised, row.matched = to_money(item["raised"]), to_money(item["matched"])
+        row.spent, row.balance = -to_money(item["spent"]), to_money(item["balance"])
+
+    held = Activity.objects.filter(
+        building__community=community, ends_at__lt=now, starts_at__gte=since
+    )
+    for item in held.values("building").annotate(count=Count("pk")):
+        rows[item["building"]].activities_held = item["count"]
+    checked_in = Registration.objects.filter(
+        resident__household__building__community=community,
+        status=Registration.Status.CONFIRMED,
+        attendance=Registration.Attendance.CHECKED_IN,
+        activity__starts_at__gte=since,
+    )
+    for item in checked_in.values("resident__household__building").annotate(
+        people=Sum(F("adults") + F("children"))
+    ):
+        rows[item["resident__household__building"]].participants = item["people"] or 0
+
+    hours: dict[int, timedelta] = {}
+    shifts = (
+        Shift.objects.done()
+        .filter(task__building__community=community, starts_at__gte=since)
+        .values("task__building")
+        .annotate(
+            time=Sum(
+                ExpressionWrapper(
+                    F("ends_at") - F("starts_at"), output_field=DurationField()
+                )
+            )
+        )
+    )
+    for item in shifts:
+        hours[item["task__building"]] = item["time"] or timedelta(0)
+    volunteering = (
+        checked_in.filter(activity__counts_as_volunteering=True)
+        .values("resident__household__building")
+        .annotate(
+            time=Sum(
+                ExpressionWrapper(
+                    F("activity__ends_at") - F("activity__starts_at"),
+                    output_field=DurationField(),
+                )
+            )
+        )
+    )
+    for item in volunteering:
+        building_id = item["resident__household__building"]
+        hours[building_id] = hours.get(building_id, timedelta(0)) + (
+            item["time"] or timedelta(0)
+        )
+    for building_id, spent_time in hours.items():
+        rows[building_id].volunteer_hours = Decimal(
+            spent_time.total_seconds() / 3600
+        ).quantize(Decimal("0.1"))
+
+    turnouts: dict[int, list[float]] = {}
+    polls = (
+        Poll.objects.filter(building__community=community, closed_at__gte=since)
+        .annotate(voted=Count("ballots__household", distinct=True))
+        .values_list("building", "voted", "household_count")
+    )
+    for building_id, voted, household_count in polls:
+        rows[building_id].polls += 1
+        if household_count:
+            turnouts.setdefault(building_id, []).append(
+                min(1.0, voted / household_count)
+            )
+    for building_id, values in turnouts.items():
+        rows[building_id].turnout = sum(values) / len(values)
+
+    _fill_trends(rows, community, now)
+    for row in rows.values():
+        score(row)
+    return list(rows.values())
+
+
+def _fill_trends(rows: dict[int, BuildingRow], community: Community, now) -> None:
+    """Monthly acts of participation per building: reports, "me too", ballots, check-ins,
+    donations and volunteer shifts done."""
+    months = month_starts(now)
+    index = {month: position for position, month in enumerate(months)}
+    since = timezone.make_aware(datetime.combine(months[0], time.min))
+    sources = [
+        (
+            Issue.objects.filter(building__community=community, created_at__gte=since),
+            "building",
+            "created_at",
+        ),
+        (
+            Ballot.objects.filter(
+                poll__building__community=community, cast_at__gte=since
+            ),
+            "poll__building",
+            "cast_at",
+        ),
+        (
+            Registration.objects.filter(
+                resident__household__building__community=community,
+                attendance=Registration.Attendance.CHECKED_IN,
+                activity__starts_at__gte=since,
+            ),
+            "resident__household__building",
+            "activity__starts_at",
+        ),
+        (
+            LedgerEntry.objects.filter(
+                fund__building__community=community,
+                kind=LedgerEntry.Kind.DONATION,
+                recorded_at__gte=since,
+            ),
+            "fund__building",
+            "recorded_at",
+        ),
+        (
+            Shift.objects.done().filter(
+                task__building__community=community, starts_at__gte=since
+            ),
+            "task__building",
+            "starts_at",
+        ),
+    ]
+    for queryset, building_field, moment_field in sources:
+        grouped = (
+            queryset.annotate(month=TruncMonth(moment_field))
+            .values(building_field, "month")
+            .annotate(count=Count("pk"))
+        )
+        for item in grouped:
+            month = item["month"]
+            month = month.date() if hasattr(month, "date") else month
+            position = index.get(month)
+            if position is not None and item[building_field] in rows:
+                rows[item[building_field]].trend[position] += item["count"]
+
+
+def compare_pilots(rows: list[BuildingRow]) -> list[dict]:
+    """Pilot buildings against the others, as averages per building."""
+    groups = {
+        "pilot": [row for row in rows if row.building.is_pilot],
+        "other": [row for row in rows if not row.building.is_pilot],
+    }
+
+    def average(items, getter):
+        values = [getter(item) for item in items]
+        values = [float(v) for v in values if v is not None]
+        return round(sum(values) / len(values), 1) if values else None
+
+    measures = [
+        ("index", lambda r: r.index),
+        ("joined", lambda r: 100 * r.joined_share),
+        ("responsive", lambda r: 100 * r.parts["responsive"]),
+        (
+            "resolved",
+            lambda r: None if r.resolution_rate is None else 100 * r.resolution_rate,
+        ),
+        ("turnout", lambda r: None if r.turnout is None else 100 * r.turnout),
+        ("participants", lambda r: r.participants),
+        ("hours", lambda r: r.volunteer_hours),
+        ("raised", lambda r: r.raised),
+    ]
+    return [
+        {
+            "key": key,
+            "pilot": average(groups["pilot"], getter),
+            "other": average(groups["other"], getter),
+        }
+        for key, getter in measures
+    ]
+
+
+def month_starts_for_display(now=None) -> list:
+    return month_starts(now or timezone.now())

@@ -1,0 +1,154 @@
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from buildings.models import Community
+from dashboard import charts, metrics
+from funds.money import format_money
+from proposals.models import Issue
+
+
+def staff_required(view):
+    """Branch staff only; residents and leaders get 403 (visitors are sent to log in)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@staff_required
+def home(request):
+    communities = list(Community.objects.all())
+    if len(communities) == 1:
+        return redirect("dashboard:community", communities[0].pk)
+    return render(request, "dashboard/home.html", {"communities": communities})
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{round(100 * value)}%"
+
+
+def _charts(rows: list[metrics.BuildingRow]) -> list[charts.BarChart]:
+    def chart(title, value, text):
+        return charts.bar_chart(
+            title,
+            [
+                (row.building.number, value(row), text(row), row.building.is_pilot)
+                for row in rows
+            ],
+        )
+
+    return [
+        chart(_("Vitality index"), lambda r: r.index, lambda r: f"{r.index}"),
+        chart(
+            _("Households joined"),
+            lambda r: 100 * r.joined_share,
+            lambda r: f"{_percent(r.joined_share)} ({r.joined}/{r.households})",
+        ),
+        chart(_("Issues open"), lambda r: r.issues_open, lambda r: str(r.issues_open)),
+        chart(
+            _("Issues overdue"),
+            lambda r: r.issues_overdue,
+            lambda r: str(r.issues_overdue),
+        ),
+        chart(
+            _("Median hours to first response"),
+            lambda r: r.median_response_hours,
+            lambda r: (
+                "—" if r.median_response_hours is None else f"{r.median_response_hours}"
+            ),
+        ),
+        chart(
+            _("Resolution rate"),
+            lambda r: None if r.resolution_rate is None else 100 * r.resolution_rate,
+            lambda r: _percent(r.resolution_rate),
+        ),
+        chart(
+            _("Satisfied with the fix"),
+            lambda r: None if r.satisfaction is None else 100 * r.satisfaction,
+            lambda r: _percent(r.satisfaction),
+        ),
+        chart(
+            _("Money raised by residents"),
+            lambda r: r.raised,
+            lambda r: format_money(r.raised),
+        ),
+        chart(
+            _("Added by matching grants"),
+            lambda r: r.matched,
+            lambda r: format_money(r.matched),
+        ),
+        chart(_("Money spent"), lambda r: r.spent, lambda r: format_money(r.spent)),
+        chart(
+            _("Fund balance"), lambda r: r.balance, lambda r: format_money(r.balance)
+        ),
+        chart(
+            _("Activities held"),
+            lambda r: r.activities_held,
+            lambda r: str(r.activities_held),
+        ),
+        chart(
+            _("Activity participants"),
+            lambda r: r.participants,
+            lambda r: str(r.participants),
+        ),
+        chart(
+            _("Volunteer hours"),
+            lambda r: r.volunteer_hours,
+            lambda r: str(r.volunteer_hours),
+        ),
+        chart(_("Polls decided"), lambda r: r.polls, lambda r: str(r.polls)),
+        chart(
+            _("Average turnout (households)"),
+            lambda r: None if r.turnout is None else 100 * r.turnout,
+            lambda r: _percent(r.turnout),
+        ),
+    ]
+
+
+@staff_required
+def community(request, pk):
+    community = get_object_or_404(Community, pk=pk)
+    rows = metrics.community_rows(community)
+    rows_by_index = sorted(rows, key=lambda row: -row.index)
+    for row in rows:
+        row.sparkline = charts.sparkline(row.trend)
+    overdue = (
+        Issue.objects.filter(building__community=community)
+        .overdue()
+        .select_related("building")
+        .order_by("created_at")[:50]
+    )
+    labels = {
+        "index": _("Vitality index"),
+        "joined": _("Households joined (%)"),
+        "responsive": _("Answered in time (%)"),
+        "resolved": _("Resolution rate (%)"),
+        "turnout": _("Average turnout (%)"),
+        "participants": _("Activity participants"),
+        "hours": _("Volunteer hours"),
+        "raised": _("Money raised (¥)"),
+    }
+    comparison = [
+        {**item, "label": labels[item["key"]]} for item in metrics.compare_pilots(rows)
+    ]
+    return render(
+        request,
+        "dashboard/community.html",
+        {
+            "community": community,
+            "rows": rows_by_index,
+            "charts": _charts(rows),
+            "comparison": comparison,
+            "overdue": overdue,
+            "weights": metrics.WEIGHTS,
+            "window_days": metrics.WINDOW_DAYS,
+            "months": metrics.month_starts_for_display(),
+        },
+    )

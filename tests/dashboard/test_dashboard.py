@@ -1,0 +1,142 @@
+"""The branch dashboard: staff only, right numbers, a bounded number of queries."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from buildings.models import Household
+from dashboard import metrics
+from tests.activities.factories import (
+    ActivityFactory,
+    RegistrationFactory,
+    ShiftFactory,
+)
+from tests.conftest import ALL_ROLES
+from tests.factories import AccountResidentFactory, BuildingFactory, HouseholdFactory
+from tests.funds.factories import donate, ready_fund, spend
+from tests.proposals.factories import IssueFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_only_branch_staff_see_the_dashboard(roles, login, role):
+    url = reverse("dashboard:community", args=[roles.building.community_id])
+    response = login(roles.get(role)).get(url)
+    expected = {"staff": 200, "visitor": 302}.get(role, 403)
+    assert response.status_code == expected
+
+
+def test_staff_land_on_the_dashboard(roles, login):
+    response = login(roles.staff).get("/", follow=True)
+    assert response.redirect_chain[-1][0] == reverse(
+        "dashboard:community", args=[roles.building.community_id]
+    )
+
+
+def populate(building, size=1):
+    """Issues, money, activities and volunteering for one building, scaled by size."""
+    HouseholdFactory.create_batch(4 * size, building=building)
+    residents = [
+        AccountResidentFactory(household__building=building) for _ in range(2 * size)
+    ]
+    now = timezone.now()
+    for index in range(3 * size):
+        IssueFactory(
+            building=building,
+            reporter=residents[0],
+            created_at=now - timedelta(hours=60),
+            first_response_at=(now - timedelta(hours=50)) if index % 3 else None,
+            status="resolved" if index % 3 == 1 else "acknowledged",
+            resolved_at=now if index % 3 == 1 else None,
+            satisfaction="satisfied" if index % 3 == 1 else "",
+        )
+    fund, leader, rule = ready_fund(building)
+    donate(fund, leader, "300")
+    spend(fund, leader, "120", rule)
+    past = ActivityFactory(
+        building=building,
+        starts_at=now - timedelta(days=3),
+        counts_as_volunteering=True,
+        capacity=50,
+    )
+    for resident in residents:
+        RegistrationFactory(
+            activity=past, resident=resident, adults=2, attendance="checked_in"
+        )
+    ShiftFactory(
+        task__building=building,
+        volunteer=residents[0],
+        starts_at=now - timedelta(days=2),
+        done_at=now,
+    )
+    return residents
+
+
+def test_measures_for_a_building(building):
+    populate(building)
+    row = next(
+        r for r in metrics.community_rows(building.community) if r.building == building
+    )
+    households = Household.objects.filter(building=building).count()
+    assert (row.households, row.joined) == (
+        households,
+        2 + 1,
+    )  # 2 residents + ready_fund's leader
+    assert row.issues_open == 2 and row.issues_overdue == 1
+    assert row.issues_recent == 3 and row.resolved == 1 and row.satisfied == 1
+    assert row.answered_in_time == 2
+    assert row.median_response_hours == 10.0
+    assert (row.raised, row.spent, row.balance) == (
+        Decimal("300.00"),
+        Decimal("120.00"),
+        Decimal("180.00"),
+    )
+    assert row.activities_held == 1 and row.participants == 4
+    assert row.volunteer_hours == Decimal("5.0")  # 2 × 2 h activity + a 1 h shift
+    assert row.trend[-1] >= 3
+    expected = (
+        25 * row.joined / row.households
+        + 20 * 2 / 3
+        + 15 * 1 / 3
+        + 15 * 0
+        + 15 * min(1, 4 / row.households)
+        + 10 * min(1, 5 / row.households / 2)
+    )
+    assert row.index == round(expected, 1)
+
+
+def test_page_shows_buildings_pilots_overdue_and_the_formula(client, roles):
+    pilot = BuildingFactory(
+        community=roles.building.community, number="8号楼", is_pilot=True
+    )
+    populate(pilot)
+    client.force_login(roles.staff)
+    page = client.get(
+        reverse("dashboard:community", args=[pilot.community_id])
+    ).content.decode()
+    assert "8号楼" in page and "活力指数" in page
+    assert "试点楼组与其他楼组对比" in page
+    assert "¥300.00" in page
+    assert "<svg" in page and "polyline" in page
+    assert "大堂铁门坏了" in page  # the overdue issue's title
+
+
+def test_query_count_does_not_grow_with_the_data(client, roles):
+    community = roles.building.community
+    client.force_login(roles.staff)
+    url = reverse("dashboard:community", args=[community.pk])
+    populate(BuildingFactory(community=community))
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for _ in range(3):
+        populate(BuildingFactory(community=community), size=3)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small)
+    assert len(large) <= 25
