@@ -30,7 +30,7 @@ import tempfile
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -66,12 +66,13 @@ class Target:
     building: int
     community: int
     issues: list[int]
+    open_issues: list[int]  # "me too" is for open issues
     poll: int
     options: list[int]
     activities: list[int]
     leader: str  # session keys
     residents: list[str]
-    resident_ids: list[int] = field(default_factory=list)
+    staff: str = ""  # a branch staff member's session, for the dashboard
 
 
 def prepare(args) -> tuple[list[Target], dict]:
@@ -96,13 +97,16 @@ def prepare(args) -> tuple[list[Target], dict]:
         .values_list("building_id", "pk")
     )
     funded = set(Fund.objects.values_list("building_id", flat=True))
-    signup = {}
-    for building_id, pk in (
-        Activity.objects.filter(signup_deadline__gt=now, building__isnull=False)
+    signup, community_wide = {}, {}
+    for building_id, community_id, pk in (
+        Activity.objects.filter(signup_deadline__gt=now)
         .order_by("pk")
-        .values_list("building_id", "pk")
+        .values_list("building_id", "community_id", "pk")
     ):
-        signup.setdefault(building_id, []).append(pk)
+        if building_id is None:
+            community_wide.setdefault(community_id, []).append(pk)
+        else:
+            signup.setdefault(building_id, []).append(pk)
     candidates = sorted(b for b in polls if b in funded and b in signup)
     rng = random.Random(args.seed)
     chosen = rng.sample(candidates, min(args.buildings, len(candidates)))
@@ -131,7 +135,15 @@ def prepare(args) -> tuple[list[Target], dict]:
             .order_by("pk")
         )
         leader = next(p for p in people if p.role == "leader")
-        residents = [p for p in people if p.role == "resident"][: args.residents]
+        residents, households = (
+            [],
+            set(),
+        )  # one per household: every vote is theirs to cast
+        for person in people:
+            if person.role == "resident" and person.household_id not in households:
+                residents.append(person)
+                households.add(person.household_id)
+        residents = residents[: args.residents]
         if not residents:
             continue
         poll = Poll.objects.get(pk=polls[building_id])
@@ -144,13 +156,24 @@ def prepare(args) -> tuple[list[Target], dict]:
                     .order_by("-created_at")
                     .values_list("pk", flat=True)[:30]
                 ),
+                open_issues=list(
+                    Issue.objects.filter(building_id=building_id)
+                    .open()
+                    .values_list("pk", flat=True)
+                ),
                 poll=poll.pk,
                 options=list(poll.options.values_list("pk", flat=True)),
-                activities=signup[building_id],
+                activities=signup[building_id]
+                + community_wide.get(leader.household.building.community_id, []),
                 leader=session_for(leader.user),
                 residents=[session_for(p.user) for p in residents],
             )
         )
+    from buildings.models import User
+
+    staff = User.objects.filter(is_staff=True, is_active=True).order_by("pk").first()
+    for target in targets:
+        target.staff = session_for(staff) if staff else ""
     counts = write_counts()
     return targets, counts
 
@@ -158,11 +181,10 @@ def prepare(args) -> tuple[list[Target], dict]:
 def write_counts() -> dict:
     from activities.models import Registration
     from funds.models import LedgerEntry
-    from proposals.models import Ballot, Issue, IssueSupport
+    from proposals.models import Ballot, Issue
 
     return {
         "report an issue": Issue.objects.count(),
-        "me too": IssueSupport.objects.count(),
         "vote": Ballot.objects.count(),
         "donation": LedgerEntry.objects.count(),
         "sign-up": Registration.objects.count(),
@@ -296,7 +318,6 @@ def endpoints(targets: list[Target]):
 
     today = timezone.localdate()
     start = today - timedelta(days=365)
-    used_support: set = set()
     used_signup: set = set()
     lock = threading.Lock()
 
@@ -334,16 +355,18 @@ def endpoints(targets: list[Target]):
         }
         return "POST", f"/buildings/{target.building}/issues/new/", session, body
 
+    supported: set = set()
+
     def me_too(rng):
-        target, session, issue = unused(
-            rng, used_support, lambda r, t: r.choice(t.issues)
-        )
-        return (
-            "POST",
-            f"/buildings/{target.building}/issues/{issue}/support/",
-            session,
-            {},
-        )
+        """Say "me too" on an open issue, or take it back if this client said it (a write either way)."""
+        target = rng.choice([t for t in targets if t.open_issues])
+        session = rng.choice(target.residents)
+        issue = rng.choice(target.open_issues)
+        with lock:
+            action = "unsupport" if (session, issue) in supported else "support"
+            supported.symmetric_difference_update({(session, issue)})
+        path = f"/buildings/{target.building}/issues/{issue}/{action}/"
+        return "POST", path, session, {}
 
     def vote(rng):
         target, session = pick(rng)
@@ -387,6 +410,10 @@ def endpoints(targets: list[Target]):
             session,
             body,
         )
+
+    def dashboard(rng):
+        target = rng.choice(targets)
+        return "GET", f"/dashboard/c/{target.community}/", target.staff, None
 
     def healthz(rng):
         return "GET", "/healthz", None, None
@@ -432,6 +459,7 @@ def endpoints(targets: list[Target]):
             ),
             {200},
         ),
+        "dashboard (community)": ("read", dashboard, {200}),
         "report an issue": ("write", report, {302}),
         "me too": ("write", me_too, {302}),
         "vote": ("write", vote, {302}),
@@ -509,9 +537,9 @@ def main():
     parser.add_argument(
         "--conn-max-age", type=int, default=0, help="DATABASE_CONN_MAX_AGE"
     )
-    parser.add_argument("--buildings", type=int, default=40)
+    parser.add_argument("--buildings", type=int, default=120)
     parser.add_argument(
-        "--residents", type=int, default=4, help="residents per building"
+        "--residents", type=int, default=8, help="residents per building"
     )
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--seed", type=int, default=1)
@@ -590,7 +618,9 @@ def main():
         from django.contrib.sessions.models import Session
 
         Session.objects.filter(
-            session_key__in=[s for t in targets for s in [t.leader, *t.residents]]
+            session_key__in=[
+                s for t in targets for s in [t.leader, t.staff, *t.residents]
+            ]
         ).delete()
 
     minimal = results[0]["rps"]
@@ -619,9 +649,12 @@ def markdown(report: dict) -> str:
         "| endpoint | req/s | × minimal view | client p50 / p95 / p99 (ms) | server p50 / p95 / p99 (ms) | errors |",
         "|---|---:|---:|---|---|---:|",
     ]
-    fmt = lambda p: " / ".join(
-        "–" if p[k] is None else f"{p[k]:.1f}" for k in ("p50", "p95", "p99")
-    )  # noqa: E731
+
+    def fmt(p):
+        return " / ".join(
+            "–" if p[k] is None else f"{p[k]:.1f}" for k in ("p50", "p95", "p99")
+        )
+
     for row in report["results"]:
         written = f" ({row['rows_written']} rows)" if "rows_written" in row else ""
         lines.append(

@@ -410,7 +410,7 @@ def generate_people(district: District) -> None:
     )
     households = district.sink(Household, ["id", "building_id", "room", "created_at"])
     users = district.sink(
-        User, ["id", "phone", "name", "password", "created_at", "is_active"]
+        User, ["id", "phone", "name", "password", "created_at", "is_staff"]
     )
     residents = district.sink(
         Resident,
@@ -455,7 +455,7 @@ def generate_people(district: District) -> None:
         "区模拟书记",
         _password(rng),
         now - timedelta(days=900),
-        True,
+        True,  # branch staff: the dashboard
     )
     district.staff_user_id = staff_id
 
@@ -615,7 +615,7 @@ def _people_of_building(
         if status == "pending":
             joined = district.moment(pending_from, now)
         if user_id is not None:
-            users.add(user_id, f"19{user_id:09d}", name, _password(rng), joined, True)
+            users.add(user_id, f"19{user_id:09d}", name, _password(rng), joined, False)
         if status == "pending":
             decided_by = None
         else:
