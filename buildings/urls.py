@@ -5,6 +5,7 @@ from buildings import views
 app_name = "buildings"
 
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
     path("communities/", views.community_list, name="communities"),
     path("c/<int:pk>/", views.community_detail, name="community"),
     path("c/<int:community_pk>/join/", views.join, name="join"),

@@ -6,12 +6,12 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
 from buildings import extensions, privacy, services
@@ -35,6 +35,13 @@ from buildings.permissions import (
     can_post_community_announcement,
     get_access_or_404,
 )
+
+
+@login_not_required
+@require_GET
+def healthz(request):
+    """For load balancers and the benchmark: the app answers, without touching the database."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @login_not_required

@@ -59,7 +59,7 @@ def _fund_or_404(access) -> Fund:
 
 
 def _entry_or_404(fund: Fund, pk: int) -> LedgerEntry:
-    return get_object_or_404(fund.entries.for_display(), pk=pk)
+    return get_object_or_404(fund.entries.for_detail(), pk=pk)
 
 
 # --- The fund page -----------------------------------------------------------------

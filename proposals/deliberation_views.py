@@ -352,7 +352,7 @@ def _my_ballot(poll, resident):
     slots = [f"h:{resident.household_id}", f"r:{resident.pk}"]
     return (
         poll.ballots.filter(slot__in=slots)
-        .select_related("resident", "household")
+        .select_related("resident", "household", "option")
         .first()
     )
 
