@@ -52,14 +52,10 @@ class Access:
 
 def membership_for(user, building_id: int) -> Resident | None:
     """The user's approved residency in that building, or None."""
-    if not user.is_authenticated:
+    membership = active_membership(user)
+    if membership is None or not membership.is_approved:
         return None
-    return (
-        Resident.objects.approved()
-        .filter(user=user, household__building_id=building_id)
-        .select_related("household")
-        .first()
-    )
+    return membership if membership.household.building_id == building_id else None
 
 
 def access_for(user, building: Building) -> Access | None:
@@ -97,13 +93,20 @@ def can_see_talent(viewer_access: Access | None, resident: Resident) -> bool:
 
 
 def active_membership(user) -> Resident | None:
-    """The user's pending or approved membership (at most one exists)."""
+    """The user's pending or approved membership (at most one exists).
+
+    Remembered on the user object, which lives for one request: the navigation, the
+    permission check and the page all ask, and one query answers them all.
+    """
     if not user.is_authenticated:
         return None
-    return (
-        Resident.objects.filter(
-            user=user, status__in=[Resident.Status.PENDING, Resident.Status.APPROVED]
+    if not hasattr(user, "_louzu_membership"):
+        user._louzu_membership = (
+            Resident.objects.filter(
+                user=user,
+                status__in=[Resident.Status.PENDING, Resident.Status.APPROVED],
+            )
+            .select_related("household__building__community")
+            .first()
         )
-        .select_related("household__building__community")
-        .first()
-    )
+    return user._louzu_membership

@@ -115,7 +115,9 @@ def _charts(rows: list[metrics.BuildingRow]) -> list[charts.BarChart]:
 @staff_required
 def community(request, pk):
     community = get_object_or_404(Community, pk=pk)
-    rows = metrics.community_rows(community)
+    rows, computed_at = metrics.cached_community_rows(
+        community, fresh="fresh" in request.GET
+    )
     rows_by_index = sorted(rows, key=lambda row: -row.index)
     for row in rows:
         row.sparkline = charts.sparkline(row.trend)
@@ -150,5 +152,6 @@ def community(request, pk):
             "weights": metrics.WEIGHTS,
             "window_days": metrics.WINDOW_DAYS,
             "months": metrics.month_starts_for_display(),
+            "computed_at": computed_at,
         },
     )

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from tests.factories import AccountResidentFactory, BuildingFactory, StaffFactory
@@ -17,6 +18,7 @@ def _fast_and_private(settings, tmp_path):
         },
     }
     translation.activate("zh-hans")
+    cache.clear()
     yield
     translation.deactivate()
 

@@ -130,7 +130,7 @@ def test_page_shows_buildings_pilots_overdue_and_the_formula(client, roles):
 def test_query_count_does_not_grow_with_the_data(client, roles):
     community = roles.building.community
     client.force_login(roles.staff)
-    url = reverse("dashboard:community", args=[community.pk])
+    url = reverse("dashboard:community", args=[community.pk]) + "?fresh=1"
     populate(BuildingFactory(community=community))
     with CaptureQueriesContext(connection) as small:
         client.get(url)
@@ -140,3 +140,35 @@ def test_query_count_does_not_grow_with_the_data(client, roles):
         assert client.get(url).status_code == 200
     assert len(large) == len(small)
     assert len(large) <= 25
+
+
+def test_figures_are_cached_for_a_while_and_can_be_refreshed(client, roles):
+    client.force_login(roles.staff)
+    url = reverse("dashboard:community", args=[roles.building.community_id])
+    client.get(url)
+    IssueFactory(building=roles.building)
+    cached = client.get(url).context["rows"]
+    assert sum(row.issues_open for row in cached) == 0
+    fresh = client.get(url, {"fresh": "1"}).context["rows"]
+    assert sum(row.issues_open for row in fresh) == 1
+
+
+def test_redis_is_the_cache_when_redis_url_is_set():
+    import os
+    import subprocess
+    import sys
+
+    code = "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    env = {
+        **os.environ,
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    output = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert output.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
