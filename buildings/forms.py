@@ -178,3 +178,15 @@ class HouseholdsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Room numbers or ranges, for example: 101-106, 201-206, 301."),
     )
+
+
+class PublicDisplayForm(forms.Form):
+    public_display = forms.ChoiceField(
+        label=_("How I appear on public lists (for example my donations)"),
+        choices=[
+            ("", _("No preference: the leader asks me")),
+            *Resident.PublicDisplay.choices,
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )

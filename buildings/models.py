@@ -228,6 +228,13 @@ class Resident(models.Model):
         TEAM = "team", _("Self-governance team")
         LEADER = "leader", _("Building leader")
 
+    class PublicDisplay(models.TextChoices):
+        """How a resident wants to appear on public lists (the same values as the fund's)."""
+
+        NAME = "name", _("My real name")
+        ROOM = "room", _("Only my room (某室)")
+        ANONYMOUS = "anonymous", _("Anonymous")
+
     class Visibility(models.TextChoices):
         BUILDING = "building", _("My building")
         COMMUNITY = "community", _("The whole community")
@@ -289,6 +296,13 @@ class Resident(models.Model):
         max_length=10,
         choices=Visibility,
         default=Visibility.BUILDING,
+    )
+    public_display = models.CharField(
+        _("how I appear on public lists"),
+        max_length=10,
+        choices=PublicDisplay,
+        blank=True,
+        help_text=_("For example the fund's list of donations. Empty: no preference."),
     )
     created_at = models.DateTimeField(
         _("asked at"), default=timezone.now, editable=False

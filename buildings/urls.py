@@ -18,6 +18,9 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/profile/", views.profile_update, name="profile-update"),
     path("me/talents/", views.talents_update, name="talents-update"),
+    path(
+        "me/public-display/", views.public_display_update, name="public-display-update"
+    ),
     path("me/data/", views.my_data, name="my-data"),
     path("me/leave/", views.leave, name="leave"),
     path("me/notifications/", views.notifications, name="notifications"),

@@ -24,6 +24,7 @@ from buildings.forms import (
     NotificationChoicesForm,
     ProfileForm,
     ProxyResidentForm,
+    PublicDisplayForm,
     RegisterForm,
     RejectForm,
     TalentForm,
@@ -175,6 +176,11 @@ def me(request):
             }
         )
     profile_form = ProfileForm(instance=request.user)
+    display_form = None
+    if membership is not None and membership.is_approved:
+        display_form = PublicDisplayForm(
+            initial={"public_display": membership.public_display}
+        )
     return render(
         request,
         "buildings/me.html",
@@ -184,6 +190,7 @@ def me(request):
             "household_members": household_members,
             "talent_form": talent_form,
             "profile_form": profile_form,
+            "display_form": display_form,
         },
     )
 
@@ -259,6 +266,22 @@ def leave(request):
         )
         return redirect("home")
     return render(request, "buildings/leave.html", {"form": form})
+
+
+@require_POST
+def public_display_update(request):
+    """A resident chooses how they appear on public lists; it caps what a leader can show."""
+    membership = active_membership(request.user)
+    if membership is None or not membership.is_approved:
+        raise Http404
+    form = PublicDisplayForm(request.POST)
+    if form.is_valid():
+        membership.public_display = form.cleaned_data["public_display"]
+        membership.save(update_fields=["public_display"])
+        messages.success(request, _("Your choice has been saved."))
+    else:
+        messages.error(request, _("Please choose one of the options."))
+    return redirect("buildings:me")
 
 
 def notification_settings(request):

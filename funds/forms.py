@@ -210,6 +210,10 @@ class DonationForm(forms.Form):
         choices=PublicName.choices,
         initial=PublicName.REAL_NAME,
         widget=forms.RadioSelect,
+        help_text=_(
+            "Ask the donor. If they chose something more private on their own page, "
+            "that is used."
+        ),
     )
     paid_by = forms.ChoiceField(
         label=_("How paid"),

@@ -267,6 +267,17 @@ def _attach_receipt(entry: LedgerEntry, image: ContentFile | None) -> None:
         Receipt.objects.create(entry=entry, original=image)
 
 
+PUBLICITY = {PublicName.ANONYMOUS: 0, PublicName.ROOM: 1, PublicName.REAL_NAME: 2}
+
+
+def respect_donor_choice(public_name: str, donor_resident: Resident | None) -> str:
+    """The more private of the leader's choice and the donor's own (on their page)."""
+    preferred = donor_resident.public_display if donor_resident is not None else ""
+    if preferred and PUBLICITY[preferred] < PUBLICITY[public_name]:
+        return preferred
+    return public_name
+
+
 def _check_donor(
     fund: Fund, donor_resident: Resident | None, donor_name: str, public_name: str
 ) -> None:
@@ -317,6 +328,7 @@ def record_donation(
         raise ValidationError(_("The amount must be more than zero."))
     _check_date(occurred_on)
     donor_name = donor_name.strip()
+    public_name = respect_donor_choice(public_name, donor_resident)
     _check_donor(fund, donor_resident, donor_name, public_name)
     if campaign is not None and campaign.fund_id != fund.pk:
         raise ValidationError(_("Choose a campaign of this building."))
@@ -598,6 +610,7 @@ def record_goods(
         raise ValidationError(_("The quantity must be more than zero."))
     _check_date(received_on)
     donor_name = donor_name.strip()
+    public_name = respect_donor_choice(public_name, donor_resident)
     _check_donor(fund, donor_resident, donor_name, public_name)
     if need is not None and need.campaign.fund_id != fund.pk:
         raise ValidationError(_("Choose a campaign of this building."))

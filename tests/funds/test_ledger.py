@@ -436,3 +436,33 @@ def test_a_model_form_cannot_change_an_entry(setup):
     with pytest.raises(AppendOnlyError):
         form.save()
     assert LedgerEntry.objects.get(pk=entry.pk).amount == Decimal("100.00")
+
+
+def test_the_donors_own_choice_caps_what_is_shown(setup, client):
+    from tests.factories import AccountResidentFactory
+
+    fund, leader, _rule = setup
+    donor = AccountResidentFactory(household__building=fund.building, name="张阿姨")
+    client.force_login(donor.user)
+    client.post(reverse("buildings:public-display-update"), {"public_display": "room"})
+    donor.refresh_from_db()
+    assert donor.public_display == "room"
+    entry = donate(fund, leader, "20", donor_resident=donor, public_name="name")
+    assert entry.public_name == "room"  # the donor asked for their room only
+    private = donate(fund, leader, "5", donor_resident=donor, public_name="anonymous")
+    assert private.public_name == "anonymous"  # the leader may always show less
+    statement = client.get(
+        reverse("funds:statement", args=[fund.building.pk])
+    ).content.decode()
+    assert "张阿姨" not in statement
+
+
+def test_a_bad_public_display_choice_changes_nothing(setup, client):
+    from tests.factories import AccountResidentFactory
+
+    fund, _leader, _rule = setup
+    donor = AccountResidentFactory(household__building=fund.building)
+    client.force_login(donor.user)
+    client.post(reverse("buildings:public-display-update"), {"public_display": "shout"})
+    donor.refresh_from_db()
+    assert donor.public_display == ""
