@@ -41,6 +41,7 @@ def export_user_data(user: User) -> dict:
                 "is_party_member": m.is_party_member,
                 "shows_party_badge": m.shows_party_badge,
                 "talent_visibility": m.talent_visibility,
+                "public_display": m.public_display,
                 "talents": [
                     {"skill": t.skill.name, "offer": t.offer}
                     for t in m.talents.select_related("skill")
