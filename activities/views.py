@@ -374,14 +374,10 @@ def sheet(request, building_pk, pk):
             "activity": activity,
             "confirmed": confirmed,
             "blank_rows": blank_rows,
-            "qr": _qr_svg(settings.SITE_URL + activity.get_absolute_url()),
+            "qr": qr_svg(settings.SITE_URL + activity.get_absolute_url(), scale=4),
             "printed_at": timezone.now(),
         },
     )
-
-
-def _qr_svg(url: str) -> str:
-    return qr_svg(url, scale=4)
 
 
 def calendar(request, building_pk, pk):

@@ -702,7 +702,7 @@ def meeting_notice(request, building_pk, pk):
             "building": access.building,
             "meeting": meeting,
             "agenda": meeting.agenda.all(),
-            "qr": _qr_svg(_full_url(meeting)),
+            "qr": qr_svg(_full_url(meeting), scale=4),
         },
     )
 
@@ -1102,10 +1102,6 @@ def convention_paper(request, building_pk, pk):
     return redirect(convention)
 
 
-def _qr_svg(url: str) -> str:
-    return qr_svg(url, scale=4)
-
-
 def poll_poster(request, building_pk, pk):
     """Printable A4 result poster for the lobby, once the result is announced."""
     access = get_access_or_404(request.user, building_pk, VIEW)
@@ -1122,7 +1118,7 @@ def poll_poster(request, building_pk, pk):
             "building": access.building,
             "poll": poll,
             "results": services.poll_results(poll),
-            "qr": _qr_svg(_full_url(poll)),
+            "qr": qr_svg(_full_url(poll), scale=4),
             "live_url": _full_url(poll),
         },
     )
@@ -1133,6 +1129,6 @@ def convention_poster(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     convention = _get_convention(access, pk)
     context = _convention_context(access, convention)
-    context["qr"] = _qr_svg(_full_url(convention))
+    context["qr"] = qr_svg(_full_url(convention), scale=4)
     context["live_url"] = _full_url(convention)
     return render(request, T + "convention_poster.html", context)

@@ -78,7 +78,6 @@ def test_nobody_reads_another_persons_inbox(client, roles):
 def test_external_senders_get_each_notification(
     settings, django_capture_on_commit_callbacks
 ):
-    sent = []
     settings.LOUZU_NOTIFICATION_SENDERS = [
         "tests.buildings.test_notifications.record_sender"
     ]
@@ -86,8 +85,7 @@ def test_external_senders_get_each_notification(
     user = StaffFactory()
     with django_capture_on_commit_callbacks(execute=True):
         notify(recipient=user, kind="announcement", text="短信内容")
-    sent.extend(RECORDED)
-    assert [n.text for n in sent] == ["短信内容"]
+    assert [n.text for n in RECORDED] == ["短信内容"]
 
 
 RECORDED = []
