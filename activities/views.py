@@ -24,6 +24,7 @@ from activities.forms import (
 from activities.ics import activity_ics
 from activities.models import Activity, Registration, Shift
 from buildings.models import Community, Resident
+from buildings.pagecache import cached_page
 from buildings.permissions import (
     MANAGE,
     ORGANISE,
@@ -43,6 +44,7 @@ def _error(request, error: ValidationError) -> None:
 # --- activities -------------------------------------------------------------------------
 
 
+@cached_page
 def index(request, building_pk):
     """The activities a resident of the building can see, upcoming first."""
     access = get_access_or_404(request.user, building_pk, VIEW)
@@ -75,6 +77,7 @@ def index(request, building_pk):
     )
 
 
+@cached_page
 def detail(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     activity = permissions.get_activity_or_404(access, pk)

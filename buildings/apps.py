@@ -7,6 +7,7 @@ class BuildingsConfig(AppConfig):
     verbose_name = _("Buildings and residents")
 
     def ready(self):
-        from buildings import audit
+        from buildings import audit, pagecache
 
         audit.register_models()
+        pagecache.connect()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
-from buildings import extensions, privacy, services
+from buildings import extensions, pagecache, privacy, services
 from buildings.forms import (
     AnnouncementForm,
     BuildingForm,
@@ -30,6 +30,7 @@ from buildings.forms import (
     TalentForm,
 )
 from buildings.models import Announcement, Building, Community, Resident, Talent
+from buildings.pagecache import cached_page
 from buildings.permissions import (
     MANAGE,
     active_membership,
@@ -71,6 +72,7 @@ def community_list(request):
 
 
 @login_not_required
+@cached_page
 def community_detail(request, pk):
     community = get_object_or_404(Community, pk=pk)
     buildings = community.buildings.with_counts()
@@ -303,10 +305,12 @@ def notification_settings(request):
 
 def notifications(request):
     items = list(request.user.notifications.all()[:100])
-    request.user.notifications.unread().update(read_at=timezone.now())
+    if request.user.notifications.unread().update(read_at=timezone.now()):
+        pagecache.touch_users([request.user.pk])  # the unread count on every page
     return render(request, "buildings/notifications.html", {"items": items})
 
 
+@cached_page
 def building_detail(request, pk):
     access = get_access_or_404(request.user, pk)
     building = access.building

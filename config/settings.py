@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "buildings.pagecache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "buildings.middleware.DatabaseBusyMiddleware",
@@ -174,6 +175,14 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions and whole pages are kept in the cache only when every app process sees the
+# same cache (Redis), or when there is one process (development, tests): a write in
+# one process must invalidate what the others would serve.
+SHARED_CACHE = bool(os.environ.get("REDIS_URL"))
+if SHARED_CACHE:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+LOUZU_PAGE_CACHE = env_bool("LOUZU_PAGE_CACHE", SHARED_CACHE or DEBUG)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

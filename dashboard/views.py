@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from buildings.models import Community
+from buildings.pagecache import cached_page
 from dashboard import charts, metrics
 from funds.money import format_money
 from proposals.models import Issue
@@ -113,6 +114,7 @@ def _charts(rows: list[metrics.BuildingRow]) -> list[charts.BarChart]:
 
 
 @staff_required
+@cached_page
 def community(request, pk):
     community = get_object_or_404(Community, pk=pk)
     rows, computed_at = metrics.cached_community_rows(

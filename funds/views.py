@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from buildings.pagecache import cached_page
 from buildings.permissions import MANAGE, ORGANISE, PARTICIPATE, VIEW, get_access_or_404
 from buildings.qr import qr_svg
 from buildings.services import wechat_text
@@ -65,6 +66,7 @@ def _entry_or_404(fund: Fund, pk: int) -> LedgerEntry:
 # --- The fund page -----------------------------------------------------------------
 
 
+@cached_page
 def index(request, building_pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     fund = Fund.objects.filter(building=access.building).first()
@@ -266,6 +268,7 @@ def campaign_create(request, building_pk):
     )
 
 
+@cached_page
 def campaign_detail(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     fund = _fund_or_404(access)
@@ -532,6 +535,7 @@ def matching_create(request, building_pk):
     )
 
 
+@cached_page
 def entry_detail(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     fund = _fund_or_404(access)
@@ -809,6 +813,7 @@ def _statement_context(request, access, fund, start, end):
     return statement, query, live_url
 
 
+@cached_page
 def statement(request, building_pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     fund = _fund_or_404(access)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from buildings.models import Resident
+from buildings.pagecache import cached_page
 from buildings.permissions import MANAGE, ORGANISE, PARTICIPATE, VIEW, get_access_or_404
 from buildings.qr import qr_svg
 from buildings.services import find_household, wechat_text
@@ -73,6 +74,7 @@ def _get_poll(access, pk) -> Poll:
 # --- The hub -------------------------------------------------------------------------
 
 
+@cached_page
 def decisions(request, building_pk):
     """议事: what is being discussed, voted, met about and asked right now."""
     access = get_access_or_404(request.user, building_pk, VIEW)
@@ -205,6 +207,7 @@ def proposal_edit(request, building_pk, pk):
     )
 
 
+@cached_page
 def proposal_detail(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     proposal = _get_proposal(access, pk)
@@ -357,6 +360,7 @@ def _my_ballot(poll, resident):
     )
 
 
+@cached_page
 def poll_detail(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     poll = _get_poll(access, pk)

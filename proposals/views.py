@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from buildings.pagecache import cached_page
 from buildings.permissions import PARTICIPATE, VIEW, get_access_or_404
 from buildings.qr import qr_svg
 from buildings.services import wechat_text
@@ -72,6 +73,7 @@ def _response_summary(building) -> dict:
     }
 
 
+@cached_page
 def issue_list(request, building_pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     building = access.building
@@ -191,6 +193,7 @@ def issue_create(request, building_pk):
     )
 
 
+@cached_page
 def issue_detail(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     issue = _issue_or_404(
@@ -439,6 +442,7 @@ def issue_print(request, building_pk):
     )
 
 
+@cached_page
 def index(request, building_pk):
     """议事 hub: what is on the table for the next council meeting."""
     access = get_access_or_404(request.user, building_pk, VIEW)

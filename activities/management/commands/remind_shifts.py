@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from activities.services import send_shift_reminders
+from buildings import pagecache
 
 
 class Command(BaseCommand):
@@ -10,4 +11,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         sent = send_shift_reminders()
+        pagecache.bump_all()  # rows were changed in bulk, outside any request
         self.stdout.write(f"{sent} shift reminders sent.")

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from buildings import pagecache
 from proposals.deliberation_services import close_due_polls, remind_closing_polls
 
 
@@ -14,4 +15,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         reminded = remind_closing_polls()
         closed = close_due_polls()
+        pagecache.bump_all()  # rows were changed in bulk, outside any request
         self.stdout.write(f"{reminded} poll(s) reminded, {closed} poll(s) closed.")

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from buildings import pagecache
 from proposals.services import escalate_overdue_issues
 
 
@@ -12,4 +13,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = escalate_overdue_issues()
+        pagecache.bump_all()  # rows were changed in bulk, outside any request
         self.stdout.write(f"{count} issue(s) escalated.")

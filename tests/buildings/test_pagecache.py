@@ -1,0 +1,286 @@
+"""The whole-page cache: a second look is served from it, and no write ever leaves a
+page behind (buildings/pagecache.py)."""
+
+import os
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from buildings import pagecache
+from buildings.models import Announcement, Notification
+from buildings.notify import notify_many
+from tests.factories import AccountResidentFactory, BuildingFactory, StaffFactory
+from tests.proposals.factories import IssueFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = pagecache.HEADER
+
+
+def issue_url(issue):
+    return reverse(
+        "proposals:issue", kwargs={"building_pk": issue.building_id, "pk": issue.pk}
+    )
+
+
+def building_url(building):
+    return reverse("buildings:detail", args=[building.pk])
+
+
+def community_url(community):
+    return reverse("buildings:community", args=[community.pk])
+
+
+def client_for(user):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def issue(roles):
+    return IssueFactory(building=roles.building, title="三楼楼道灯不亮")
+
+
+def test_second_look_is_served_from_the_cache(
+    roles, issue, django_assert_max_num_queries
+):
+    client = client_for(roles.resident)
+    first = client.get(issue_url(issue))
+    assert first.status_code == 200
+    assert first[HEADER] == "miss"
+    with django_assert_max_num_queries(3):  # the session and the user, nothing else
+        second = client.get(issue_url(issue))
+    assert second[HEADER] == "hit"
+    assert "三楼楼道灯不亮" in second.content.decode()
+    strip = re.compile(rb'value="[A-Za-z0-9]{64}"')
+    assert strip.sub(b"", second.content) == strip.sub(b"", first.content)
+
+
+@pytest.mark.parametrize(
+    "role", ["visitor", "outsider", "resident", "team", "leader", "staff"]
+)
+def test_one_persons_page_is_never_served_to_another(roles, role):
+    """Each role's first look is built for them, whatever the others looked at before."""
+    building = roles.building
+    for other in {"resident", "leader", "staff", "outsider"} - {role}:
+        client_for(roles.get(other)).get(building_url(building))
+        client_for(roles.get(other)).get(community_url(building.community))
+    response = client_for(roles.get(role)).get(community_url(building.community))
+    assert response.status_code == 200
+    assert response[HEADER] == "miss"
+    me = roles.get(role)
+    if me is not None:  # the top bar links to their own building, if any
+        assert response.context["user"] == me
+
+
+def test_a_visitor_is_refused_even_after_a_resident_looked(roles):
+    client_for(roles.resident).get(building_url(roles.building))
+    response = client_for(None).get(building_url(roles.building))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def support(user, issue):
+    return client_for(user).post(
+        reverse(
+            "proposals:issue-support",
+            kwargs={"building_pk": issue.building_id, "pk": issue.pk},
+        )
+    )
+
+
+def test_a_write_through_the_site_shows_at_once_to_everyone(roles, issue):
+    watcher = client_for(roles.team)
+    watcher.get(issue_url(issue))
+    before = watcher.get(issue_url(issue))
+    assert before[HEADER] == "hit"
+    assert "0 位邻居也遇到" in before.content.decode()
+    assert support(roles.resident, issue).status_code == 302
+    after = watcher.get(issue_url(issue))
+    assert after[HEADER] == "miss"
+    assert "1 位邻居也遇到" in after.content.decode()
+
+
+def test_a_write_in_another_community_keeps_the_page(roles, issue):
+    elsewhere = IssueFactory()
+    far_resident = AccountResidentFactory(household__building=elsewhere.building).user
+    watcher = client_for(roles.resident)
+    watcher.get(issue_url(issue))
+    support(far_resident, elsewhere)
+    assert elsewhere.supports.count() == 1
+    assert watcher.get(issue_url(issue))[HEADER] == "hit"
+
+
+def test_a_write_outside_any_request_shows_at_once(roles):
+    """Management commands, the shell and the admin's bulk paths change rows too."""
+    watcher = client_for(roles.resident)
+    url = building_url(roles.building)
+    watcher.get(url)
+    assert watcher.get(url)[HEADER] == "hit"
+    Announcement.objects.create(
+        community=roles.building.community,
+        building=roles.building,
+        author=roles.leader,
+        title="周六大扫除",
+        body="早上九点楼下集合。",
+    )
+    after = watcher.get(url)
+    assert after[HEADER] == "miss"
+    assert "周六大扫除" in after.content.decode()
+
+
+def test_a_write_from_an_address_naming_no_community_is_traced_to_its_community(
+    roles,
+):
+    """/me/talents/ names no building: the talent is followed to its community."""
+    watcher = client_for(roles.outsider)  # another building, same community
+    url = community_url(roles.building.community)
+    watcher.get(url)
+    assert watcher.get(url)[HEADER] == "hit"
+    response = client_for(roles.resident).post(
+        reverse("buildings:talents-update"),
+        {"skills": "修自行车", "offer": "", "talent_visibility": "community"},
+    )
+    assert response.status_code == 302
+    after = watcher.get(url)
+    assert after[HEADER] == "miss"
+    assert "修自行车" in after.content.decode()
+
+
+def test_a_new_notification_updates_the_unread_count(roles):
+    watcher = client_for(roles.resident)
+    url = building_url(roles.building)
+    watcher.get(url)
+    assert watcher.get(url)[HEADER] == "hit"
+    notify_many(recipients=[roles.resident], kind="announcement", text="新公告")
+    after = watcher.get(url)
+    assert after[HEADER] == "miss"
+    assert after.context["unread_count"] == 1
+
+
+def test_reading_the_inbox_clears_the_count_on_cached_pages(roles):
+    Notification.objects.create(recipient=roles.resident, kind="announcement", text="x")
+    watcher = client_for(roles.resident)
+    url = building_url(roles.building)
+    assert watcher.get(url).context["unread_count"] == 1
+    watcher.get(reverse("buildings:notifications"))
+    after = watcher.get(url)
+    assert after[HEADER] == "miss"
+    assert after.context["unread_count"] == 0
+
+
+def test_leaving_the_building_closes_its_cached_pages(roles):
+    client = client_for(roles.resident)
+    url = building_url(roles.building)
+    client.get(url)
+    assert client.get(url)[HEADER] == "hit"
+    resident = roles.resident.memberships.get()
+    resident.status = "left"
+    resident.save()
+    assert client.get(url).status_code in (403, 404)
+
+
+def test_a_staff_page_is_not_served_to_someone_who_lost_staff(roles):
+    staff = StaffFactory()
+    client = client_for(staff)
+    url = reverse("dashboard:community", args=[roles.building.community_id])
+    assert client.get(url).status_code == 200
+    assert client.get(url)[HEADER] == "hit"
+    client.force_login(roles.resident)
+    assert client.get(url).status_code == 403
+
+
+def test_each_language_has_its_own_page(roles, issue):
+    client = client_for(roles.resident)
+    zh = client.get(issue_url(issue), headers={"accept-language": "zh-hans"})
+    en = client.get(issue_url(issue), headers={"accept-language": "en"})
+    assert en[HEADER] == "miss"
+    assert zh["Content-Language"] == "zh-hans" and en["Content-Language"] == "en"
+    assert zh.content != en.content
+
+
+def test_forms_on_a_cached_page_carry_a_working_token(roles, issue):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(roles.resident)
+    client.get(issue_url(issue))
+    hit = client.get(issue_url(issue))
+    assert hit[HEADER] == "hit"
+    token = re.search(
+        r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"', hit.content.decode()
+    ).group(1)
+    response = client.post(
+        reverse(
+            "proposals:issue-support",
+            kwargs={"building_pk": issue.building_id, "pk": issue.pk},
+        ),
+        {"csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    assert issue.supports.count() == 1
+
+
+def test_a_page_with_a_message_is_shown_once_and_not_kept(roles, issue):
+    client = client_for(roles.resident)
+    client.get(issue_url(issue))
+    client.post(
+        reverse(
+            "proposals:issue-support",
+            kwargs={"building_pk": issue.building_id, "pk": issue.pk},
+        )
+    )
+    with_message = client.get(issue_url(issue))
+    assert HEADER not in with_message
+    message = "已记下"
+    assert message in with_message.content.decode()
+    again = client.get(issue_url(issue))
+    assert message not in again.content.decode()
+
+
+@pytest.mark.skipif(
+    bool(os.environ.get("REDIS_URL")), reason="Redis expires keys by the real clock"
+)
+def test_pages_expire_so_clock_driven_states_move_on(roles, issue):
+    client = client_for(roles.resident)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client.get(issue_url(issue))
+        assert client.get(issue_url(issue))[HEADER] == "hit"
+        traveller.shift(timedelta(seconds=pagecache.PAGE_SECONDS + 1))
+        assert client.get(issue_url(issue))[HEADER] == "miss"
+
+
+def test_switched_off_it_serves_every_page_fresh(roles, issue, settings):
+    settings.LOUZU_PAGE_CACHE = False
+    client = client_for(roles.resident)
+    client.get(issue_url(issue))
+    assert HEADER not in client.get(issue_url(issue))
+
+
+def test_without_the_bump_the_page_would_be_stale(roles, issue, monkeypatch):
+    """The twin: the tests above would catch a write that forgot to bump."""
+    watcher = client_for(roles.team)
+    watcher.get(issue_url(issue))
+    monkeypatch.setattr(pagecache, "_bump", lambda scopes: None)
+    monkeypatch.setattr(pagecache, "bump_all", lambda: None)
+    support(roles.resident, issue)
+    assert issue.supports.count() == 1
+    stale = watcher.get(issue_url(issue))
+    assert stale[HEADER] == "hit"
+    assert "0 位邻居也遇到" in stale.content.decode()
+
+
+def test_communities_of_follows_foreign_keys(roles, issue):
+    other = BuildingFactory()
+    assert pagecache._communities_of(issue) == {roles.building.community_id}
+    event = issue.events.first()
+    if event is not None:
+        assert pagecache._communities_of(event) == {roles.building.community_id}
+    assert pagecache._communities_of(roles.resident) == {roles.building.community_id}
+    assert pagecache._communities_of(roles.staff) == set()  # belongs to none
+    assert pagecache._communities_of(other) == {other.community_id}
