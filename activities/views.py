@@ -44,7 +44,6 @@ def _error(request, error: ValidationError) -> None:
 # --- activities -------------------------------------------------------------------------
 
 
-@cached_page
 def index(request, building_pk):
     """The activities a resident of the building can see, upcoming first."""
     access = get_access_or_404(request.user, building_pk, VIEW)

@@ -56,6 +56,8 @@ def production_env(args, tmp: Path) -> dict:
         "STATIC_ROOT": str(tmp / "static"),
         "MEDIA_ROOT": str(tmp / "media"),
         "LOG_LEVEL": "ERROR",
+        # On by default only with Redis (shared by the workers): see config/settings.py.
+        **({"LOUZU_PAGE_CACHE": "0"} if args.no_page_cache else {}),
     }
 
 
@@ -303,13 +305,13 @@ class Client:
                 if response.will_close:
                     self.connection.close()
                     self.connection = None
-                return response.status
+                return response.status, response.getheader("X-Page-Cache")
             except (http.client.HTTPException, OSError):
                 self.connection.close()
                 self.connection = None
                 if attempt == 2:
                     raise
-        return 0
+        return 0, None
 
 
 def endpoints(targets: list[Target]):
@@ -469,10 +471,12 @@ def endpoints(targets: list[Target]):
 
 
 def drive(port: int, make, expected: set, clients: int, seconds: float, seed: int):
-    """Run `clients` threads for `seconds`; return (latencies in ms, error count)."""
+    """Run `clients` threads for `seconds`; return (latencies in ms, error count, page
+    cache hits)."""
     deadline = time.monotonic() + seconds
     latencies: list[list[float]] = [[] for _n in range(clients)]
     errors = [0] * clients
+    hits = [0] * clients
     barrier = threading.Barrier(clients)
 
     def run(index):
@@ -483,9 +487,10 @@ def drive(port: int, make, expected: set, clients: int, seconds: float, seed: in
             method, path, session, body = make(rng)
             started = time.perf_counter()
             try:
-                status = client.request(method, path, session, body)
+                status, cache = client.request(method, path, session, body)
             except (http.client.HTTPException, OSError):
-                status = 0
+                status, cache = 0, None
+            hits[index] += cache == "hit"
             latencies[index].append((time.perf_counter() - started) * 1000)
             if status not in expected:
                 errors[index] += 1
@@ -497,7 +502,7 @@ def drive(port: int, make, expected: set, clients: int, seconds: float, seed: in
         thread.start()
     for thread in threads:
         thread.join(timeout=seconds + 60)
-    return [x for row in latencies for x in row], sum(errors)
+    return [x for row in latencies for x in row], sum(errors), sum(hits)
 
 
 def percentiles(values: list[float]) -> dict:
@@ -536,6 +541,11 @@ def main():
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument(
         "--conn-max-age", type=int, default=0, help="DATABASE_CONN_MAX_AGE"
+    )
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="serve every page fresh (LOUZU_PAGE_CACHE=0), to measure what a miss costs",
     )
     parser.add_argument("--buildings", type=int, default=120)
     parser.add_argument(
@@ -582,7 +592,7 @@ def main():
                 )
                 log_start = log.stat().st_size
                 started = time.monotonic()
-                latencies, errors = drive(
+                latencies, errors, hits = drive(
                     args.port,
                     make,
                     expected,
@@ -598,6 +608,7 @@ def main():
                     "kind": kind,
                     "requests": len(latencies),
                     "errors": errors,
+                    "page_cache_hits": hits,
                     "rps": len(latencies) / elapsed,
                     "client_ms": percentiles(latencies),
                     "server_ms": percentiles(served),
@@ -605,7 +616,7 @@ def main():
                 results.append(row)
                 print(
                     f"{name:<26} {row['rps']:8.1f} req/s  client p95 {row['client_ms']['p95']:7.1f} ms"
-                    f"  server p95 {row['server_ms']['p95'] or 0:7.1f} ms  errors {errors}",
+                    f"  server p95 {row['server_ms']['p95'] or 0:7.1f} ms  errors {errors}  cache hits {hits / max(len(latencies), 1):.0%}",
                     file=sys.stderr,
                 )
         finally:
@@ -635,6 +646,8 @@ def main():
             "clients": args.clients,
             "duration_s": args.duration,
             "conn_max_age": args.conn_max_age,
+            "page_cache": bool(os.environ.get("REDIS_URL")) and not args.no_page_cache,
+            "redis": bool(os.environ.get("REDIS_URL")),
             "buildings": len(targets),
         },
         "results": results,
@@ -646,8 +659,8 @@ def main():
 
 def markdown(report: dict) -> str:
     lines = [
-        "| endpoint | req/s | × minimal view | client p50 / p95 / p99 (ms) | server p50 / p95 / p99 (ms) | errors |",
-        "|---|---:|---:|---|---|---:|",
+        "| endpoint | req/s | × minimal view | client p50 / p95 / p99 (ms) | server p50 / p95 / p99 (ms) | page cache hits | errors |",
+        "|---|---:|---:|---|---|---:|---:|",
     ]
 
     def fmt(p):
@@ -659,7 +672,8 @@ def markdown(report: dict) -> str:
         written = f" ({row['rows_written']} rows)" if "rows_written" in row else ""
         lines.append(
             f"| {row['endpoint']}{written} | {row['rps']:.1f} | {row['ratio']:.2f} | "
-            f"{fmt(row['client_ms'])} | {fmt(row['server_ms'])} | {row['errors']} |"
+            f"{fmt(row['client_ms'])} | {fmt(row['server_ms'])} | "
+            f"{row['page_cache_hits'] / max(row['requests'], 1):.0%} | {row['errors']} |"
         )
     return "\n".join(lines)
 

@@ -1,8 +1,10 @@
 """How feature apps add to root pages without the root importing them.
 
 A feature app may provide, by module name:
-- `<app>/panels.py`: `building_panels(access) -> list[Panel]` (shown on the building page)
-  and `leader_todo(access) -> list[TodoItem]` (the leader's to-do page);
+- `<app>/panels.py`: `building_panels(access) -> list[Panel]` (shown on the building page,
+  the same for everyone of one role), `personal_notes(access) -> list[Note]` (what is
+  waiting for this person, on the building page) and `leader_todo(access) ->
+  list[TodoItem]` (the leader's to-do page);
 - `<app>/privacy.py`: `export_user_data(user)` and `anonymise_user(user)`;
 - `<app>/demo.py`: `seed_demo(community)`.
 They are found through the installed apps, in INSTALLED_APPS order.
@@ -23,6 +25,14 @@ class Panel:
     lines: list[str]
     url: str
     alert: str = ""  # a warning shown in red, e.g. "2 issues overdue"
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something waiting for this person, e.g. "2 waiting for my vote"."""
+
+    text: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,14 @@ def building_panels(access) -> list[Panel]:
         if hasattr(module, "building_panels"):
             panels.extend(module.building_panels(access))
     return panels
+
+
+def personal_notes(access) -> list[Note]:
+    notes = []
+    for _app, module in feature_modules("panels"):
+        if hasattr(module, "personal_notes"):
+            notes.extend(module.personal_notes(access))
+    return notes
 
 
 def leader_todo(access) -> list[TodoItem]:

@@ -1,34 +1,38 @@
-"""A whole-page cache for the busiest read pages, kept per person and never stale.
+"""A whole-page cache for the busiest read pages, shared by everyone who sees the same
+page, with each person's own parts rendered afresh, and never stale.
 
-A cached page is stored under a key made of who asks (the user, or "a visitor"), the
-language, the path with its query, and three *generations*: one for everything, one for
-the community the page belongs to, and one for the person (their inbox count, their
-name). A generation is a random token in the shared cache; a write *bumps* it (a new
-token), so every page built before the write is simply never asked for again. Nothing
-has to find and delete old pages; they expire on their own after PAGE_SECONDS, which
-also bounds how long a page can show a clock-driven state ("closes in 2 hours").
+A cached page is stored under a key made of its *audience* (a visitor; or staff or not,
+with the building, status, role and age of one's membership), the language, the path
+with its query, and two *generations*: one for everything and one for the community the
+page belongs to. What differs between two people of the same audience (the unread
+count in the top bar, one's household's vote, one's "me too") sits in
+`{% personal "name" %}` blocks: the cache keeps a placeholder there and renders the
+block for whoever asks, from the context processors and the page's `personal()`
+function. That function makes the view's access checks again, so a hit is refused
+exactly when the view would refuse.
+
+A generation is a random token in the shared cache; a write *bumps* it (a new token),
+so every page built before the write is simply never asked for again. Nothing has to
+find and delete old pages; they expire on their own after PAGE_SECONDS, which also
+bounds how long a page can show a clock-driven state ("closes in 2 hours").
 
 What bumps what:
 
 - During a request, every save or delete of a Louzu model (and every many-to-many
   change) is noted by `PageCacheMiddleware`; when the request ends it bumps the
-  communities those rows belong to and the people they concern. A request that changes
-  something (any method but GET/HEAD/OPTIONS) also bumps the community named in its
-  address and the person who made it, which covers bulk `update()`s and counters.
-  A row whose community cannot be told without a query is looked up at the end of the
-  request, or, if the address names no community and the row leads to none, bumps
-  everything.
+  communities those rows belong to. A request that changes something (any method but
+  GET/HEAD/OPTIONS) also bumps the community named in its address, which covers bulk
+  `update()`s and counters. A row whose community cannot be told without a query is
+  looked up at the end of the request, or, if the address names no community and the
+  row leads to none, bumps everything.
 - Outside a request (management commands, the shell, tests' factories) every save or
   delete bumps everything, at once and again when the transaction commits.
-- Code that changes rows with `update()` or `bulk_create()` outside this net calls
-  `touch_users()` or `bump_all()` itself.
+- Commands that change rows with `update()` call `bump_all()` themselves.
 
-Because the key holds the user, one person's page is never served to another: pages
-may show what only that person may see. A hit skips the view, so it also skips the
-view's access check; that is sound because the check's inputs (membership, role,
-staff flag, the rows themselves) can only change through writes, and every write
-changes the key. Pages carrying flash messages are neither served from nor stored in
-the cache, and every form's CSRF token is replaced by a fresh one on the way out.
+Pages carrying flash messages are neither served from nor stored in the cache, and
+every form's CSRF token is replaced by a fresh one on the way out. With
+LOUZU_PAGE_CACHE_VERIFY (on in the test suite) every hit is also rendered by the view
+and must be identical, so any test that looks at a page twice checks the cache too.
 """
 
 import hashlib
@@ -37,6 +41,7 @@ import secrets
 import threading
 import time
 from functools import wraps
+from urllib.parse import parse_qsl, urlencode
 
 from django.apps import apps
 from django.conf import settings
@@ -93,18 +98,6 @@ def bump_all() -> None:
     """Every cached page is out of date (commands that change rows in bulk call this)."""
     _bump(["all"])
     transaction.on_commit(lambda: _bump(["all"]))
-
-
-def touch_users(user_ids) -> None:
-    """These people's own pages changed (their inbox), by a bulk write."""
-    user_ids = {pk for pk in user_ids if pk is not None}
-    state = getattr(_state, "request", None)
-    if state is not None:
-        state["users"].update(user_ids)
-        return
-    scopes = {f"u{pk}" for pk in user_ids}
-    _bump(scopes)
-    transaction.on_commit(lambda: _bump(scopes))
 
 
 # --- Which community a row or an address belongs to ---------------------------------------
@@ -199,16 +192,6 @@ def _communities_of(instance, depth: int = 3) -> set | None:
     return None
 
 
-def _users_of(instance) -> set:
-    User = apps.get_model("buildings", "User")
-    if isinstance(instance, User):
-        return {instance.pk}
-    for name in ("recipient_id", "user_id"):
-        if getattr(instance, name, None) is not None:
-            return {getattr(instance, name)}
-    return set()
-
-
 # --- Noting writes ------------------------------------------------------------------------
 
 
@@ -224,11 +207,10 @@ def _noted(instance, **kwargs) -> None:
     if state is None:
         bump_all()
         return
-    state["users"].update(_users_of(instance))
     Notification = apps.get_model("buildings", "Notification")
     NotificationMute = apps.get_model("buildings", "NotificationMute")
     if isinstance(instance, Notification | NotificationMute):
-        return  # only the person's own pages show these
+        return  # only personal blocks show these, and they are never kept
     community = _cheap_community(instance)
     if community is not None:
         state["communities"].add(community)
@@ -257,7 +239,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        state = {"communities": set(), "users": set(), "unknown": []}
+        state = {"communities": set(), "unknown": []}
         outer = getattr(_state, "request", None)
         _state.request = state
         try:
@@ -269,10 +251,6 @@ class PageCacheMiddleware:
     def _finish(self, request, state) -> None:
         changed = request.method not in SAFE_METHODS
         scopes = {f"c{pk}" for pk in state["communities"] if pk is not None}
-        scopes |= {f"u{pk}" for pk in state["users"]}
-        user = getattr(request, "user", None)
-        if changed and user is not None and user.is_authenticated:
-            scopes.add(f"u{user.pk}")
         if changed or state["unknown"]:
             community = url_community(request)
             if community is not None:
@@ -289,6 +267,19 @@ class PageCacheMiddleware:
 
 # --- Serving ------------------------------------------------------------------------------
 
+RECORDING = "_louzu_personal_blocks"
+_MARKED = re.compile(
+    r"<!--louzu-personal:([\w-]+)\?([^>]*)-->(.*?)<!--/louzu-personal:\1-->", re.DOTALL
+)
+_PLACEHOLDER = re.compile(r"<!--louzu-personal:([\w-]+)\?([^>]*)-->")
+_TOKENS = re.compile(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]+"')
+
+
+def mark(name: str, arguments: dict, html: str) -> str:
+    """Wrap a personal block's output so the cache can cut it out (templatetags.personal)."""
+    query = urlencode(arguments)
+    return f"<!--louzu-personal:{name}?{query}-->{html}<!--/louzu-personal:{name}-->"
+
 
 def _has_messages(request) -> bool:
     storage = getattr(request, "_messages", None)
@@ -298,30 +289,124 @@ def _has_messages(request) -> bool:
     return bool(session is not None and session.get("_messages"))
 
 
+def audience(request) -> str:
+    """Who a page is built for, as far as anything outside its personal blocks goes:
+    visitor, or staff or not, with the building, status, role and age of a membership."""
+    from buildings.permissions import active_membership
+
+    user = request.user
+    if not user.is_authenticated:
+        return "visitor"
+    parts = [
+        "staff" if user.is_staff else "person",
+        "super" if user.is_superuser else "",
+    ]
+    membership = active_membership(user)
+    if membership is not None:
+        parts += [
+            str(membership.household.building_id),
+            membership.status,
+            membership.role,
+            "adult" if membership.is_adult else "minor",
+        ]
+    return "/".join(parts)
+
+
 def _page_key(request) -> str | None:
     community = url_community(request)
     if community is None:
         return None
-    user = request.user
-    who = str(user.pk) if user.is_authenticated else "visitor"
-    scopes = ["all", f"c{community}"] + (
-        [f"u{user.pk}"] if user.is_authenticated else []
+    generations = _generations(["all", f"c{community}"])
+    parts = [audience(request), request.LANGUAGE_CODE, request.get_full_path()]
+    return (
+        "louzu:page:" + hashlib.md5("|".join(parts + generations).encode()).hexdigest()
     )
-    parts = [who, request.LANGUAGE_CODE, request.get_full_path(), *_generations(scopes)]
-    return "louzu:page:" + hashlib.md5("|".join(parts).encode()).hexdigest()
 
 
-def _fresh_tokens(request, content: bytes) -> bytes:
-    if b"csrfmiddlewaretoken" not in content:
-        return content
-    return _CSRF_INPUT.sub(
-        lambda match: match.group(1) + get_token(request).encode() + match.group(2),
+def _fresh_tokens(request, html: str) -> str:
+    return _TOKENS.sub(
+        lambda _match: f'name="csrfmiddlewaretoken" value="{get_token(request)}"', html
+    )
+
+
+_nodes: dict = {}
+
+
+def _personal_node(template_name: str, name: str):
+    from django.template.loader import get_template
+
+    from buildings.templatetags.personal import PersonalNode
+
+    key = (template_name, name)
+    if key not in _nodes or settings.DEBUG:
+        template = get_template(template_name).template
+        for node in template.nodelist.get_nodes_by_type(PersonalNode):
+            _nodes[(template_name, node.name)] = (template, node)
+    return _nodes[key]
+
+
+def _render_personal(request, kept: str, blocks: dict, context: dict) -> str:
+    """Fill each placeholder with its block rendered afresh for this request (with the
+    context processors, the page's personal context and the block's own arguments)."""
+    from django.template.context import make_context
+
+    request_context = make_context(context, request)
+    bound = None
+
+    def render(match):
+        nonlocal bound
+        name, query = match.group(1), match.group(2)
+        template, node = _personal_node(blocks[name], name)
+        if bound is None:
+            bound = request_context.bind_template(template)
+            bound.__enter__()
+        with request_context.push(**dict(parse_qsl(query, keep_blank_values=True))):
+            return node.nodelist.render(request_context)
+
+    try:
+        return _PLACEHOLDER.sub(render, kept)
+    finally:
+        if bound is not None:
+            bound.__exit__(None, None, None)
+
+
+def _split(content: str) -> tuple[str, str]:
+    """(what is sent: the blocks' markers removed, what is kept: placeholders instead)."""
+    sent = _MARKED.sub(lambda match: match.group(3), content)
+    kept = _MARKED.sub(
+        lambda match: f"<!--louzu-personal:{match.group(1)}?{match.group(2)}-->",
         content,
     )
+    return sent, kept
 
 
-def cached_page(view):
-    """Serve a view's 200 page from the cache while nothing it shows has changed."""
+def _fresh(view, request, args, kwargs):
+    """Run the view while recording its personal blocks; return (response, blocks, kept)."""
+    setattr(request, RECORDING, {})
+    try:
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+    finally:
+        blocks = getattr(request, RECORDING)
+        delattr(request, RECORDING)
+    kept = None
+    if not response.streaming and "text/html" in response.get("Content-Type", ""):
+        sent, kept = _split(response.content.decode())
+        response.content = sent
+    return response, blocks, kept
+
+
+def cached_page(view=None, *, personal=None):
+    """Serve a view's page from the cache shared by everyone with the same audience.
+
+    `personal(request, *args, **kwargs)` returns the context of the page's personal
+    blocks; it must make the same access checks as the view (it runs on every hit, in
+    place of the view). Pages with no personal block of their own need none: the top
+    bar's block is rendered from the context processors.
+    """
+    if view is None:
+        return lambda view: cached_page(view, personal=personal)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -331,24 +416,47 @@ def cached_page(view):
         if key is None:
             return view(request, *args, **kwargs)
         stored = cache.get(key)
-        if stored is not None:
-            content_type, content = stored
-            response = HttpResponse(
-                _fresh_tokens(request, content), content_type=content_type
-            )
-            response[HEADER] = "hit"
+        if stored is None:
+            response, blocks, kept = _fresh(view, request, args, kwargs)
+            if (
+                response.status_code == 200
+                and kept is not None
+                and not response.cookies
+                and not _has_messages(request)
+            ):
+                cache.set(key, (response["Content-Type"], kept, blocks), PAGE_SECONDS)
+                response[HEADER] = "miss"
             return response
-        response = view(request, *args, **kwargs)
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not _has_messages(request)
-        ):
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-            cache.set(key, (response["Content-Type"], response.content), PAGE_SECONDS)
-            response[HEADER] = "miss"
+        content_type, kept, blocks = stored
+        context = personal(request, *args, **kwargs) if personal else {}
+        body = _fresh_tokens(request, _render_personal(request, kept, blocks, context))
+        if getattr(settings, "LOUZU_PAGE_CACHE_VERIFY", False):
+            _verify(view, request, args, kwargs, body)
+        response = HttpResponse(body, content_type=content_type)
+        response[HEADER] = "hit"
         return response
 
     return wrapper
+
+
+class StalePage(AssertionError):
+    pass
+
+
+def _verify(view, request, args, kwargs, body: str) -> None:
+    """Tests: a page served from the cache must equal the page the view makes now."""
+    fresh, _blocks, _kept = _fresh(view, request, args, kwargs)
+    expected = _TOKENS.sub("", fresh.content.decode())
+    served = _TOKENS.sub("", body)
+    if fresh.status_code != 200 or expected != served:
+        import difflib
+
+        diff = "\n".join(
+            difflib.unified_diff(
+                expected.splitlines(), served.splitlines(), "fresh", "cached", n=1
+            )
+        )
+        raise StalePage(
+            f"{request.get_full_path()} served from the cache differs from a fresh "
+            f"render (status {fresh.status_code}):\n{diff[:3000]}"
+        )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
-from buildings import extensions, pagecache, privacy, services
+from buildings import extensions, privacy, services
 from buildings.forms import (
     AnnouncementForm,
     BuildingForm,
@@ -305,14 +305,27 @@ def notification_settings(request):
 
 def notifications(request):
     items = list(request.user.notifications.all()[:100])
-    if request.user.notifications.unread().update(read_at=timezone.now()):
-        pagecache.touch_users([request.user.pk])  # the unread count on every page
+    request.user.notifications.unread().update(read_at=timezone.now())
     return render(request, "buildings/notifications.html", {"items": items})
 
 
-@cached_page
-def building_detail(request, pk):
+def _building_personal(request, pk):
+    """The building page's own part for this person: their household and what waits."""
     access = get_access_or_404(request.user, pk)
+    household = access.resident.household if access.resident else None
+    return {
+        "access": access,
+        "building": access.building,
+        "household": household,
+        "household_members": household.residents.approved() if household else [],
+        "notes": extensions.personal_notes(access),
+    }
+
+
+@cached_page(personal=_building_personal)
+def building_detail(request, pk):
+    mine = _building_personal(request, pk)
+    access = mine["access"]
     building = access.building
     team = sorted(
         Resident.objects.team()
@@ -330,22 +343,17 @@ def building_detail(request, pk):
         .filter(is_party_member=True, shows_party_badge=True)
     )
     announcements = Announcement.objects.for_building(building)[:10]
-    household = access.resident.household if access.resident else None
-    household_members = household.residents.approved() if household else []
     counts = Building.objects.with_counts().get(pk=building.pk)
     panels = extensions.building_panels(access)
     return render(
         request,
         "buildings/building_detail.html",
         {
-            "building": building,
-            "access": access,
+            **mine,
             "team": team,
             "talents": talents,
             "party_members": party_members,
             "announcements": announcements,
-            "household": household,
-            "household_members": household_members,
             "counts": counts,
             "panels": panels,
             "pending_count": Resident.objects.pending().in_building(building).count()

@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "buildings.context_processors.navigation",
             ],
+            "builtins": ["buildings.templatetags.personal"],
         },
     },
 ]

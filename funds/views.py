@@ -66,7 +66,6 @@ def _entry_or_404(fund: Fund, pk: int) -> LedgerEntry:
 # --- The fund page -----------------------------------------------------------------
 
 
-@cached_page
 def index(request, building_pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     fund = Fund.objects.filter(building=access.building).first()
@@ -268,7 +267,6 @@ def campaign_create(request, building_pk):
     )
 
 
-@cached_page
 def campaign_detail(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     fund = _fund_or_404(access)
@@ -535,7 +533,6 @@ def matching_create(request, building_pk):
     )
 
 
-@cached_page
 def entry_detail(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     fund = _fund_or_404(access)

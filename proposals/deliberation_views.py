@@ -74,7 +74,6 @@ def _get_poll(access, pk) -> Poll:
 # --- The hub -------------------------------------------------------------------------
 
 
-@cached_page
 def decisions(request, building_pk):
     """议事: what is being discussed, voted, met about and asked right now."""
     access = get_access_or_404(request.user, building_pk, VIEW)
@@ -207,7 +206,6 @@ def proposal_edit(request, building_pk, pk):
     )
 
 
-@cached_page
 def proposal_detail(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     proposal = _get_proposal(access, pk)

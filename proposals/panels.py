@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buildings.extensions import Panel, TodoItem
+from buildings.extensions import Note, Panel, TodoItem
 from proposals.models import Issue, response_deadline_hours
 
 
@@ -79,21 +79,30 @@ def _open_polls(building):
 
 
 def decision_panels(access) -> list[Panel]:
-    from proposals.models import Poll
 
     polls = _open_polls(access.building)
     lines = [_("%(count)d votes open") % {"count": len(polls)}]
-    alert = ""
-    if access.resident is not None:
-        waiting = Poll.objects.needing_vote_of(access.resident).count()
-        if waiting:
-            alert = _("%(count)d waiting for my vote") % {"count": waiting}
     return [
         Panel(
             title=_("Decide"),
             lines=lines,
             url=reverse("proposals:index", args=[access.building.pk]),
-            alert=alert,
+        )
+    ]
+
+
+def personal_notes(access) -> list[Note]:
+    from proposals.models import Poll
+
+    if access.resident is None:
+        return []
+    waiting = Poll.objects.needing_vote_of(access.resident).count()
+    if not waiting:
+        return []
+    return [
+        Note(
+            text=_("%(count)d waiting for my vote") % {"count": waiting},
+            url=reverse("proposals:index", args=[access.building.pk]),
         )
     ]
 

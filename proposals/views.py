@@ -193,7 +193,31 @@ def issue_create(request, building_pk):
     )
 
 
-@cached_page
+def _issue_personal(request, building_pk, pk, *, access=None, issue=None):
+    """The issue page's own part for this person: their "me too", report and forms."""
+    if access is None:
+        access = get_access_or_404(request.user, building_pk, VIEW)
+    if issue is None:
+        issue = _issue_or_404(access, pk, Issue.objects.select_related("building"))
+    is_supporter = _is_supporter(access, issue)
+    return {
+        "building": access.building,
+        "access": access,
+        "issue": issue,
+        "is_supporter": is_supporter,
+        "is_reporter": rules.is_reporter(access, issue),
+        "can_support": rules.can_support(access, issue),
+        "can_comment": rules.can_comment(access, issue, is_supporter=is_supporter),
+        "can_give_feedback": rules.can_give_feedback(
+            access, issue, is_supporter=is_supporter
+        ),
+        "can_edit": rules.can_edit(access, issue, request.user),
+        "comment_form": CommentForm(),
+        "feedback_form": FeedbackForm(),
+    }
+
+
+@cached_page(personal=_issue_personal)
 def issue_detail(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     issue = _issue_or_404(
@@ -201,6 +225,7 @@ def issue_detail(request, building_pk, pk):
         pk,
         Issue.objects.with_support_count().select_related("building", "reporter"),
     )
+    mine = _issue_personal(request, building_pk, pk, access=access, issue=issue)
     photos = list(issue.photos.all())
     events = list(issue.events.all())
     comments = list(issue.comments.all())
@@ -215,7 +240,6 @@ def issue_detail(request, building_pk, pk):
         + [("comment", c.created_at, c) for c in comments if not c.reply_to_id],
         key=lambda item: item[1],
     )
-    is_supporter = _is_supporter(access, issue)
     targets = transitions.allowed_targets(issue.status)
     can_status = rules.can_change_status(access, issue)
     text = wechat_text(
@@ -228,27 +252,15 @@ def issue_detail(request, building_pk, pk):
         request,
         "proposals/issue_detail.html",
         {
-            "building": access.building,
-            "access": access,
-            "issue": issue,
+            **mine,
             "before_photos": [p for p in photos if p.kind == IssuePhoto.Kind.BEFORE],
             "after_photos": [p for p in photos if p.kind == IssuePhoto.Kind.AFTER],
             "timeline": timeline,
-            "is_supporter": is_supporter,
-            "is_reporter": rules.is_reporter(access, issue),
-            "can_support": rules.can_support(access, issue),
-            "can_comment": rules.can_comment(access, issue, is_supporter=is_supporter),
             "can_change_status": can_status and bool(targets),
-            "can_give_feedback": rules.can_give_feedback(
-                access, issue, is_supporter=is_supporter
-            ),
-            "can_edit": rules.can_edit(access, issue, request.user),
             "status_form": StatusForm(targets=targets) if can_status else None,
             "backward_targets": [
                 t for t in targets if transitions.needs_reason(issue.status, t)
             ],
-            "comment_form": CommentForm(),
-            "feedback_form": FeedbackForm(),
             "wechat_text": text,
         },
     )
@@ -442,7 +454,6 @@ def issue_print(request, building_pk):
     )
 
 
-@cached_page
 def index(request, building_pk):
     """议事 hub: what is on the table for the next council meeting."""
     access = get_access_or_404(request.user, building_pk, VIEW)

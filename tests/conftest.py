@@ -11,6 +11,8 @@ def _fast_and_private(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LOUZU_NOTIFICATION_SENDERS = []
+    # Every page served from the page cache is also rendered fresh and must match.
+    settings.LOUZU_PAGE_CACHE_VERIFY = True
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {
