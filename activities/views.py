@@ -76,16 +76,15 @@ def index(request, building_pk):
     )
 
 
-@cached_page
-def detail(request, building_pk, pk):
-    access = get_access_or_404(request.user, building_pk, VIEW)
-    activity = permissions.get_activity_or_404(access, pk)
-    return render(
-        request, "activities/detail.html", _detail_context(request, access, activity)
-    )
-
-
-def _detail_context(request, access, activity, form=None):
+def _detail_personal(
+    request, building_pk, pk, *, access=None, activity=None, form=None
+):
+    """The activity page's own part for this person: their sign-up, the form, and the
+    organiser's buttons."""
+    if access is None:
+        access = get_access_or_404(request.user, building_pk, VIEW)
+    if activity is None:
+        activity = permissions.get_activity_or_404(access, pk)
     counts = (
         Activity.objects.filter(pk=activity.pk)
         .with_counts()
@@ -99,20 +98,11 @@ def _detail_context(request, access, activity, form=None):
             position = (
                 activity.registrations.waitlisted().filter(pk__lte=mine.pk).count()
             )
-    url = settings.SITE_URL + activity.get_absolute_url()
-    body = _("%(when)s, %(place)s. %(text)s") % {
-        "when": format_when(activity.starts_at),
-        "place": activity.place,
-        "text": activity.text,
-    }
-    seats_left = max(activity.capacity - counts["confirmed_people"], 0)
     return {
         "building": access.building,
         "activity": activity,
-        "confirmed_people": counts["confirmed_people"],
-        "waitlisted_count": counts["waitlisted_count"],
-        "seats_left": seats_left,
-        "percent_full": min(100, counts["confirmed_people"] * 100 // activity.capacity),
+        "counts": counts,
+        "seats_left": max(activity.capacity - counts["confirmed_people"], 0),
         "mine": mine,
         "position": position,
         "form": form or SignUpForm(),
@@ -120,6 +110,39 @@ def _detail_context(request, access, activity, form=None):
         "can_sign_up": permissions.can_sign_up(access),
         "can_edit": permissions.can_edit_activity(access, activity),
         "can_run": permissions.can_run_activity(access, activity),
+    }
+
+
+@cached_page(personal=_detail_personal)
+def detail(request, building_pk, pk):
+    access = get_access_or_404(request.user, building_pk, VIEW)
+    activity = permissions.get_activity_or_404(access, pk)
+    return render(
+        request, "activities/detail.html", _detail_context(request, access, activity)
+    )
+
+
+def _detail_context(request, access, activity, form=None):
+    mine = _detail_personal(
+        request,
+        access.building.pk,
+        activity.pk,
+        access=access,
+        activity=activity,
+        form=form,
+    )
+    counts = mine["counts"]
+    url = settings.SITE_URL + activity.get_absolute_url()
+    body = _("%(when)s, %(place)s. %(text)s") % {
+        "when": format_when(activity.starts_at),
+        "place": activity.place,
+        "text": activity.text,
+    }
+    return {
+        **mine,
+        "confirmed_people": counts["confirmed_people"],
+        "waitlisted_count": counts["waitlisted_count"],
+        "percent_full": min(100, counts["confirmed_people"] * 100 // activity.capacity),
         "photos": activity.photos.all(),
         "wechat_text": wechat_text(
             heading=_("Activity"), title=activity.title, body=body, url=url

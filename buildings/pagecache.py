@@ -23,8 +23,8 @@ What bumps what:
   communities those rows belong to. A request that changes something (any method but
   GET/HEAD/OPTIONS) also bumps the community named in its address, which covers bulk
   `update()`s and counters. A row whose community cannot be told without a query is
-  looked up at the end of the request, or, if the address names no community and the
-  row leads to none, bumps everything.
+  followed through its foreign keys at the end of the request; one that leads to no
+  community bumps everything, and so does any change to a building.
 - Outside a request (management commands, the shell, tests' factories) every save or
   delete bumps everything, at once and again when the transaction commits.
 - Commands that change rows with `update()` call `bump_all()` themselves.
@@ -205,12 +205,19 @@ def _noted(instance, **kwargs) -> None:
         return
     state = getattr(_state, "request", None)
     if state is None:
+        _building_community.clear()
         bump_all()
         return
     Notification = apps.get_model("buildings", "Notification")
     NotificationMute = apps.get_model("buildings", "NotificationMute")
     if isinstance(instance, Notification | NotificationMute):
         return  # only personal blocks show these, and they are never kept
+    Building = apps.get_model("buildings", "Building")
+    if isinstance(instance, Building):
+        # Rare (a rename, a new cover), and a building could move to another community.
+        _building_community.pop(instance.pk, None)
+        state["all"] = True
+        return
     community = _cheap_community(instance)
     if community is not None:
         state["communities"].add(community)
@@ -239,7 +246,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        state = {"communities": set(), "unknown": []}
+        state = {"communities": set(), "unknown": [], "all": False}
         outer = getattr(_state, "request", None)
         _state.request = state
         try:
@@ -251,17 +258,18 @@ class PageCacheMiddleware:
     def _finish(self, request, state) -> None:
         changed = request.method not in SAFE_METHODS
         scopes = {f"c{pk}" for pk in state["communities"] if pk is not None}
-        if changed or state["unknown"]:
+        if state["all"]:
+            scopes.add("all")
+        if changed:
             community = url_community(request)
             if community is not None:
                 scopes.add(f"c{community}")
-            else:
-                for instance in state["unknown"]:
-                    found = _communities_of(instance)
-                    if found is None:
-                        scopes.add("all")
-                        break
-                    scopes |= {f"c{pk}" for pk in found if pk is not None}
+        for instance in state["unknown"]:
+            found = _communities_of(instance)
+            if found is None:
+                scopes.add("all")
+                break
+            scopes |= {f"c{pk}" for pk in found if pk is not None}
         _bump(scopes)
 
 
@@ -397,20 +405,26 @@ def _fresh(view, request, args, kwargs):
     return response, blocks, kept
 
 
-def cached_page(view=None, *, personal=None):
+def cached_page(view=None, *, personal=None, unless=None):
     """Serve a view's page from the cache shared by everyone with the same audience.
 
     `personal(request, *args, **kwargs)` returns the context of the page's personal
     blocks; it must make the same access checks as the view (it runs on every hit, in
     place of the view). Pages with no personal block of their own need none: the top
-    bar's block is rendered from the context processors.
+    bar's block is rendered from the context processors. `unless(request)` true means
+    this request's page is not shared (e.g. a list filtered to "mine").
     """
     if view is None:
-        return lambda view: cached_page(view, personal=personal)
+        return lambda view: cached_page(view, personal=personal, unless=unless)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not enabled() or request.method != "GET" or _has_messages(request):
+        if (
+            not enabled()
+            or request.method != "GET"
+            or _has_messages(request)
+            or (unless is not None and unless(request))
+        ):
             return view(request, *args, **kwargs)
         key = _page_key(request)
         if key is None:

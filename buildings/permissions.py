@@ -70,9 +70,17 @@ def access_for(user, building: Building) -> Access | None:
 
 def get_access_or_404(user, building_pk, level: str = VIEW) -> Access:
     """Return the user's access to the building, 404 for outsiders, 403 for a role too low."""
-    building = get_object_or_404(
-        Building.objects.select_related("community"), pk=building_pk
-    )
+    membership = active_membership(user)
+    if (
+        membership is not None
+        and membership.is_approved
+        and str(membership.household.building_id) == str(building_pk)
+    ):
+        building = membership.household.building  # already read, with its community
+    else:
+        building = get_object_or_404(
+            Building.objects.select_related("community"), pk=building_pk
+        )
     access = access_for(user, building)
     if access is None:
         raise Http404

@@ -114,7 +114,7 @@ def _charts(rows: list[metrics.BuildingRow]) -> list[charts.BarChart]:
 
 
 @staff_required
-@cached_page
+@cached_page(unless=lambda request: "fresh" in request.GET)  # "Refresh now"
 def community(request, pk):
     community = get_object_or_404(Community, pk=pk)
     rows, computed_at = metrics.cached_community_rows(

@@ -358,11 +358,12 @@ def _my_ballot(poll, resident):
     )
 
 
-@cached_page
-def poll_detail(request, building_pk, pk):
-    access = get_access_or_404(request.user, building_pk, VIEW)
-    poll = _get_poll(access, pk)
-    options = list(poll.options.all())
+def _poll_personal(request, building_pk, pk, *, access=None, poll=None):
+    """The poll page's own part for this person: their household's ballot and the form."""
+    if access is None:
+        access = get_access_or_404(request.user, building_pk, VIEW)
+    if poll is None:
+        poll = _get_poll(access, pk)
     my_ballot = _my_ballot(poll, access.resident)
     can_vote = perms.can_vote(access, poll)
     can_change = (
@@ -372,6 +373,21 @@ def poll_detail(request, building_pk, pk):
         and my_ballot.origin == Origin.ONLINE
         and my_ballot.resident_id == access.resident.pk
     )
+    return {
+        "building": access.building,
+        "poll": poll,
+        "options": list(poll.options.all()),
+        "my_ballot": my_ballot,
+        "can_vote": can_vote and (my_ballot is None or can_change),
+        "can_change": can_change,
+    }
+
+
+@cached_page(personal=_poll_personal)
+def poll_detail(request, building_pk, pk):
+    access = get_access_or_404(request.user, building_pk, VIEW)
+    poll = _get_poll(access, pk)
+    mine = _poll_personal(request, building_pk, pk, access=access, poll=poll)
     results = services.poll_results(poll)
     show_choices = perms.can_see_voter_choices(access, poll)
     ballots = poll.ballots.select_related("household", "resident", "entered_by")
@@ -388,15 +404,10 @@ def poll_detail(request, building_pk, pk):
         request,
         T + "poll_detail.html",
         {
-            "building": access.building,
-            "poll": poll,
+            **mine,
             "proposal": poll.proposal,
-            "options": options,
             "results": results,
             "results_visible": poll.results_visible,
-            "my_ballot": my_ballot,
-            "can_vote": can_vote and (my_ballot is None or can_change),
-            "can_change": can_change,
             "can_enter": perms.can_enter_ballots(access, poll),
             "can_close": perms.can_close_poll(access, poll),
             "show_choices": show_choices,

@@ -73,7 +73,26 @@ def _response_summary(building) -> dict:
     }
 
 
-@cached_page
+def _issue_list_personal(request, building_pk, *, access=None):
+    """The issue list's own part for this person: which issues they said "me too" to
+    (as text: the list's personal blocks get the issue's id as text)."""
+    if access is None:
+        access = get_access_or_404(request.user, building_pk, VIEW)
+    supported = set()
+    if access.resident is not None:
+        supported = {
+            str(pk)
+            for pk in IssueSupport.objects.filter(
+                resident=access.resident, issue__building=access.building
+            ).values_list("issue_id", flat=True)
+        }
+    return {"supported": supported}
+
+
+@cached_page(
+    personal=_issue_list_personal,
+    unless=lambda request: bool(request.GET.get("mine")),  # the list itself is theirs
+)
 def issue_list(request, building_pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     building = access.building
@@ -98,13 +117,7 @@ def issue_list(request, building_pk):
     else:
         issues = issues.order_by("-created_at")
     page = Paginator(issues, PAGE_SIZE).get_page(request.GET.get("page"))
-    supported = set()
-    if access.resident is not None:
-        supported = set(
-            IssueSupport.objects.filter(
-                resident=access.resident, issue__in=[i.pk for i in page]
-            ).values_list("issue_id", flat=True)
-        )
+    supported = _issue_list_personal(request, building_pk, access=access)["supported"]
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from buildings import pagecache
 from tests.factories import AccountResidentFactory, BuildingFactory, StaffFactory
 
 
@@ -21,6 +22,7 @@ def _fast_and_private(settings, tmp_path):
     }
     translation.activate("zh-hans")
     cache.clear()
+    pagecache._building_community.clear()  # ids are reused from one test to the next
     yield
     translation.deactivate()
 
