@@ -120,7 +120,7 @@ def prepare(args) -> tuple[list[Target], dict]:
     def session_for(user) -> str:
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = "buildings.backends.CachedModelBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.set_expiry(3600)
         store.create()

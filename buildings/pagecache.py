@@ -68,7 +68,7 @@ def enabled() -> bool:
 # --- Generations -----------------------------------------------------------------------
 
 
-def _gen_key(scope: str) -> str:
+def gen_key(scope: str) -> str:
     return f"louzu:gen:{scope}"
 
 
@@ -76,13 +76,13 @@ def _bump(scopes) -> None:
     scopes = set(scopes)
     if scopes:
         cache.set_many(
-            {_gen_key(scope): secrets.token_hex(8) for scope in scopes},
+            {gen_key(scope): secrets.token_hex(8) for scope in scopes},
             GENERATION_SECONDS,
         )
 
 
-def _generations(scopes: list[str]) -> list[str]:
-    keys = [_gen_key(scope) for scope in scopes]
+def generations(scopes: list[str]) -> list[str]:
+    keys = [gen_key(scope) for scope in scopes]
     found = cache.get_many(keys)
     missing = {key: secrets.token_hex(8) for key in keys if key not in found}
     if missing:
@@ -208,14 +208,23 @@ def _noted(instance, **kwargs) -> None:
         _building_community.clear()
         bump_all()
         return
+    User = apps.get_model("buildings", "User")
+    Resident = apps.get_model("buildings", "Resident")
+    if isinstance(instance, User):
+        state["users"].add(instance.pk)  # the cached log-in (buildings.backends)
+    elif isinstance(instance, Resident) and instance.user_id is not None:
+        state["users"].add(instance.user_id)
     Notification = apps.get_model("buildings", "Notification")
     NotificationMute = apps.get_model("buildings", "NotificationMute")
     if isinstance(instance, Notification | NotificationMute):
         return  # only personal blocks show these, and they are never kept
     Building = apps.get_model("buildings", "Building")
-    if isinstance(instance, Building):
-        # Rare (a rename, a new cover), and a building could move to another community.
-        _building_community.pop(instance.pk, None)
+    Household = apps.get_model("buildings", "Household")
+    if isinstance(instance, Building | Household):
+        # Rare (a rename, a new cover, a room renamed); a building could move to another
+        # community, and cached log-ins hold their member's building and household.
+        if isinstance(instance, Building):
+            _building_community.pop(instance.pk, None)
         state["all"] = True
         return
     community = _cheap_community(instance)
@@ -246,7 +255,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        state = {"communities": set(), "unknown": [], "all": False}
+        state = {"communities": set(), "users": set(), "unknown": [], "all": False}
         outer = getattr(_state, "request", None)
         _state.request = state
         try:
@@ -258,6 +267,7 @@ class PageCacheMiddleware:
     def _finish(self, request, state) -> None:
         changed = request.method not in SAFE_METHODS
         scopes = {f"c{pk}" for pk in state["communities"] if pk is not None}
+        scopes |= {f"u{pk}" for pk in state["users"]}
         if state["all"]:
             scopes.add("all")
         if changed:
@@ -324,11 +334,9 @@ def _page_key(request) -> str | None:
     community = url_community(request)
     if community is None:
         return None
-    generations = _generations(["all", f"c{community}"])
+    tokens = generations(["all", f"c{community}"])
     parts = [audience(request), request.LANGUAGE_CODE, request.get_full_path()]
-    return (
-        "louzu:page:" + hashlib.md5("|".join(parts + generations).encode()).hexdigest()
-    )
+    return "louzu:page:" + hashlib.md5("|".join(parts + tokens).encode()).hexdigest()
 
 
 def _fresh_tokens(request, html: str) -> str:

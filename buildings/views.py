@@ -107,7 +107,7 @@ def register(request):
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="buildings.backends.CachedModelBackend")
         messages.success(
             request, _("Your account is ready. Now ask to join your building.")
         )

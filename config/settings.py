@@ -106,11 +106,19 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE serialises writers instead of failing them with "database is locked".
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+elif env_bool("DATABASE_SERVER_SIDE_BINDING", True):
+    # psycopg 3 binds parameters on the server, so a query the app repeats is prepared
+    # once per connection and not planned again (planning cost more than running most
+    # of our queries). Needs persistent connections to pay off; not for PgBouncer in
+    # transaction mode (set DATABASE_SERVER_SIDE_BINDING=0 there).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=2
+    )
 
 AUTH_USER_MODEL = "buildings.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "buildings.backends.CachedModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {
