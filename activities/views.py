@@ -83,8 +83,10 @@ def _detail_personal(
     organiser's buttons."""
     if access is None:
         access = get_access_or_404(request.user, building_pk, VIEW)
-    if activity is None:
-        activity = permissions.get_activity_or_404(access, pk)
+    if activity is None:  # a hit: only ids are needed, no related rows
+        activity = get_object_or_404(
+            Activity.objects.visible_in(access.building), pk=pk
+        )
     counts = (
         Activity.objects.filter(pk=activity.pk)
         .with_counts()
