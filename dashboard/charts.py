@@ -1,6 +1,13 @@
-"""Small SVG charts drawn on the server: numbers become coordinates, templates draw them."""
+"""Small SVG charts drawn on the server: numbers become coordinates, then SVG.
+
+The SVG is written here rather than in a template: a community's dashboard draws 16
+charts of up to ~40 bars, and the template engine spent most of the page's time on them.
+"""
 
 from dataclasses import dataclass
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 BAR_HEIGHT = 22
 LABEL_WIDTH = 110
@@ -29,6 +36,25 @@ class BarChart:
     @property
     def width(self) -> int:
         return self.label_width + self.area_width + 70
+
+    def svg(self) -> SafeString:
+        title = escape(self.title)
+        parts = [
+            f'<svg viewBox="0 0 {self.width} {self.height}" width="100%" role="img" '
+            f'aria-label="{title}" class="chart-svg">'
+        ]
+        for bar in self.bars:
+            fill = "#b3261e" if bar.highlight else "#4a5056"
+            parts.append(
+                f'<text x="0" y="{bar.y + 15}" font-size="12" fill="#212529">'
+                f"{escape(bar.label)}</text>"
+                f'<rect x="{self.label_width}" y="{bar.y + 4}" width="{bar.width}" '
+                f'height="14" rx="2" fill="{fill}"></rect>'
+                f'<text x="{bar.text_x}" y="{bar.y + 15}" font-size="12" fill="#212529">'
+                f"{escape(bar.text)}</text>"
+            )
+        parts.append("</svg>")
+        return mark_safe("".join(parts))
 
 
 def bar_chart(title: str, items: list[tuple[str, float | None, str, bool]]) -> BarChart:
