@@ -201,3 +201,121 @@ def test_gunicorn_serves_the_main_pages_against_postgresql(tmp_path, settings):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def redis_url() -> str | None:
+    """A Redis database of our own on 127.0.0.1, or None when there is no Redis."""
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
+            sock.sendall(b"SELECT 7\r\nFLUSHDB\r\n")
+            sock.recv(64)
+    except OSError:
+        return None
+    return "redis://127.0.0.1:6379/7"
+
+
+def login(browser, phone, password):
+    _status, _headers, body = browser.request("/accounts/login/")
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+    status, _headers, body = browser.request(
+        "/accounts/login/",
+        {
+            "csrfmiddlewaretoken": token.decode(),
+            "username": phone,
+            "password": password,
+        },
+    )
+    assert status == 302, body[:300]
+
+
+def form_token(body: bytes) -> str:
+    return (
+        re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        .group(1)
+        .decode()
+    )
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_several_workers_share_the_page_cache_and_never_serve_a_stale_page(
+    tmp_path, settings
+):
+    """Three gunicorn workers and Redis: a "me too" made through one worker shows at
+    once on pages every worker serves from the cache, and a neighbour served the page
+    another built gets their own parts."""
+    url = redis_url()
+    if url is None:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    from tests.proposals.factories import IssueFactory
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    issue = IssueFactory(title="电梯按钮失灵")
+    people = []
+    for _n in range(2):
+        person = AccountResidentFactory(household__building=issue.building).user
+        person.set_password("pass-word-123")
+        person.save()
+        people.append(person)
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "test-secret-key-that-is-long-and-random-enough-0123456789",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}",
+        "DATABASE_CONN_MAX_AGE": "60",
+        "REDIS_URL": url,
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "MEDIA_ROOT": str(tmp_path / "media"),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}"]
+        + ["-w", "3"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        first, second = (Browser(f"http://127.0.0.1:{port}") for _person in people)
+        for _attempt in range(50):
+            try:
+                first.request("/accounts/login/")
+                break
+            except OSError:
+                time.sleep(0.2)
+        login(first, people[0].phone, "pass-word-123")
+        login(second, people[1].phone, "pass-word-123")
+        path = issue.get_absolute_url()
+        seen = set()
+        for _look in range(6):
+            status, headers, body = first.request(path)
+            assert status == 200 and "0 位邻居也遇到" in body.decode()
+            seen.add(headers.get("X-Page-Cache"))
+        assert "hit" in seen
+        status, headers, body = second.request(path)
+        assert headers.get("X-Page-Cache") == "hit"  # built for the first neighbour
+        status, _headers, _body = second.request(
+            f"/buildings/{issue.building_id}/issues/{issue.pk}/support/",
+            {"csrfmiddlewaretoken": form_token(body)},
+        )
+        assert status == 302
+        second.request(path)  # shows, and so drops, the "counted" message
+        for _look in range(6):  # whichever worker answers
+            status, headers, body = first.request(path)
+            html = body.decode()
+            assert status == 200 and "1 位邻居也遇到" in html, headers
+            assert "撤回我的“我也遇到”" not in html  # that is the second neighbour's
+        status, _headers, body = second.request(path)
+        assert "撤回我的“我也遇到”" in body.decode()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
