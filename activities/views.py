@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -95,11 +95,23 @@ def _detail_personal(
     mine = None
     position = None
     if access.resident is not None:
-        mine = activity.registrations.active().filter(resident=access.resident).first()
+        # The place on the waiting list comes in the same query (one query either way).
+        ahead = (
+            Registration.objects.waitlisted()
+            .filter(activity_id=OuterRef("activity_id"), pk__lte=OuterRef("pk"))
+            .order_by()
+            .values("activity_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        mine = (
+            activity.registrations.active()
+            .filter(resident=access.resident)
+            .annotate(waiting_position=Subquery(ahead))
+            .first()
+        )
         if mine is not None and mine.status == Registration.Status.WAITLISTED:
-            position = (
-                activity.registrations.waitlisted().filter(pk__lte=mine.pk).count()
-            )
+            position = mine.waiting_position
     return {
         "building": access.building,
         "activity": activity,

@@ -1,15 +1,16 @@
-"""Log-in backend: Django's ModelBackend, with the user and their membership read from the
-shared cache on every request instead of two queries.
+"""Log-in backend: Django's ModelBackend, with the user, their membership and their unread
+count read from the shared cache in one round trip instead of three queries.
 
-The entry is checked against the page cache's generations (buildings/pagecache.py):
-"all", bumped by any change to a building, and "u<id>", bumped by any change to the
-user's row or to one of their memberships. A password change, a deactivation or a
-new role therefore takes effect on the very next request, as without the cache; the
-entry also expires after SECONDS. Only where the page cache is on (a shared cache).
+Entries are checked against the page cache's generations (buildings/pagecache.py): the
+user with their membership against "all" (bumped by any change to a building or
+household) and "u<id>" (bumped by any change to the user's row or to one of their
+memberships); the unread count against "i<id>" (bumped by any new, read or deleted
+notification of theirs). A password change, a deactivation or a new role therefore
+takes effect on the very next request, as without the cache; entries also expire after
+SECONDS. Only where the page cache is on (a shared cache, or a single process).
 """
 
 from django.contrib.auth.backends import ModelBackend
-from django.core.cache import cache
 
 from buildings import pagecache
 from buildings.permissions import active_membership
@@ -21,18 +22,21 @@ class CachedModelBackend(ModelBackend):
     def get_user(self, user_id):
         if not pagecache.enabled():
             return super().get_user(user_id)
-        gen_keys = [pagecache.gen_key("all"), pagecache.gen_key(f"u{user_id}")]
-        key = f"louzu:who:{user_id}"
-        found = cache.get_many([*gen_keys, key])
-        generations = [found.get(gen_key) for gen_key in gen_keys]
-        stored = found.get(key)
-        if None not in generations and stored is not None and stored[0] == generations:
-            user = stored[1]
-        else:
-            generations = pagecache.generations(["all", f"u{user_id}"])
+        who, unread = f"louzu:who:{user_id}", f"louzu:unread:{user_id}"
+        who_scopes, unread_scopes = ["all", f"u{user_id}"], [f"i{user_id}"]
+        tokens, values = pagecache.read({who: who_scopes, unread: unread_scopes})
+        user = values.get(who)
+        if user is None:
             user = super().get_user(user_id)
             if user is None:
                 return None
             active_membership(user)  # remembered on the user, and kept with it
-            cache.set(key, (generations, user), SECONDS)
-        return user if self.user_can_authenticate(user) else None
+            pagecache.store(who, tokens, who_scopes, user, SECONDS)
+        if not self.user_can_authenticate(user):
+            return None
+        if unread in values:
+            user._louzu_unread = values[unread]
+        else:
+            user._louzu_unread = user.notifications.unread().count()
+            pagecache.store(unread, tokens, unread_scopes, user._louzu_unread, SECONDS)
+        return user

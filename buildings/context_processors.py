@@ -1,6 +1,12 @@
 from buildings.permissions import active_membership
 
 
+def unread_count(user) -> int:
+    """Read with the log-in from the cache when it can be (buildings.backends)."""
+    count = getattr(user, "_louzu_unread", None)
+    return user.notifications.unread().count() if count is None else count
+
+
 def navigation(request):
     """The building in the top bar, the bottom bar links and the unread count."""
     user = getattr(request, "user", None)
@@ -16,5 +22,5 @@ def navigation(request):
         "nav_is_leader": membership is not None
         and membership.is_approved
         and membership.role == "leader",
-        "unread_count": user.notifications.unread().count(),
+        "unread_count": unread_count(user),
     }

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from buildings import pagecache
 from buildings.models import Notification, NotificationMute
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ def notify_many(*, recipients, kind: str, text: str, link: str = "") -> int:
         for pk, user in users.items()
         if pk not in muted
     )
+    pagecache.touch_inboxes(notification.recipient_id for notification in created)
     transaction.on_commit(lambda: [deliver(notification) for notification in created])
     return len(created)
 

@@ -57,7 +57,6 @@ APPS = ("buildings", "proposals", "funds", "activities", "dashboard")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 HEADER = "X-Page-Cache"
 
-_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
 _state = threading.local()
 
 
@@ -92,6 +91,40 @@ def generations(scopes: list[str]) -> list[str]:
                 token = cache.get(key, token)
             found[key] = token
     return [found[key] for key in keys]
+
+
+def read(entries: dict[str, list[str]]) -> tuple[dict[str, str], dict]:
+    """In one round trip, the generations of every scope named and the entries at the
+    given keys. An entry is stored as (its scopes' tokens, value) and counts only while
+    those tokens are current: returns ({scope: token}, {key: value of a valid entry})."""
+    scopes = sorted({scope for wanted in entries.values() for scope in wanted})
+    gen_keys = [gen_key(scope) for scope in scopes]
+    found = cache.get_many(gen_keys + list(entries))
+    tokens = dict(zip(scopes, (found.get(key) for key in gen_keys), strict=True))
+    if None in tokens.values():
+        tokens = dict(zip(scopes, generations(scopes), strict=True))
+    values = {}
+    for key, wanted in entries.items():
+        entry = found.get(key)
+        if entry is not None and entry[0] == [tokens[scope] for scope in wanted]:
+            values[key] = entry[1]
+    return tokens, values
+
+
+def store(key: str, tokens: dict, wanted: list[str], value, seconds: int) -> None:
+    """Keep `value` at `key`, valid while the tokens of the scopes `wanted` are current."""
+    cache.set(key, ([tokens[scope] for scope in wanted], value), seconds)
+
+
+def touch_inboxes(user_ids) -> None:
+    """These people's unread counts changed by a bulk write (see buildings.backends)."""
+    scopes = {f"i{pk}" for pk in user_ids if pk is not None}
+    state = getattr(_state, "request", None)
+    if state is not None:
+        state["inboxes"].update(scopes)
+        return
+    _bump(scopes)
+    transaction.on_commit(lambda: _bump(scopes))
 
 
 def bump_all() -> None:
@@ -203,6 +236,10 @@ def _noted(instance, **kwargs) -> None:
         return  # logging in changes no page
     if kwargs.get("action", "post_").startswith("pre_"):
         return
+    Notification = apps.get_model("buildings", "Notification")
+    if isinstance(instance, Notification):
+        touch_inboxes([instance.recipient_id])
+        return  # only personal blocks show these, and they are never kept
     state = getattr(_state, "request", None)
     if state is None:
         _building_community.clear()
@@ -214,10 +251,9 @@ def _noted(instance, **kwargs) -> None:
         state["users"].add(instance.pk)  # the cached log-in (buildings.backends)
     elif isinstance(instance, Resident) and instance.user_id is not None:
         state["users"].add(instance.user_id)
-    Notification = apps.get_model("buildings", "Notification")
     NotificationMute = apps.get_model("buildings", "NotificationMute")
-    if isinstance(instance, Notification | NotificationMute):
-        return  # only personal blocks show these, and they are never kept
+    if isinstance(instance, NotificationMute):
+        return  # only the person's own settings page shows these
     Building = apps.get_model("buildings", "Building")
     Household = apps.get_model("buildings", "Household")
     if isinstance(instance, Building | Household):
@@ -255,7 +291,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        state = {"communities": set(), "users": set(), "unknown": [], "all": False}
+        state = {
+            "communities": set(),
+            "users": set(),
+            "inboxes": set(),
+            "unknown": [],
+            "all": False,
+        }
         outer = getattr(_state, "request", None)
         _state.request = state
         try:
@@ -267,7 +309,7 @@ class PageCacheMiddleware:
     def _finish(self, request, state) -> None:
         changed = request.method not in SAFE_METHODS
         scopes = {f"c{pk}" for pk in state["communities"] if pk is not None}
-        scopes |= {f"u{pk}" for pk in state["users"]}
+        scopes |= {f"u{pk}" for pk in state["users"]} | state["inboxes"]
         if state["all"]:
             scopes.add("all")
         if changed:
@@ -330,13 +372,14 @@ def audience(request) -> str:
     return "/".join(parts)
 
 
-def _page_key(request) -> str | None:
+def _page_key(request) -> tuple[str, list[str]] | None:
+    """The page's key and the scopes it depends on, or None for a page of no community."""
     community = url_community(request)
     if community is None:
         return None
-    tokens = generations(["all", f"c{community}"])
     parts = [audience(request), request.LANGUAGE_CODE, request.get_full_path()]
-    return "louzu:page:" + hashlib.md5("|".join(parts + tokens).encode()).hexdigest()
+    key = "louzu:page:" + hashlib.md5("|".join(parts).encode()).hexdigest()
+    return key, ["all", f"c{community}"]
 
 
 def _fresh_tokens(request, html: str) -> str:
@@ -434,10 +477,12 @@ def cached_page(view=None, *, personal=None, unless=None):
             or (unless is not None and unless(request))
         ):
             return view(request, *args, **kwargs)
-        key = _page_key(request)
-        if key is None:
+        found = _page_key(request)
+        if found is None:
             return view(request, *args, **kwargs)
-        stored = cache.get(key)
+        key, scopes = found
+        tokens, values = read({key: scopes})
+        stored = values.get(key)
         if stored is None:
             response, blocks, kept = _fresh(view, request, args, kwargs)
             if (
@@ -446,7 +491,8 @@ def cached_page(view=None, *, personal=None, unless=None):
                 and not response.cookies
                 and not _has_messages(request)
             ):
-                cache.set(key, (response["Content-Type"], kept, blocks), PAGE_SECONDS)
+                value = (response["Content-Type"], kept, blocks)
+                store(key, tokens, scopes, value, PAGE_SECONDS)
                 response[HEADER] = "miss"
             return response
         content_type, kept, blocks = stored

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
-from buildings import extensions, privacy, services
+from buildings import extensions, pagecache, privacy, services
 from buildings.forms import (
     AnnouncementForm,
     BuildingForm,
@@ -305,7 +305,9 @@ def notification_settings(request):
 
 def notifications(request):
     items = list(request.user.notifications.all()[:100])
-    request.user.notifications.unread().update(read_at=timezone.now())
+    if request.user.notifications.unread().update(read_at=timezone.now()):
+        pagecache.touch_inboxes([request.user.pk])  # the unread count in the top bar
+    request.user._louzu_unread = 0  # this page reads them all
     return render(request, "buildings/notifications.html", {"items": items})
 
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection, transaction
 from django.db.models import Count
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -163,11 +163,14 @@ PAGES = {
 
 
 def _queries(user_id: int, path: str) -> tuple[int, int]:
+    """Queries of the view itself: the page cache is off (a hit makes fewer, see
+    tests/buildings/test_pagecache.py)."""
     client = Client()
     client.force_login(_user(user_id))
-    client.get(path)  # warm up per-process caches (content types, translations)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
+    with override_settings(LOUZU_PAGE_CACHE=False):
+        client.get(path)  # warm up per-process caches (content types, translations)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
     return response.status_code, len(captured)
 
 
@@ -216,3 +219,34 @@ def test_queries_do_not_grow_with_the_data(scales, page, role):
         counts[name] = count
     assert counts["small"] == counts["large"], counts
     assert counts["large"] <= 30, counts
+
+
+CACHED_PAGES = [
+    "community page",
+    "building page",
+    "issue list",
+    "issue page",
+    "poll page",
+    "statement",
+    "activity page",
+]
+
+
+@pytest.mark.parametrize("page", CACHED_PAGES)
+def test_pages_served_from_the_cache_query_little_whatever_the_data(scales, page):
+    """A hit runs only the personal blocks' queries (and the session's, in the
+    database here): the same few on both scales."""
+    counts = {}
+    for name, objects in scales.items():
+        path = PAGES[page](objects)
+        client = Client()
+        client.force_login(_user(objects["resident"]))
+        with override_settings(LOUZU_PAGE_CACHE_VERIFY=False):
+            client.get(path)
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(path)
+        assert response.status_code == 200, (name, path)
+        assert response["X-Page-Cache"] == "hit", (name, path)
+        counts[name] = len(captured)
+    assert counts["small"] == counts["large"], counts
+    assert counts["large"] <= 5, counts
