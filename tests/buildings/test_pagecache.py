@@ -327,3 +327,89 @@ def test_communities_of_follows_foreign_keys(roles, issue):
     assert pagecache._communities_of(roles.resident) == {roles.building.community_id}
     assert pagecache._communities_of(roles.staff) == set()  # belongs to none
     assert pagecache._communities_of(other) == {other.community_id}
+
+
+YOU_TOO = '<span class="text-success">'
+
+
+@pytest.fixture
+def busy_building(roles):
+    """Every cached page of one building, and a neighbour who has acted on all of them."""
+    from tests.activities.factories import ActivityFactory
+    from tests.funds.factories import FundFactory
+    from tests.proposals.deliberation.factories import PollFactory
+
+    building = roles.building
+    issue = IssueFactory(building=building)
+    poll = PollFactory(proposal__building=building, proposal__author=roles.leader)
+    activity = ActivityFactory(building=building)
+    FundFactory(building=building)
+    actor = roles.resident
+    assert support(actor, issue).status_code == 302
+    client = client_for(actor)
+    assert (
+        client.post(
+            reverse("proposals:poll-vote", args=[building.pk, poll.pk]),
+            {"option": poll.options.first().pk},
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            reverse("activities:sign-up", args=[building.pk, activity.pk]),
+            {"adults": "1", "children": "0"},
+        ).status_code
+        == 302
+    )
+    Notification.objects.create(recipient=actor, kind="announcement", text="x")
+    return {
+        "community page": community_url(building.community),
+        "building page": building_url(building),
+        "issue list": reverse("proposals:issues", args=[building.pk]) + "?status=all",
+        "issue page": issue_url(issue),
+        "poll page": reverse("proposals:poll", args=[building.pk, poll.pk]),
+        "statement": reverse("funds:statement", args=[building.pk]),
+        "activity page": reverse("activities:detail", args=[building.pk, activity.pk]),
+    }
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "community page",
+        "building page",
+        "issue list",
+        "issue page",
+        "poll page",
+        "statement",
+        "activity page",
+    ],
+)
+def test_a_neighbour_served_a_shared_page_sees_only_their_own_parts(
+    roles, busy_building, page
+):
+    """The neighbour who voted, signed up and said "me too" builds the page; the next
+    neighbour of the same role is served it from the cache, and the check every test
+    runs (LOUZU_PAGE_CACHE_VERIFY) compares it with the page made for them afresh."""
+    url = busy_building[page]
+    other = AccountResidentFactory(household__building=roles.building).user
+    actor = client_for(roles.resident)
+    actor.get(url)  # may show a flash message once
+    built = actor.get(url)
+    assert built.status_code == 200
+    own = {
+        "issue page": "撤回我的“我也遇到”",
+        "poll page": "本户已投票",
+        "activity page": "您已报名成功",
+        "issue list": YOU_TOO,
+    }
+    if page in own:  # what the next neighbour must not see is really on this page
+        assert own[page] in built.content.decode()
+    assert BADGE in built.content.decode()
+    served = client_for(other).get(url)
+    assert served.status_code == 200
+    assert served[HEADER] == "hit"
+    html = served.content.decode()
+    assert BADGE not in html  # the actor's unread message is theirs
+    for theirs in ["撤回我的“我也遇到”", "您已报名成功", "本户已投票", YOU_TOO]:
+        assert theirs not in html
