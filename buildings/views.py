@@ -1,18 +1,24 @@
+import mimetypes
+
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    SuspiciousOperation,
+    ValidationError,
+)
+from django.core.files.storage import default_storage
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
-from django.views.static import serve
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from buildings import extensions, pagecache, privacy, services
 from buildings.forms import (
@@ -651,7 +657,31 @@ def community_announcement_create(request, community_pk):
     )
 
 
+# Folders whose files are shown only through views that check who may see them
+# (funds.views.receipt_photo / receipt_original); /media/ gives them only to staff with
+# the admin permission to view those records (the admin links to them).
+PRIVATE_MEDIA = {
+    "receipts": "funds.view_receipt",
+    "ballot-slips": "proposals.view_ballot",
+}
+
+
 @login_not_required
+@require_safe
 def media(request, path):
-    """Uploaded photos (random names); nginx may serve /media/ directly instead."""
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    """Uploaded photos (random names), read from the media storage: disk or S3."""
+    parts = path.split("/")
+    if any(part in ("", ".", "..") or "\\" in part or "\x00" in part for part in parts):
+        raise Http404
+    permission = PRIVATE_MEDIA.get(parts[0])
+    if permission and not request.user.has_perm(permission):
+        raise Http404
+    try:
+        file = default_storage.open(path, "rb")
+    except (OSError, SuspiciousOperation) as exc:  # missing, a folder, outside media
+        raise Http404 from exc
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    response = FileResponse(file, content_type=content_type)
+    # Names are random and never reused, so a browser may keep a photo for a day.
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

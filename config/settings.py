@@ -162,8 +162,32 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded photos: on local disk (MEDIA_ROOT), or in a private S3-compatible bucket
+# (AWS S3, MinIO, Aliyun OSS, Tencent COS...) when LOUZU_MEDIA_S3_BUCKET is set. Either
+# way browsers fetch them from this app at /media/ (buildings.views.media).
+MEDIA_S3_BUCKET = os.environ.get("LOUZU_MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "buildings.storage.MediaS3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            # Unset values fall back to boto3's own lookup (e.g. an instance role).
+            "endpoint_url": os.environ.get("LOUZU_MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("LOUZU_MEDIA_S3_REGION") or None,
+            "access_key": os.environ.get("LOUZU_MEDIA_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("LOUZU_MEDIA_S3_SECRET_KEY") or None,
+            # "path" for MinIO-style endpoints, "virtual" for Aliyun OSS; unset: auto.
+            "addressing_style": os.environ.get("LOUZU_MEDIA_S3_ADDRESSING_STYLE")
+            or None,
+            "default_acl": None,  # private objects: the bucket policy decides
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

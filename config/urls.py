@@ -31,8 +31,9 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
 ]
 
-# Photos have unguessable random names. In production nginx may serve /media/ itself
-# (README: deployment); this route keeps the same security headers when it does not.
+# Photos have unguessable random names. They are always served by this route, from local
+# disk or an S3-compatible bucket alike: same origin, same security headers, and receipt
+# originals and ballot slips kept for the views that check who may see them.
 urlpatterns += [
     path("media/<path:path>", building_views.media, name="media"),
 ]
