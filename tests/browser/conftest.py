@@ -10,6 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import (
+    AccountResidentFactory,
+    AnnouncementFactory,
+    StaffFactory,
+    TalentFactory,
+)
+
 os.environ.setdefault(
     "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
 )  # Playwright's sync API runs a loop
@@ -83,6 +90,44 @@ def new_phone(browser, live_server):
     yield _open
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def neighbourhood():
+    """A pilot building with a leader, a resident with a talent, an announcement, a pending
+    join request, and a branch staff member: enough for every main page to show something."""
+    leader = AccountResidentFactory(role="leader", household__building__is_pilot=True)
+    building = leader.household.building
+    resident = AccountResidentFactory(household__building=building)
+    TalentFactory(resident=resident, skill__name="理发")
+    announcement = AnnouncementFactory(building=building, title="楼道清洁日")
+    AccountResidentFactory(household__building=building, status="pending")
+    return {
+        "staff": StaffFactory(),
+        "leader": leader,
+        "resident": resident,
+        "building": building,
+        "announcement": announcement,
+    }
+
+
+def pages(data):
+    building = data["building"]
+    resident = data["resident"].user.phone
+    leader = data["leader"].user.phone
+    return [
+        (f"/c/{building.community_id}/", None),
+        ("/accounts/login/", None),
+        ("/accounts/register/", None),
+        (building.get_absolute_url(), resident),
+        (data["announcement"].get_absolute_url(), resident),
+        ("/me/", resident),
+        ("/me/notifications/", resident),
+        (f"/buildings/{building.pk}/requests/", leader),
+        (f"/buildings/{building.pk}/residents/", leader),
+        (f"/buildings/{building.pk}/todo/", leader),
+        (f"/dashboard/c/{building.community_id}/", data["staff"].phone),
+    ]
 
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"

@@ -3,51 +3,9 @@ critical axe-core violation), body text at least 16 px, and no sideways scrollin
 
 import pytest
 
-from tests.browser.conftest import PAGE_WEIGHT_LIMIT
-from tests.factories import (
-    AccountResidentFactory,
-    AnnouncementFactory,
-    StaffFactory,
-    TalentFactory,
-)
+from tests.browser.conftest import PAGE_WEIGHT_LIMIT, pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def neighbourhood():
-    leader = AccountResidentFactory(role="leader", household__building__is_pilot=True)
-    building = leader.household.building
-    resident = AccountResidentFactory(household__building=building)
-    TalentFactory(resident=resident, skill__name="理发")
-    announcement = AnnouncementFactory(building=building, title="楼道清洁日")
-    AccountResidentFactory(household__building=building, status="pending")
-    return {
-        "staff": StaffFactory(),
-        "leader": leader,
-        "resident": resident,
-        "building": building,
-        "announcement": announcement,
-    }
-
-
-def pages(data):
-    building = data["building"]
-    resident = data["resident"].user.phone
-    leader = data["leader"].user.phone
-    return [
-        (f"/c/{building.community_id}/", None),
-        ("/accounts/login/", None),
-        ("/accounts/register/", None),
-        (building.get_absolute_url(), resident),
-        (data["announcement"].get_absolute_url(), resident),
-        ("/me/", resident),
-        ("/me/notifications/", resident),
-        (f"/buildings/{building.pk}/requests/", leader),
-        (f"/buildings/{building.pk}/residents/", leader),
-        (f"/buildings/{building.pk}/todo/", leader),
-        (f"/dashboard/c/{building.community_id}/", data["staff"].phone),
-    ]
 
 
 def test_main_pages_are_light_accessible_and_readable(audit, neighbourhood):
