@@ -10,12 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.activities.factories import ActivityFactory
 from tests.factories import (
     AccountResidentFactory,
     AnnouncementFactory,
     StaffFactory,
     TalentFactory,
 )
+from tests.funds.factories import donate, ready_fund
+from tests.proposals.deliberation.factories import PollFactory
+from tests.proposals.factories import IssueFactory
 
 os.environ.setdefault(
     "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
@@ -127,6 +131,40 @@ def pages(data):
         (f"/buildings/{building.pk}/residents/", leader),
         (f"/buildings/{building.pk}/todo/", leader),
         (f"/dashboard/c/{building.community_id}/", data["staff"].phone),
+    ]
+
+
+@pytest.fixture
+def main_pages(neighbourhood):
+    """The pages audited in test_page_quality.py, plus the other main pages of the building:
+    issues, a poll, the fund and its statement, the decide hub, activities."""
+    data = neighbourhood
+    building = data["building"]
+    resident = data["resident"].user.phone
+    leader = data["leader"].user.phone
+    issue = IssueFactory(building=building, title="大堂铁门关不上")
+    poll = PollFactory(
+        proposal__building=building,
+        proposal__author=data["leader"].user,
+        proposal__title="楼道装感应灯吗?",
+    )
+    fund, fund_leader, _rule = ready_fund(building)
+    donate(
+        fund, fund_leader, "200", donor_resident=data["resident"], public_name="room"
+    )
+    activity = ActivityFactory(building=building, title="一尺花园亲子种花")
+    base = f"/buildings/{building.pk}"
+    return pages(data) + [
+        (f"{base}/issues/", resident),
+        (issue.get_absolute_url(), resident),
+        (issue.get_absolute_url(), leader),
+        (f"{base}/decide/", resident),
+        (poll.get_absolute_url(), resident),
+        (poll.get_absolute_url(), leader),
+        (f"{base}/fund/", resident),
+        (f"{base}/fund/statement/", resident),
+        (f"{base}/activities/", resident),
+        (f"{base}/activities/{activity.pk}/", resident),
     ]
 
 

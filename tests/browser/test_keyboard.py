@@ -9,10 +9,7 @@ import pytest
 
 from proposals.deliberation_models import Ballot
 from proposals.models import IssueSupport
-from tests.activities.factories import ActivityFactory
-from tests.browser.conftest import pages
 from tests.factories import AccountResidentFactory, BuildingFactory
-from tests.funds.factories import donate, ready_fund
 from tests.proposals.deliberation.factories import PollFactory
 from tests.proposals.factories import IssueFactory
 
@@ -129,40 +126,6 @@ def keyboard_problems(page, path):
                 f"{path}: focused {stop['what']} is covered by {stop['covered']}"
             )
     return problems, len(elements), len(stops)
-
-
-@pytest.fixture
-def main_pages(neighbourhood):
-    """The pages audited in test_page_quality.py, plus the other main pages of the building:
-    issues, a poll, the fund and its statement, the decide hub, activities."""
-    data = neighbourhood
-    building = data["building"]
-    resident = data["resident"].user.phone
-    leader = data["leader"].user.phone
-    issue = IssueFactory(building=building, title="大堂铁门关不上")
-    poll = PollFactory(
-        proposal__building=building,
-        proposal__author=data["leader"].user,
-        proposal__title="楼道装感应灯吗?",
-    )
-    fund, fund_leader, _rule = ready_fund(building)
-    donate(
-        fund, fund_leader, "200", donor_resident=data["resident"], public_name="room"
-    )
-    activity = ActivityFactory(building=building, title="一尺花园亲子种花")
-    base = f"/buildings/{building.pk}"
-    return pages(data) + [
-        (f"{base}/issues/", resident),
-        (issue.get_absolute_url(), resident),
-        (issue.get_absolute_url(), leader),
-        (f"{base}/decide/", resident),
-        (poll.get_absolute_url(), resident),
-        (poll.get_absolute_url(), leader),
-        (f"{base}/fund/", resident),
-        (f"{base}/fund/statement/", resident),
-        (f"{base}/activities/", resident),
-        (f"{base}/activities/{activity.pk}/", resident),
-    ]
 
 
 def test_every_control_on_every_main_page_is_reachable_by_tab(new_phone, main_pages):

@@ -3,14 +3,14 @@ critical axe-core violation), body text at least 16 px, and no sideways scrollin
 
 import pytest
 
-from tests.browser.conftest import PAGE_WEIGHT_LIMIT, pages
+from tests.browser.conftest import PAGE_WEIGHT_LIMIT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_main_pages_are_light_accessible_and_readable(audit, neighbourhood):
+def test_main_pages_are_light_accessible_and_readable(audit, main_pages):
     problems = []
-    for path, login in pages(neighbourhood):
+    for path, login in main_pages:
         weight, serious, font_size, page = audit(path, login=login)
         if weight > PAGE_WEIGHT_LIMIT:
             problems.append(f"{path}: {weight} bytes compressed")
