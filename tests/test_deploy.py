@@ -1,6 +1,7 @@
 """Production as far as this machine allows: gunicorn + PostgreSQL + WhiteNoise, and the
 security headers on every kind of response."""
 
+import contextlib
 import os
 import re
 import socket
@@ -110,15 +111,10 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-@requires_postgres
-@pytest.mark.django_db(transaction=True)
-def test_gunicorn_serves_the_main_pages_against_postgresql(tmp_path, settings):
-    resident = AccountResidentFactory(household__building__is_pilot=True)
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    resident.user.set_password("pass-word-123")  # with the hasher production uses
-    resident.user.save()
-    building = resident.household.building
-    announcement = AnnouncementFactory(building=building, title="楼道清洁日")
+@contextlib.contextmanager
+def gunicorn(tmp_path, workers: int, **extra_env):
+    """gunicorn on a free port of 127.0.0.1 with production settings against the test
+    database; yields a Browser once it answers, and stops it afterwards."""
     database = connection.settings_dict
     env = {
         **os.environ,
@@ -128,6 +124,7 @@ def test_gunicorn_serves_the_main_pages_against_postgresql(tmp_path, settings):
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}",
         "STATIC_ROOT": str(tmp_path / "static"),
         "MEDIA_ROOT": str(tmp_path / "media"),
+        **extra_env,
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -137,16 +134,8 @@ def test_gunicorn_serves_the_main_pages_against_postgresql(tmp_path, settings):
     )
     port = free_port()
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            "2",
-        ],
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}"]
+        + ["-w", str(workers)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -160,6 +149,22 @@ def test_gunicorn_serves_the_main_pages_against_postgresql(tmp_path, settings):
                 break
             except OSError:
                 time.sleep(0.2)
+        yield browser
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_gunicorn_serves_the_main_pages_against_postgresql(tmp_path, settings):
+    resident = AccountResidentFactory(household__building__is_pilot=True)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    resident.user.set_password("pass-word-123")  # with the hasher production uses
+    resident.user.save()
+    building = resident.household.building
+    announcement = AnnouncementFactory(building=building, title="楼道清洁日")
+    with gunicorn(tmp_path, workers=2) as browser:
         status, headers, body = browser.request(f"/c/{building.community_id}/")
         assert status == 200 and building.number in body.decode()
         assert_security_headers(headers)
@@ -172,21 +177,7 @@ def test_gunicorn_serves_the_main_pages_against_postgresql(tmp_path, settings):
         status, headers, _body = browser.request(css.group(1).decode())
         assert status == 200 and "max-age" in headers.get("Cache-Control", "")
 
-        status, headers, body = browser.request("/accounts/login/")
-        token = (
-            re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
-            .group(1)
-            .decode()
-        )
-        status, headers, _body = browser.request(
-            "/accounts/login/",
-            {
-                "csrfmiddlewaretoken": token,
-                "username": resident.user.phone,
-                "password": "pass-word-123",
-            },
-        )
-        assert status == 302, _body[:500]
+        login(browser, resident.user.phone, "pass-word-123")
         for path in [
             building.get_absolute_url(),
             announcement.get_absolute_url(),
@@ -198,9 +189,6 @@ def test_gunicorn_serves_the_main_pages_against_postgresql(tmp_path, settings):
         status, headers, _body = browser.request("/no-such-page/")
         assert status == 404
         assert_security_headers(headers)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def redis_url() -> str | None:
@@ -216,11 +204,10 @@ def redis_url() -> str | None:
 
 def login(browser, phone, password):
     _status, _headers, body = browser.request("/accounts/login/")
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
     status, _headers, body = browser.request(
         "/accounts/login/",
         {
-            "csrfmiddlewaretoken": token.decode(),
+            "csrfmiddlewaretoken": form_token(body),
             "username": phone,
             "password": password,
         },
@@ -257,41 +244,10 @@ def test_several_workers_share_the_page_cache_and_never_serve_a_stale_page(
         person.set_password("pass-word-123")
         person.save()
         people.append(person)
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "test-secret-key-that-is-long-and-random-enough-0123456789",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}",
-        "DATABASE_CONN_MAX_AGE": "60",
-        "REDIS_URL": url,
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "MEDIA_ROOT": str(tmp_path / "media"),
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}"]
-        + ["-w", "3"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        first, second = (Browser(f"http://127.0.0.1:{port}") for _person in people)
-        for _attempt in range(50):
-            try:
-                first.request("/accounts/login/")
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn(
+        tmp_path, workers=3, REDIS_URL=url, DATABASE_CONN_MAX_AGE="60"
+    ) as first:
+        second = Browser(first.base)
         login(first, people[0].phone, "pass-word-123")
         login(second, people[1].phone, "pass-word-123")
         path = issue.get_absolute_url()
@@ -316,6 +272,3 @@ def test_several_workers_share_the_page_cache_and_never_serve_a_stale_page(
             assert "撤回我的“我也遇到”" not in html  # that is the second neighbour's
         status, _headers, body = second.request(path)
         assert "撤回我的“我也遇到”" in body.decode()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
