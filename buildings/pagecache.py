@@ -139,13 +139,19 @@ _building_community: dict[int, tuple[int | None, float]] = {}
 _MAP_SECONDS = 300
 
 
+def _known_community(building_id):
+    """The building's community if this process has read it lately, else None."""
+    known = _building_community.get(building_id)
+    return known[0] if known is not None and known[1] > time.monotonic() else None
+
+
 def community_of_building(building_id) -> int | None:
     if building_id is None:
         return None
+    known = _known_community(building_id)
+    if known is not None:
+        return known
     now = time.monotonic()
-    known = _building_community.get(building_id)
-    if known is not None and known[1] > now:
-        return known[0]
     Building = apps.get_model("buildings", "Building")
     community_id = (
         Building.objects.filter(pk=building_id)
@@ -183,9 +189,7 @@ def _cheap_community(instance):
     if community_id is not None:
         return community_id
     if getattr(instance, "building_id", None) is not None:
-        known = _building_community.get(instance.building_id)
-        if known is not None and known[1] > time.monotonic():
-            return known[0]
+        return _known_community(instance.building_id)
     return None
 
 
@@ -382,10 +386,9 @@ def _page_key(request) -> tuple[str, list[str]] | None:
     return key, ["all", f"c{community}"]
 
 
-def _fresh_tokens(request, html: str) -> str:
-    return _TOKENS.sub(
-        lambda _match: f'name="csrfmiddlewaretoken" value="{get_token(request)}"', html
-    )
+# In a kept page every form's CSRF token is this slot; a hit fills it with one fresh
+# token (any masked token of the person's secret is valid for every form).
+_TOKEN_SLOT = 'name="csrfmiddlewaretoken" value="\x00csrf\x00"'
 
 
 _nodes: dict = {}
@@ -430,13 +433,14 @@ def _render_personal(request, kept: str, blocks: dict, context: dict) -> str:
 
 
 def _split(content: str) -> tuple[str, str]:
-    """(what is sent: the blocks' markers removed, what is kept: placeholders instead)."""
+    """(what is sent: the blocks' markers removed; what is kept: placeholders instead,
+    and a slot for the CSRF token)."""
     sent = _MARKED.sub(lambda match: match.group(3), content)
     kept = _MARKED.sub(
         lambda match: f"<!--louzu-personal:{match.group(1)}?{match.group(2)}-->",
         content,
     )
-    return sent, kept
+    return sent, _TOKENS.sub(_TOKEN_SLOT, kept)
 
 
 def _fresh(view, request, args, kwargs):
@@ -497,7 +501,10 @@ def cached_page(view=None, *, personal=None, unless=None):
             return response
         content_type, kept, blocks = stored
         context = personal(request, *args, **kwargs) if personal else {}
-        body = _fresh_tokens(request, _render_personal(request, kept, blocks, context))
+        kept = kept.replace(
+            _TOKEN_SLOT, f'name="csrfmiddlewaretoken" value="{get_token(request)}"'
+        )
+        body = _render_personal(request, kept, blocks, context)
         if getattr(settings, "LOUZU_PAGE_CACHE_VERIFY", False):
             _verify(view, request, args, kwargs, body)
         response = HttpResponse(body, content_type=content_type)
