@@ -23,7 +23,9 @@ from activities.forms import (
 )
 from activities.ics import activity_ics
 from activities.models import Activity, Registration, Shift
-from buildings.models import Community, Resident
+from buildings import pagecache
+from buildings.compiled import Compiled
+from buildings.models import Building, Community, Resident
 from buildings.pagecache import cached_page
 from buildings.permissions import (
     MANAGE,
@@ -76,39 +78,67 @@ def index(request, building_pk):
     )
 
 
+def _my_registration(activity_id, resident_id):
+    ahead = (
+        Registration.objects.waitlisted()
+        .filter(activity_id=OuterRef("activity_id"), pk__lte=OuterRef("pk"))
+        .order_by()
+        .values("activity_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Registration.objects.active()
+        .filter(activity_id=activity_id, resident_id=resident_id)
+        .annotate(waiting_position=Subquery(ahead))
+    )
+
+
+# The activity page's personal part runs these on every request (buildings.compiled).
+_my_registration = Compiled(_my_registration)
+_visible_with_counts = Compiled(
+    lambda building_id, community_id, pk: (
+        Activity.objects.visible_in(Building(pk=building_id, community_id=community_id))
+        .with_counts()
+        .filter(pk=pk)
+    )
+)
+
+
 def _detail_personal(
     request, building_pk, pk, *, access=None, activity=None, form=None
 ):
     """The activity page's own part for this person: their sign-up, the form, and the
-    organiser's buttons."""
+    organiser's buttons. (On a cache hit the activity and its counts come with the kept
+    page.)"""
     if access is None:
         access = get_access_or_404(request.user, building_pk, VIEW)
     if activity is None:  # a hit: only ids are needed, no related rows
-        activity = get_object_or_404(
-            Activity.objects.visible_in(access.building), pk=pk
+        activity = _visible_with_counts.first(
+            building_id=access.building.pk,
+            community_id=access.building.community_id,
+            pk=pk,
         )
-    counts = (
-        Activity.objects.filter(pk=activity.pk)
-        .with_counts()
-        .values("confirmed_people", "waitlisted_count")[0]
-    )
+        if activity is None:
+            raise Http404
+    elif not hasattr(activity, "confirmed_people"):
+        counted = _visible_with_counts.first(
+            building_id=access.building.pk,
+            community_id=access.building.community_id,
+            pk=activity.pk,
+        )
+        activity.confirmed_people = counted.confirmed_people
+        activity.waitlisted_count = counted.waitlisted_count
+    counts = {
+        "confirmed_people": activity.confirmed_people,
+        "waitlisted_count": activity.waitlisted_count,
+    }
     mine = None
     position = None
     if access.resident is not None:
         # The place on the waiting list comes in the same query (one query either way).
-        ahead = (
-            Registration.objects.waitlisted()
-            .filter(activity_id=OuterRef("activity_id"), pk__lte=OuterRef("pk"))
-            .order_by()
-            .values("activity_id")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        mine = (
-            activity.registrations.active()
-            .filter(resident=access.resident)
-            .annotate(waiting_position=Subquery(ahead))
-            .first()
+        mine = _my_registration.first(
+            activity_id=activity.pk, resident_id=access.resident.pk
         )
         if mine is not None and mine.status == Registration.Status.WAITLISTED:
             position = mine.waiting_position
@@ -131,9 +161,9 @@ def _detail_personal(
 def detail(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     activity = permissions.get_activity_or_404(access, pk)
-    return render(
-        request, "activities/detail.html", _detail_context(request, access, activity)
-    )
+    context = _detail_context(request, access, activity)
+    pagecache.share(request, activity=activity)  # with its counts
+    return render(request, "activities/detail.html", context)
 
 
 def _detail_context(request, access, activity, form=None):

@@ -335,7 +335,6 @@ RECORDING = "_louzu_personal_blocks"
 _MARKED = re.compile(
     r"<!--louzu-personal:([\w-]+)\?([^>]*)-->(.*?)<!--/louzu-personal:\1-->", re.DOTALL
 )
-_PLACEHOLDER = re.compile(r"<!--louzu-personal:([\w-]+)\?([^>]*)-->")
 _TOKENS = re.compile(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]+"')
 
 
@@ -386,9 +385,30 @@ def _page_key(request) -> tuple[str, list[str]] | None:
     return key, ["all", f"c{community}"]
 
 
-# In a kept page every form's CSRF token is this slot; a hit fills it with one fresh
-# token (any masked token of the person's secret is valid for every form).
-_TOKEN_SLOT = 'name="csrfmiddlewaretoken" value="\x00csrf\x00"'
+# A kept page is a list of pieces: text, a personal block to render (name, its
+# arguments), or CSRF_SLOT where a form's token goes (a hit fills every slot with one
+# fresh token: any masked token of the person's secret is valid for every form). Cut
+# once when the page is kept, so a hit only joins the pieces.
+CSRF_SLOT = None
+_PIECES = re.compile(
+    r"<!--louzu-personal:([\w-]+)\?([^>]*)-->"
+    r'|(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+"'
+)
+
+
+def _pieces(kept: str) -> list:
+    pieces, position = [], 0
+    for match in _PIECES.finditer(kept):
+        if match.group(3):  # a form's token: keep what precedes it, up to the value
+            pieces.append(kept[position : match.start(3) + len(match.group(3))])
+            pieces.append(CSRF_SLOT)
+            pieces.append('"')
+        else:
+            pieces.append(kept[position : match.start()])
+            pieces.append((match.group(1), match.group(2)))
+        position = match.end()
+    pieces.append(kept[position:])
+    return [piece for piece in pieces if piece != ""]
 
 
 _nodes: dict = {}
@@ -407,57 +427,84 @@ def _personal_node(template_name: str, name: str):
     return _nodes[key]
 
 
-def _render_personal(request, kept: str, blocks: dict, context: dict) -> str:
-    """Fill each placeholder with its block rendered afresh for this request (with the
-    context processors, the page's personal context and the block's own arguments)."""
+def _render_personal(request, pieces: list, blocks: dict, context: dict) -> str:
+    """Join a kept page's pieces, each personal block rendered afresh for this request
+    (with the context processors, the page's personal context and the block's own
+    arguments), each CSRF slot filled with a fresh token."""
     from django.template.context import make_context
 
     request_context = make_context(context, request)
     bound = None
-
-    def render(match):
-        nonlocal bound
-        name, query = match.group(1), match.group(2)
-        template, node = _personal_node(blocks[name], name)
-        if bound is None:
-            bound = request_context.bind_template(template)
-            bound.__enter__()
-        with request_context.push(**dict(parse_qsl(query, keep_blank_values=True))):
-            return node.nodelist.render(request_context)
-
+    token = None
+    out = []
     try:
-        return _PLACEHOLDER.sub(render, kept)
+        for piece in pieces:
+            if isinstance(piece, str):
+                out.append(piece)
+            elif piece is CSRF_SLOT:
+                token = token or get_token(request)
+                out.append(token)
+            else:
+                name, query = piece
+                template, node = _personal_node(blocks[name], name)
+                if bound is None:
+                    bound = request_context.bind_template(template)
+                    bound.__enter__()
+                arguments = dict(parse_qsl(query, keep_blank_values=True))
+                with request_context.push(**arguments):
+                    out.append(node.nodelist.render(request_context))
     finally:
         if bound is not None:
             bound.__exit__(None, None, None)
+    return "".join(out)
 
 
-def _split(content: str) -> tuple[str, str]:
-    """(what is sent: the blocks' markers removed; what is kept: placeholders instead,
-    and a slot for the CSRF token)."""
+def _split(content: str) -> tuple[str, list]:
+    """(what is sent: the blocks' markers removed; what is kept: its pieces, with
+    placeholders for the blocks and slots for the CSRF tokens)."""
     sent = _MARKED.sub(lambda match: match.group(3), content)
     kept = _MARKED.sub(
         lambda match: f"<!--louzu-personal:{match.group(1)}?{match.group(2)}-->",
         content,
     )
-    return sent, _TOKENS.sub(_TOKEN_SLOT, kept)
+    return sent, _pieces(kept)
+
+
+SHARED = "_louzu_page_shared"
+
+
+def share(request, **rows) -> None:
+    """Keep these rows with the page being built: on a hit, they are passed to the
+    page's `personal()` as keyword arguments instead of being read again.
+
+    Only for rows the page itself shows (the poll and its options, the issue): a kept
+    page is served only while nothing in its community changed since it was built, so
+    they are exactly as current as the page. What differs from person to person (one's
+    ballot, one's "me too") is still read on every request."""
+    shared = getattr(request, SHARED, None)
+    if shared is not None:
+        shared.update(rows)
 
 
 def _fresh(view, request, args, kwargs):
-    """Run the view while recording its personal blocks; return (response, blocks, kept)."""
+    """Run the view while recording its personal blocks and shared rows; return
+    (response, blocks, kept, shared)."""
     setattr(request, RECORDING, {})
+    setattr(request, SHARED, {})
     try:
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
     finally:
         blocks = getattr(request, RECORDING)
+        shared = getattr(request, SHARED)
         delattr(request, RECORDING)
+        delattr(request, SHARED)
     kept = None
     if not response.streaming and "text/html" in response.get("Content-Type", ""):
         sent, kept = _split(response.content.decode())
         response.content = sent
-    return response, blocks, kept
+    return response, blocks, kept, shared
 
 
 def cached_page(view=None, *, personal=None, unless=None):
@@ -465,7 +512,8 @@ def cached_page(view=None, *, personal=None, unless=None):
 
     `personal(request, *args, **kwargs)` returns the context of the page's personal
     blocks; it must make the same access checks as the view (it runs on every hit, in
-    place of the view). Pages with no personal block of their own need none: the top
+    place of the view). It is also given, as keyword arguments, the rows the view
+    `share()`d. Pages with no personal block of their own need none: the top
     bar's block is rendered from the context processors. `unless(request)` true means
     this request's page is not shared (e.g. a list filtered to "mine").
     """
@@ -488,22 +536,19 @@ def cached_page(view=None, *, personal=None, unless=None):
         tokens, values = read({key: scopes})
         stored = values.get(key)
         if stored is None:
-            response, blocks, kept = _fresh(view, request, args, kwargs)
+            response, blocks, kept, shared = _fresh(view, request, args, kwargs)
             if (
                 response.status_code == 200
                 and kept is not None
                 and not response.cookies
                 and not _has_messages(request)
             ):
-                value = (response["Content-Type"], kept, blocks)
+                value = (response["Content-Type"], kept, blocks, shared)
                 store(key, tokens, scopes, value, PAGE_SECONDS)
                 response[HEADER] = "miss"
             return response
-        content_type, kept, blocks = stored
-        context = personal(request, *args, **kwargs) if personal else {}
-        kept = kept.replace(
-            _TOKEN_SLOT, f'name="csrfmiddlewaretoken" value="{get_token(request)}"'
-        )
+        content_type, kept, blocks, shared = stored
+        context = personal(request, *args, **kwargs, **shared) if personal else {}
         body = _render_personal(request, kept, blocks, context)
         if getattr(settings, "LOUZU_PAGE_CACHE_VERIFY", False):
             _verify(view, request, args, kwargs, body)
@@ -520,7 +565,7 @@ class StalePage(AssertionError):
 
 def _verify(view, request, args, kwargs, body: str) -> None:
     """Tests: a page served from the cache must equal the page the view makes now."""
-    fresh, _blocks, _kept = _fresh(view, request, args, kwargs)
+    fresh, _blocks, _kept, _shared = _fresh(view, request, args, kwargs)
     expected = _TOKENS.sub("", fresh.content.decode())
     served = _TOKENS.sub("", body)
     if fresh.status_code != 200 or expected != served:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from buildings import extensions, pagecache, privacy, services
+from buildings.compiled import Compiled
 from buildings.forms import (
     AnnouncementForm,
     BuildingForm,
@@ -317,6 +318,11 @@ def notifications(request):
     return render(request, "buildings/notifications.html", {"items": items})
 
 
+_household_members = Compiled(
+    lambda household_id: Resident.objects.approved().filter(household_id=household_id)
+)
+
+
 def _building_personal(request, pk):
     """The building page's own part for this person: their household and what waits."""
     access = get_access_or_404(request.user, pk)
@@ -325,7 +331,9 @@ def _building_personal(request, pk):
         "access": access,
         "building": access.building,
         "household": household,
-        "household_members": household.residents.approved() if household else [],
+        "household_members": (
+            _household_members.all(household_id=household.pk) if household else []
+        ),
         "notes": extensions.personal_notes(access),
     }
 

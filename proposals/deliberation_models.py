@@ -573,24 +573,22 @@ class PollQuerySet(models.QuerySet):
     def in_building(self, building):
         return self.filter(building=building)
 
-    def open_now(self):
-        now = timezone.now()
+    def open_now(self, now=None):
+        now = now or timezone.now()
         return self.filter(opens_at__lte=now, closes_at__gt=now, closed_at__isnull=True)
 
     def needing_vote_of(self, resident):
         """Open polls in the resident's building where their ballot is still missing."""
         if resident is None or not resident.is_adult:
             return self.none()
-        household_slot = f"h:{resident.household_id}"
-        resident_slot = f"r:{resident.pk}"
+        return self.needing_vote(**Poll.voter_values(resident), now=timezone.now())
+
+    def needing_vote(self, building_id, household_slot, resident_slot, now):
+        """needing_vote_of() by values (see buildings.compiled)."""
         voted = Ballot.objects.filter(poll=OuterRef("pk")).filter(
             Q(slot=household_slot) | Q(slot=resident_slot)
         )
-        return (
-            self.open_now()
-            .filter(building_id=resident.household.building_id)
-            .exclude(Exists(voted))
-        )
+        return self.open_now(now).filter(building_id=building_id).exclude(Exists(voted))
 
     def with_turnout(self):
         return self.annotate(ballot_count=Count("ballots", distinct=True))
@@ -690,6 +688,16 @@ class Poll(models.Model):
 
     def get_absolute_url(self):
         return reverse("proposals:poll", args=[self.building_id, self.pk])
+
+    @staticmethod
+    def voter_values(resident) -> dict:
+        """The values that find a resident's ballot slots: their building, household and
+        own slot (a poll counts one ballot per household or per adult)."""
+        return {
+            "building_id": resident.household.building_id,
+            "household_slot": f"h:{resident.household_id}",
+            "resident_slot": f"r:{resident.pk}",
+        }
 
     def is_open_at(self, moment) -> bool:
         return self.closed_at is None and self.opens_at <= moment < self.closes_at

@@ -7,12 +7,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from buildings import pagecache
+from buildings.compiled import Compiled
 from buildings.models import Resident
 from buildings.pagecache import cached_page
 from buildings.permissions import MANAGE, ORGANISE, PARTICIPATE, VIEW, get_access_or_404
@@ -39,12 +41,14 @@ from proposals.deliberation_forms import (
 )
 from proposals.deliberation_models import (
     Answer,
+    Ballot,
     Consultation,
     Convention,
     Meeting,
     MeetingTask,
     Origin,
     Poll,
+    PollOption,
     Proposal,
 )
 
@@ -65,10 +69,26 @@ def _get_proposal(access, pk) -> Proposal:
     )
 
 
+# The poll page's personal part runs these on every request (see buildings.compiled).
+_poll_in_building = Compiled(
+    lambda building_id, pk: Poll.objects.filter(
+        building_id=building_id, pk=pk
+    ).select_related("proposal")
+)
+_ballot_in_slots = Compiled(
+    lambda poll_id, household_slot, resident_slot: Ballot.objects.filter(
+        poll_id=poll_id, slot__in=[household_slot, resident_slot]
+    ).select_related("resident", "household", "option")
+)
+_poll_options = Compiled(lambda poll_id: PollOption.objects.filter(poll_id=poll_id))
+
+
 def _get_poll(access, pk) -> Poll:
-    return get_object_or_404(
-        Poll.objects.in_building(access.building).select_related("proposal"), pk=pk
-    )
+    poll = _poll_in_building.first(building_id=access.building.pk, pk=pk)
+    if poll is None:
+        raise Http404
+    poll.building = access.building
+    return poll
 
 
 # --- The hub -------------------------------------------------------------------------
@@ -350,20 +370,23 @@ def poll_create(request, building_pk, pk):
 def _my_ballot(poll, resident):
     if resident is None:
         return None
-    slots = [f"h:{resident.household_id}", f"r:{resident.pk}"]
-    return (
-        poll.ballots.filter(slot__in=slots)
-        .select_related("resident", "household", "option")
-        .first()
+    values = Poll.voter_values(resident)
+    return _ballot_in_slots.first(
+        poll_id=poll.pk,
+        household_slot=values["household_slot"],
+        resident_slot=values["resident_slot"],
     )
 
 
-def _poll_personal(request, building_pk, pk, *, access=None, poll=None):
-    """The poll page's own part for this person: their household's ballot and the form."""
+def _poll_personal(request, building_pk, pk, *, access=None, poll=None, options=None):
+    """The poll page's own part for this person: their household's ballot and the form.
+    (On a cache hit the poll and its options come with the kept page.)"""
     if access is None:
         access = get_access_or_404(request.user, building_pk, VIEW)
     if poll is None:
         poll = _get_poll(access, pk)
+    if options is None:
+        options = _poll_options.all(poll_id=poll.pk)
     my_ballot = _my_ballot(poll, access.resident)
     can_vote = perms.can_vote(access, poll)
     can_change = (
@@ -376,7 +399,7 @@ def _poll_personal(request, building_pk, pk, *, access=None, poll=None):
     return {
         "building": access.building,
         "poll": poll,
-        "options": list(poll.options.all()),
+        "options": options,
         "my_ballot": my_ballot,
         "can_vote": can_vote and (my_ballot is None or can_change),
         "can_change": can_change,
@@ -388,6 +411,7 @@ def poll_detail(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     poll = _get_poll(access, pk)
     mine = _poll_personal(request, building_pk, pk, access=access, poll=poll)
+    pagecache.share(request, poll=poll, options=mine["options"])
     results = services.poll_results(poll)
     show_choices = perms.can_see_voter_choices(access, poll)
     ballots = poll.ballots.select_related("household", "resident", "entered_by")

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from buildings.compiled import Compiled
 from buildings.extensions import Note, Panel, TodoItem
 from proposals.models import Issue, response_deadline_hours
 
@@ -91,12 +92,23 @@ def decision_panels(access) -> list[Panel]:
     ]
 
 
+def _needing_vote(building_id, household_slot, resident_slot, now):
+    from proposals.models import Poll
+
+    return Poll.objects.needing_vote(building_id, household_slot, resident_slot, now)
+
+
+_needing_vote = Compiled(_needing_vote)  # on every building page, cached or not
+
+
 def personal_notes(access) -> list[Note]:
     from proposals.models import Poll
 
-    if access.resident is None:
+    if access.resident is None or not access.resident.is_adult:
         return []
-    waiting = Poll.objects.needing_vote_of(access.resident).count()
+    waiting = _needing_vote.count(
+        **Poll.voter_values(access.resident), now=timezone.now()
+    )
     if not waiting:
         return []
     return [

@@ -7,12 +7,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from buildings import pagecache
+from buildings.compiled import Compiled
 from buildings.pagecache import cached_page
 from buildings.permissions import PARTICIPATE, VIEW, get_access_or_404
 from buildings.qr import qr_svg
@@ -45,10 +48,27 @@ def _issue_or_404(access, pk, queryset=None):
     return get_object_or_404(queryset, building=access.building, pk=pk)
 
 
+# On every request for an issue page, cached or not (see buildings.compiled).
+_issue_in_building = Compiled(
+    lambda building_id, pk: Issue.objects.filter(building_id=building_id, pk=pk)
+)
+_supports = Compiled(
+    lambda issue_id, resident_id: IssueSupport.objects.filter(
+        issue_id=issue_id, resident_id=resident_id
+    )
+)
+
+
+_supported_in_building = Compiled(
+    lambda resident_id, building_id: IssueSupport.objects.filter(
+        resident_id=resident_id, issue__building_id=building_id
+    ).values("issue_id")
+)
+
+
 def _is_supporter(access, issue) -> bool:
-    return (
-        access.resident is not None
-        and IssueSupport.objects.filter(issue=issue, resident=access.resident).exists()
+    return access.resident is not None and _supports.exists(
+        issue_id=issue.pk, resident_id=access.resident.pk
     )
 
 
@@ -81,10 +101,10 @@ def _issue_list_personal(request, building_pk, *, access=None):
     supported = set()
     if access.resident is not None:
         supported = {
-            str(pk)
-            for pk in IssueSupport.objects.filter(
-                resident=access.resident, issue__building=access.building
-            ).values_list("issue_id", flat=True)
+            str(row["issue_id"])
+            for row in _supported_in_building.all(
+                resident_id=access.resident.pk, building_id=access.building.pk
+            )
         }
     return {"supported": supported}
 
@@ -207,11 +227,15 @@ def issue_create(request, building_pk):
 
 
 def _issue_personal(request, building_pk, pk, *, access=None, issue=None):
-    """The issue page's own part for this person: their "me too", report and forms."""
+    """The issue page's own part for this person: their "me too", report and forms.
+    (On a cache hit the issue comes with the kept page.)"""
     if access is None:
         access = get_access_or_404(request.user, building_pk, VIEW)
     if issue is None:
-        issue = _issue_or_404(access, pk, Issue.objects.select_related("building"))
+        issue = _issue_in_building.first(building_id=access.building.pk, pk=pk)
+        if issue is None:
+            raise Http404
+        issue.building = access.building
     is_supporter = _is_supporter(access, issue)
     return {
         "building": access.building,
@@ -239,6 +263,7 @@ def issue_detail(request, building_pk, pk):
         Issue.objects.with_support_count().select_related("building", "reporter"),
     )
     mine = _issue_personal(request, building_pk, pk, access=access, issue=issue)
+    pagecache.share(request, issue=issue)
     photos = list(issue.photos.all())
     events = list(issue.events.all())
     comments = list(issue.comments.all())
