@@ -24,7 +24,10 @@ class CachedModelBackend(ModelBackend):
             return super().get_user(user_id)
         who, unread = f"louzu:who:{user_id}", f"louzu:unread:{user_id}"
         who_scopes, unread_scopes = ["all", f"u{user_id}"], [f"i{user_id}"]
-        tokens, values = pagecache.read({who: who_scopes, unread: unread_scopes})
+        tokens, values = pagecache.read(
+            {who: who_scopes, unread: unread_scopes, **pagecache.prefetch_entries()}
+        )
+        pagecache.prefetched(tokens, values)
         user = values.get(who)
         if user is None:
             user = super().get_user(user_id)

@@ -162,9 +162,9 @@ def community_of_building(building_id) -> int | None:
     return community_id
 
 
-def url_community(request) -> int | None:
+def url_community(request, match=None) -> int | None:
     """The community a page's address names (directly or through its building)."""
-    match = getattr(request, "resolver_match", None)
+    match = match or getattr(request, "resolver_match", None)
     if match is None:
         return None
     kwargs, route = match.kwargs, match.route
@@ -275,6 +275,9 @@ def _noted(instance, **kwargs) -> None:
 
 
 def connect() -> None:
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.connect(_remember_at_login, dispatch_uid="pagecache-audience")
     for app_label in APPS:
         for model in apps.get_app_config(app_label).get_models():
             uid = f"pagecache-{model._meta.label_lower}"
@@ -303,11 +306,14 @@ class PageCacheMiddleware:
             "all": False,
         }
         outer = getattr(_state, "request", None)
+        outer_prefetch = getattr(_state, "prefetch", None)
         _state.request = state
+        _state.prefetch = _plan_prefetch(request)
         try:
             return self.get_response(request)
         finally:
             _state.request = outer
+            _state.prefetch = outer_prefetch
             self._finish(request, state)
 
     def _finish(self, request, state) -> None:
@@ -355,9 +361,12 @@ def _has_messages(request) -> bool:
 def audience(request) -> str:
     """Who a page is built for, as far as anything outside its personal blocks goes:
     visitor, or staff or not, with the building, status, role and age of a membership."""
+    return audience_of(request.user)
+
+
+def audience_of(user) -> str:
     from buildings.permissions import active_membership
 
-    user = request.user
     if not user.is_authenticated:
         return "visitor"
     parts = [
@@ -375,14 +384,90 @@ def audience(request) -> str:
     return "/".join(parts)
 
 
+def _key_for(audience_: str, request) -> str:
+    parts = [audience_, request.LANGUAGE_CODE, request.get_full_path()]
+    return "louzu:page:" + hashlib.md5("|".join(parts).encode()).hexdigest()
+
+
 def _page_key(request) -> tuple[str, list[str]] | None:
     """The page's key and the scopes it depends on, or None for a page of no community."""
     community = url_community(request)
     if community is None:
         return None
-    parts = [audience(request), request.LANGUAGE_CODE, request.get_full_path()]
-    key = "louzu:page:" + hashlib.md5("|".join(parts).encode()).hexdigest()
-    return key, ["all", f"c{community}"]
+    return _key_for(audience(request), request), ["all", f"c{community}"]
+
+
+# --- Reading the page with the person -------------------------------------------------
+#
+# A hit needs three reads from the cache, one after the other: the session (who is
+# logged in), the person (buildings.backends) and the page, whose key holds the
+# person's audience. The session remembers the audience it last saw, so the person
+# and the page are read in one round trip: PageCacheMiddleware notes, before the
+# person is read, that the request is for a cached page; the log-in backend then asks
+# for the page under the remembered audience along with the person. The page is used
+# only if the audience still matches (else it is read again, and remembered anew).
+
+AUDIENCE_KEY = "_louzu_audience"
+
+
+def _plan_prefetch(request) -> dict | None:
+    from django.urls import Resolver404, resolve
+
+    if not enabled() or request.method != "GET":
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    unless = getattr(match.func, "louzu_cached_page", False)
+    if unless is False or (unless is not None and unless(request)):
+        return None
+    community = url_community(request, match)
+    if community is None:
+        return None
+    return {"request": request, "scopes": ["all", f"c{community}"]}
+
+
+def prefetch_entries() -> dict:
+    """For the log-in backend: {key: scopes} of the page this request will likely serve."""
+    plan = getattr(_state, "prefetch", None)
+    if plan is None:
+        return {}
+    request = plan["request"]
+    remembered = request.session.get(AUDIENCE_KEY)
+    if remembered is None:
+        return {}
+    plan["key"] = _key_for(remembered, request)
+    return {plan["key"]: plan["scopes"]}
+
+
+def prefetched(tokens: dict, values: dict) -> None:
+    """For the log-in backend: what its read found for the page."""
+    plan = getattr(_state, "prefetch", None)
+    if plan is not None and "key" in plan:
+        plan["found"] = (tokens, values)
+
+
+def _read_page(request, key: str, scopes: list[str]) -> tuple[dict, dict]:
+    plan = getattr(_state, "prefetch", None)
+    if plan is not None and plan.get("request") is request:
+        if plan.get("key") == key and "found" in plan:
+            return plan["found"]
+    return read({key: scopes})
+
+
+def _remember_at_login(sender, request, user, **kwargs) -> None:
+    """The session is written at log-in anyway: remember the audience then."""
+    if enabled() and request is not None and hasattr(request, "session"):
+        request.session[AUDIENCE_KEY] = audience_of(user)
+
+
+def _remember_audience(request) -> None:
+    if not request.user.is_authenticated:
+        return
+    current = audience(request)
+    if request.session.get(AUDIENCE_KEY) != current:
+        request.session[AUDIENCE_KEY] = current
 
 
 # A kept page is a list of pieces: text, a personal block to render (name, its
@@ -533,7 +618,8 @@ def cached_page(view=None, *, personal=None, unless=None):
         if found is None:
             return view(request, *args, **kwargs)
         key, scopes = found
-        tokens, values = read({key: scopes})
+        tokens, values = _read_page(request, key, scopes)
+        _remember_audience(request)
         stored = values.get(key)
         if stored is None:
             response, blocks, kept, shared = _fresh(view, request, args, kwargs)
@@ -556,6 +642,7 @@ def cached_page(view=None, *, personal=None, unless=None):
         response[HEADER] = "hit"
         return response
 
+    wrapper.louzu_cached_page = unless  # for _plan_prefetch (None: always shared)
     return wrapper
 
 

@@ -413,3 +413,68 @@ def test_a_neighbour_served_a_shared_page_sees_only_their_own_parts(
     assert BADGE not in html  # the actor's unread message is theirs
     for theirs in ["撤回我的“我也遇到”", "您已报名成功", "本户已投票", YOU_TOO]:
         assert theirs not in html
+
+
+class CacheCalls:
+    """Counts the calls made to the shared cache (each one a round trip to Redis; the
+    test cache's get_many() calls get() inside, which is not counted again)."""
+
+    def __init__(self, monkeypatch):
+        from django.core.cache import cache
+
+        self.calls = []
+        self.depth = 0
+        for name in ("get", "get_many", "add", "set", "set_many"):
+            original = getattr(cache, name)
+
+            def counted(*args, _name=name, _original=original, **kwargs):
+                if self.depth == 0:
+                    self.calls.append(_name)
+                self.depth += 1
+                try:
+                    return _original(*args, **kwargs)
+                finally:
+                    self.depth -= 1
+
+            monkeypatch.setattr(cache, name, counted)
+
+
+def test_the_person_and_the_page_come_in_one_round_trip(
+    roles, issue, monkeypatch, settings
+):
+    settings.LOUZU_PAGE_CACHE_VERIFY = False  # count the hit alone
+    client = client_for(roles.resident)
+    url = issue_url(issue)
+    client.get(url)  # kept, and the person's audience remembered in their session
+    assert client.session[pagecache.AUDIENCE_KEY] == pagecache.audience(
+        type("R", (), {"user": roles.resident})
+    )
+    calls = CacheCalls(monkeypatch)
+    response = client.get(url)
+    assert response[HEADER] == "hit"
+    assert calls.calls == ["get_many"]  # the person, their unread count and the page
+
+
+def test_a_remembered_audience_that_changed_is_read_again_not_served(
+    roles, monkeypatch
+):
+    """The resident becomes team: the resident's page, kept and current, is not served
+    to them (the verify check would fail); the team's is read, and the new audience is
+    remembered."""
+    url = building_url(roles.building)
+    client = client_for(roles.resident)
+    client.get(url)
+    membership = roles.resident.memberships.get()
+    membership.role = "team"
+    membership.save()
+    neighbour = AccountResidentFactory(household__building=roles.building).user
+    assert client_for(neighbour).get(url)[HEADER] == "miss"  # a resident's page, kept
+    assert client_for(roles.team).get(url)[HEADER] == "miss"  # the team's page, kept
+    calls = CacheCalls(monkeypatch)
+    response = client.get(url)
+    assert response[HEADER] == "hit"
+    assert calls.calls.count("get_many") == 2  # the remembered guess was wrong
+    assert client.session[pagecache.AUDIENCE_KEY].endswith("/approved/team/adult")
+    calls.calls.clear()
+    assert client.get(url)[HEADER] == "hit"
+    assert calls.calls.count("get_many") == 1

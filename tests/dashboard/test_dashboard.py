@@ -172,4 +172,4 @@ def test_redis_is_the_cache_when_redis_url_is_set():
         text=True,
         check=True,
     )
-    assert output.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert output.stdout.strip() == "buildings.cache.RedisCache"  # Django's, one client per pool
