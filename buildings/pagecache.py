@@ -410,14 +410,28 @@ def _page_key(request) -> tuple[str, list[str]] | None:
 AUDIENCE_KEY = "_louzu_audience"
 
 
-def _plan_prefetch(request) -> dict | None:
+_matches: dict = {}  # path -> its URL match (or None), for _plan_prefetch
+
+
+def _match(path: str):
+    """The URL match of a path; remembered, as Django resolves it again for the view."""
     from django.urls import Resolver404, resolve
 
+    if path not in _matches:
+        if len(_matches) > 20_000:
+            _matches.clear()
+        try:
+            _matches[path] = resolve(path)
+        except Resolver404:
+            _matches[path] = None
+    return _matches[path]
+
+
+def _plan_prefetch(request) -> dict | None:
     if not enabled() or request.method != "GET":
         return None
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
+    match = _match(request.path_info)
+    if match is None:
         return None
     unless = getattr(match.func, "louzu_cached_page", False)
     if unless is False or (unless is not None and unless(request)):

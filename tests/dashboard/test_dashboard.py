@@ -172,4 +172,6 @@ def test_redis_is_the_cache_when_redis_url_is_set():
         text=True,
         check=True,
     )
-    assert output.stdout.strip() == "buildings.cache.RedisCache"  # Django's, one client per pool
+    assert (
+        output.stdout.strip() == "buildings.cache.RedisCache"
+    )  # Django's, one client per pool
