@@ -25,7 +25,7 @@ import inspect
 from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 from django.db.models.query import ValuesIterable, get_related_populators
 
 
@@ -46,9 +46,11 @@ class _Plan:
 
     def __init__(self, queryset, compiler, sql, sources):
         self.queryset = queryset
-        self.compiler = compiler  # compiled: knows the columns and their converters
+        self.compiler = compiler  # compiled: knows the columns
         self.sql = sql
         self.sources = sources  # per parameter: (True, value name) or (False, constant)
+        columns = [column[0] for column in compiler.select[: compiler.col_count]]
+        self.converters = compiler.get_converters(columns)
 
 
 def _position(value, stand_ins: dict):
@@ -141,10 +143,31 @@ class Compiled:
             self._adapt(connection, values[source]) if is_value else source
             for is_value, source in plan.sources
         ]
+        # With CONN_HEALTH_CHECKS, Django checks a kept connection with "SELECT 1"
+        # before the first query of each request: a round trip as long as the query.
+        # A read outside a transaction is its own check: if the connection turns out
+        # to be dead, it is closed and the read is sent again on a new one.
+        own_check = (
+            connection.connection is not None
+            and connection.health_check_enabled
+            and not connection.health_check_done
+            and not connection.in_atomic_block
+        )
+        if own_check:
+            connection.health_check_done = True
+        try:
+            return plan, self._fetch(connection, plan.sql, params)
+        except (InterfaceError, OperationalError):
+            if not own_check:
+                raise
+            connection.close()
+            return plan, self._fetch(connection, plan.sql, params)
+
+    @staticmethod
+    def _fetch(connection, sql, params) -> list:
         with connection.cursor() as cursor:
-            cursor.execute(plan.sql, params)
-            rows = cursor.fetchall()
-        return plan, rows
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
     # --- What a call returns ------------------------------------------------------------
 
@@ -168,7 +191,19 @@ class Compiled:
 
     def _objects(self, plan: _Plan, rows: list) -> list:
         compiler, query = plan.compiler, plan.queryset.query
-        converted = list(compiler.results_iter([rows]))
+        if not rows:
+            return []
+        converted = rows
+        if plan.converters:
+            connection = connections[plan.queryset.db]
+            converted = []
+            for row in map(list, rows):
+                for position, (functions, expression) in plan.converters.items():
+                    value = row[position]
+                    for function in functions:
+                        value = function(value, expression, connection)
+                    row[position] = value
+                converted.append(row)
         if plan.queryset._iterable_class is ValuesIterable:
             names = list(query.selected or ()) or [
                 *query.extra_select,

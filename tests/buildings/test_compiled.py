@@ -13,6 +13,7 @@ from buildings.models import Building, Resident
 from proposals import deliberation_services as services
 from proposals.deliberation_models import Ballot, Poll
 from tests.activities.factories import ActivityFactory, RegistrationFactory
+from tests.concurrency import requires_postgres
 from tests.factories import AccountResidentFactory, BuildingFactory
 from tests.proposals.deliberation.factories import PollFactory
 
@@ -164,3 +165,50 @@ def test_values_must_be_given_exactly():
         members.all()
     with pytest.raises(TypeError):
         members.all(household_id=1, extra=2)
+
+
+def _kill_backend_of(connection):
+    """End this connection's server process from another connection, as a restart of
+    PostgreSQL would."""
+    import psycopg
+
+    pid = connection.connection.info.backend_pid
+    settings_dict = connection.settings_dict
+    with psycopg.connect(
+        dbname=settings_dict["NAME"],
+        user=settings_dict["USER"],
+        host=settings_dict["HOST"],
+        port=settings_dict["PORT"] or 5432,
+        autocommit=True,
+    ) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+@requires_postgres
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_first_read_of_a_request_is_its_own_health_check(building, voters):
+    """With CONN_HEALTH_CHECKS, a kept connection killed since the last request costs no
+    failed request: the read is sent again on a new connection (and no "SELECT 1" is
+    sent before it)."""
+    from django.db import OperationalError, connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = voters[0]
+    expected = [r.name for r in first.household.residents.approved()]
+    connection.ensure_connection()
+    connection.health_check_enabled, connection.health_check_done = True, False
+    with CaptureQueriesContext(connection) as queries:
+        assert [
+            r.name for r in members.all(household_id=first.household_id)
+        ] == expected
+    assert len(queries) == 1  # no "SELECT 1" first
+    _kill_backend_of(connection)
+    connection.health_check_done = False  # a new request
+    assert [r.name for r in members.all(household_id=first.household_id)] == expected
+    # Twin: later in the same request the read is not a health check, and a dead
+    # connection fails as any query would.
+    _kill_backend_of(connection)
+    with pytest.raises(OperationalError):
+        members.all(household_id=first.household_id)
+    connection.close()
