@@ -13,7 +13,7 @@ SECONDS. Only where the page cache is on (a shared cache, or a single process).
 from django.contrib.auth.backends import ModelBackend
 
 from buildings import pagecache
-from buildings.permissions import active_membership
+from buildings.permissions import active_membership, household_members
 
 SECONDS = 300
 
@@ -33,7 +33,9 @@ class CachedModelBackend(ModelBackend):
             user = super().get_user(user_id)
             if user is None:
                 return None
-            active_membership(user)  # remembered on the user, and kept with it
+            membership = active_membership(user)  # remembered on the user, kept with it
+            if membership is not None:
+                household_members(membership.household)  # the same
             pagecache.store(who, tokens, who_scopes, user, SECONDS)
         if not self.user_can_authenticate(user):
             return None

@@ -253,8 +253,12 @@ def _noted(instance, **kwargs) -> None:
     Resident = apps.get_model("buildings", "Resident")
     if isinstance(instance, User):
         state["users"].add(instance.pk)  # the cached log-in (buildings.backends)
-    elif isinstance(instance, Resident) and instance.user_id is not None:
-        state["users"].add(instance.user_id)
+    elif isinstance(instance, Resident):
+        # Cached log-ins hold the membership and the household's members.
+        if instance.user_id is not None:
+            state["users"].add(instance.user_id)
+        if instance.household_id is not None:
+            state["households"].add(instance.household_id)
     NotificationMute = apps.get_model("buildings", "NotificationMute")
     if isinstance(instance, NotificationMute):
         return  # only the person's own settings page shows these
@@ -291,6 +295,19 @@ def connect() -> None:
                 )
 
 
+def _users_of_households(households) -> set:
+    """The accounts of everyone in these households (their cached log-ins hold the
+    household's members)."""
+    if not households:
+        return set()
+    Resident = apps.get_model("buildings", "Resident")
+    return set(
+        Resident.objects.filter(household_id__in=households)
+        .exclude(user=None)
+        .values_list("user_id", flat=True)
+    )
+
+
 class PageCacheMiddleware:
     """Notes the writes of a request and bumps what they changed when it ends."""
 
@@ -301,6 +318,7 @@ class PageCacheMiddleware:
         state = {
             "communities": set(),
             "users": set(),
+            "households": set(),
             "inboxes": set(),
             "unknown": [],
             "all": False,
@@ -319,7 +337,8 @@ class PageCacheMiddleware:
     def _finish(self, request, state) -> None:
         changed = request.method not in SAFE_METHODS
         scopes = {f"c{pk}" for pk in state["communities"] if pk is not None}
-        scopes |= {f"u{pk}" for pk in state["users"]} | state["inboxes"]
+        users = state["users"] | _users_of_households(state["households"])
+        scopes |= {f"u{pk}" for pk in users} | state["inboxes"]
         if state["all"]:
             scopes.add("all")
         if changed:

@@ -118,3 +118,14 @@ def active_membership(user) -> Resident | None:
             .first()
         )
     return user._louzu_membership
+
+
+def household_members(household) -> list:
+    """The approved residents of a household, remembered on it. The cached log-in
+    (buildings.backends) keeps them with the membership; any change to a resident of
+    the household makes its members log in afresh (buildings.pagecache)."""
+    if not hasattr(household, "_louzu_members"):
+        household._louzu_members = list(
+            Resident.objects.approved().filter(household_id=household.pk)
+        )
+    return household._louzu_members

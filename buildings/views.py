@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from buildings import extensions, pagecache, privacy, services
-from buildings.compiled import Compiled
 from buildings.forms import (
     AnnouncementForm,
     BuildingForm,
@@ -43,6 +42,7 @@ from buildings.permissions import (
     active_membership,
     can_post_community_announcement,
     get_access_or_404,
+    household_members,
 )
 
 
@@ -168,10 +168,10 @@ def me(request):
     past = request.user.memberships.exclude(
         pk=getattr(membership, "pk", None)
     ).select_related("household__building")
-    household_members = []
+    members = []
     talent_form = None
     if membership is not None and membership.is_approved:
-        household_members = membership.household.residents.approved()
+        members = household_members(membership.household)
         talent_form = TalentForm(
             initial={
                 "skills": ", ".join(
@@ -196,7 +196,7 @@ def me(request):
         {
             "membership": membership,
             "past_memberships": past,
-            "household_members": household_members,
+            "household_members": members,
             "talent_form": talent_form,
             "profile_form": profile_form,
             "display_form": display_form,
@@ -318,11 +318,6 @@ def notifications(request):
     return render(request, "buildings/notifications.html", {"items": items})
 
 
-_household_members = Compiled(
-    lambda household_id: Resident.objects.approved().filter(household_id=household_id)
-)
-
-
 def _building_personal(request, pk):
     """The building page's own part for this person: their household and what waits."""
     access = get_access_or_404(request.user, pk)
@@ -331,9 +326,7 @@ def _building_personal(request, pk):
         "access": access,
         "building": access.building,
         "household": household,
-        "household_members": (
-            _household_members.all(household_id=household.pk) if household else []
-        ),
+        "household_members": household_members(household) if household else [],
         "notes": extensions.personal_notes(access),
     }
 

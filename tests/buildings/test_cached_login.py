@@ -95,3 +95,45 @@ def test_leaving_the_building_applies_at_once(roles):
     membership.status = Resident.Status.LEFT
     membership.save()
     assert client.get(url).status_code == 404
+
+
+def _asks_to_join_my_household(roles, name):
+    from tests.factories import AccountResidentFactory
+
+    household = roles.resident.memberships.get().household
+    return AccountResidentFactory(household=household, status="pending", name=name)
+
+
+def _approve(roles, newcomer):
+    url = reverse(
+        "buildings:decide-join", args=[roles.building.pk, newcomer.pk, "approve"]
+    )
+    assert logged_in(roles.leader).post(url).status_code == 302
+
+
+def test_a_new_member_of_my_household_shows_on_my_next_page(roles):
+    """The cached log-in keeps the household's members; a change to any of them
+    (made by someone else) reaches every member of the household at once."""
+    newcomer = _asks_to_join_my_household(roles, "陈小明")
+    client = logged_in(roles.resident)
+    url = building_url(roles.building)
+    assert "陈小明" not in client.get(url).content.decode()
+    client.get(url)  # from the cache now
+    _approve(roles, newcomer)
+    assert "陈小明" in client.get(url).content.decode()
+
+
+def test_without_the_household_bump_the_cached_members_would_be_stale(
+    roles, monkeypatch
+):
+    """Twin: with changes to residents not reaching their household's log-ins, the
+    new member would be missing."""
+    from buildings import pagecache
+
+    monkeypatch.setattr(pagecache, "_users_of_households", lambda households: set())
+    newcomer = _asks_to_join_my_household(roles, "陈小明")
+    client = logged_in(roles.resident)
+    url = building_url(roles.building)
+    client.get(url)
+    _approve(roles, newcomer)
+    assert "陈小明" not in client.get(url).content.decode()
