@@ -7,9 +7,10 @@ It starts gunicorn on 127.0.0.1 with production settings (DJANGO_DEBUG=0) agains
 database in DATABASE_URL (generate one first: `manage.py generate_district`), opens
 sessions for the leader and a few residents of some buildings, then drives one endpoint
 at a time with concurrent clients (threads, http.client) for a fixed time, the minimal
-view /healthz first. For every endpoint it reports requests/s, the latency the clients
+view /healthz first and again after the pages. For every endpoint it reports requests/s, the latency the clients
 saw and the time gunicorn spent on the request (its access log, %(D)s) as p50/p95/p99,
-and the throughput as a share of /healthz measured in the same run.
+and the throughput as a share of /healthz measured in the same run (the faster of
+its two measurements).
 
 Everything stays on 127.0.0.1 and stops by itself (every phase has a deadline, and
 gunicorn is terminated at the end). The writes stay in the database: issues titled
@@ -463,6 +464,9 @@ def endpoints(targets: list[Target]):
             {200},
         ),
         "dashboard (community)": ("read", dashboard, {200}),
+        # Measured again after the pages: the machine's speed drifts during a run, and
+        # the faster of the two is the reference (the stricter ratio).
+        "/healthz (minimal view, again)": ("read", healthz, {200}),
         "report an issue": ("write", report, {302}),
         "me too": ("write", me_too, {302}),
         "vote": ("write", vote, {302}),
@@ -635,7 +639,9 @@ def main():
             ]
         ).delete()
 
-    minimal = results[0]["rps"]
+    minimal = max(
+        row["rps"] for row in results if row["endpoint"].startswith("/healthz")
+    )
     for row in results:
         row["ratio"] = row["rps"] / minimal if minimal else None
         if row["endpoint"] in after:
