@@ -201,8 +201,14 @@ def test_dashboard_queries_do_not_grow_with_the_data(scales, page):
 def test_the_large_district_really_is_larger(scales):
     small, large = scales["small"], scales["large"]
     assert large["households"] >= 8 * small["households"]
-    small_issues = Issue.objects.filter(building_id=small["building"]).count()
-    large_issues = Issue.objects.filter(building_id=large["building"]).count()
+    # Over the six buildings of each (one building's count varies with the draw and
+    # with the day the year of activity ends on): five times the activity.
+    small_issues = Issue.objects.filter(
+        building__community_id=small["community"]
+    ).count()
+    large_issues = Issue.objects.filter(
+        building__community_id=large["community"]
+    ).count()
     assert large_issues >= 3 * small_issues
 
 
