@@ -42,6 +42,14 @@ needs_pg_tools = pytest.mark.skipif(
 )
 
 
+def round_trip(test):
+    """PostgreSQL, its pg_dump and pg_restore, and real transactions (restore commits)."""
+    marks = [needs_postgres, needs_pg_tools, pytest.mark.django_db(transaction=True)]
+    for mark in reversed(marks):
+        test = mark(test)
+    return test
+
+
 def server():
     db = connection.settings_dict
     return {
@@ -171,9 +179,7 @@ def rewrite_manifest_hash(folder, name):
     (folder / MANIFEST).write_text(json.dumps(manifest))
 
 
-@needs_postgres
-@needs_pg_tools
-@pytest.mark.django_db(transaction=True)
+@round_trip
 def test_round_trip_restores_everything_and_the_checks_pass(
     tmp_path, settings, fresh_db
 ):
@@ -223,9 +229,7 @@ def test_round_trip_restores_everything_and_the_checks_pass(
     assert recount.returncode == 0 and "Polls OK: 2" in recount.stdout
 
 
-@needs_postgres
-@needs_pg_tools
-@pytest.mark.django_db(transaction=True)
+@round_trip
 def test_restore_fails_loudly_when_the_restored_data_does_not_check_out(
     tmp_path, settings, fresh_db
 ):
@@ -260,9 +264,7 @@ def test_restore_fails_loudly_when_the_restored_data_does_not_check_out(
     assert f"Poll {poll_pk}" in err.getvalue()
 
 
-@needs_postgres
-@needs_pg_tools
-@pytest.mark.django_db(transaction=True)
+@round_trip
 def test_a_tampered_dump_is_refused_and_nothing_changes(tmp_path, settings, fresh_db):
     BuildingFactory()
     folder = tmp_path / "backup"
@@ -278,9 +280,7 @@ def test_a_tampered_dump_is_refused_and_nothing_changes(tmp_path, settings, fres
     assert not Path(settings.MEDIA_ROOT).exists()
 
 
-@needs_postgres
-@needs_pg_tools
-@pytest.mark.django_db(transaction=True)
+@round_trip
 def test_a_media_archive_escaping_media_root_is_refused(tmp_path, settings, fresh_db):
     BuildingFactory()
     folder = tmp_path / "backup"
@@ -298,9 +298,7 @@ def test_a_media_archive_escaping_media_root_is_refused(tmp_path, settings, fres
     assert not Path(settings.MEDIA_ROOT).exists()
 
 
-@needs_postgres
-@needs_pg_tools
-@pytest.mark.django_db(transaction=True)
+@round_trip
 def test_a_non_empty_media_root_needs_force(tmp_path, settings, fresh_db):
     data = realistic_data()
     folder = tmp_path / "backup"
@@ -318,9 +316,7 @@ def test_a_non_empty_media_root_needs_force(tmp_path, settings, fresh_db):
     assert all((target / name).is_file() for name in data["files"])
 
 
-@needs_postgres
-@needs_pg_tools
-@pytest.mark.django_db(transaction=True)
+@round_trip
 def test_missing_or_unfinished_folders_are_refused(tmp_path, fresh_db):
     with pytest.raises(CommandError, match="is not a folder"):
         restore(tmp_path / "nowhere", fresh_db)

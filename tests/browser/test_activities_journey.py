@@ -10,17 +10,10 @@ from tests.activities.factories import (
     TaskFactory,
 )
 from tests.browser.conftest import PAGE_WEIGHT_LIMIT
+from tests.browser.helpers import fits_the_phone, log_in
 from tests.factories import AccountResidentFactory, BuildingFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, phone):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", phone)
-    page.fill("input[name=password]", "pass-word-123")
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_waiting_list_journey(phone, new_phone):
@@ -40,7 +33,7 @@ def test_waiting_list_journey(phone, new_phone):
     assert phone.locator(".signup-card .badge.status-confirmed").is_visible()
     assert "2 / 2" in phone.locator(".capacity").inner_text()
     # Nothing is wider than the phone.
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert fits_the_phone(phone)
 
     # The second resident sees it is full and joins the waiting list.
     other = new_phone()

@@ -3,21 +3,11 @@
 import pytest
 
 from proposals.deliberation_models import Proposal
+from tests.browser.helpers import fits_the_phone, log_in
 from tests.factories import AccountResidentFactory, BuildingFactory, HouseholdFactory
 from tests.proposals.deliberation.factories import ProposalFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, phone, password="pass-word-123"):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", phone)
-    page.fill("input[name=password]", password)
-    page.click("main button[type=submit]")
-
-
-def fits_the_phone(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_naming_poll_renames_the_building(phone, new_phone):

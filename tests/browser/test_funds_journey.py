@@ -6,18 +6,11 @@ import io
 import pytest
 from PIL import Image, ImageDraw
 
+from tests.browser.helpers import log_in
 from tests.factories import AccountResidentFactory
 from tests.funds.factories import ready_fund
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, phone):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", phone)
-    page.fill("input[name=password]", "pass-word-123")
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
 
 
 def receipt_file(tmp_path):

@@ -2,16 +2,10 @@
 
 import pytest
 
+from tests.browser.helpers import fits_the_phone, log_in
 from tests.factories import AccountResidentFactory, BuildingFactory, HouseholdFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, phone, password="pass-word-123"):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", phone)
-    page.fill("input[name=password]", password)
-    page.click("main button[type=submit]")
 
 
 def test_register_join_approve_and_see_the_building(phone, new_phone):
@@ -32,7 +26,7 @@ def test_register_join_approve_and_see_the_building(phone, new_phone):
     page.fill("input[name=room]", "302")
     page.click("main button[type=submit]")
     assert "等待审核" in page.content()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert fits_the_phone(page)
 
     leader_page = new_phone()
     log_in(leader_page, leader.user.phone)
@@ -45,6 +39,6 @@ def test_register_join_approve_and_see_the_building(phone, new_phone):
     assert "8号楼" in page.locator(".topbar-title").inner_text()
     assert "试点" in page.content()
     assert "王建华" in page.content()
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert fits_the_phone(page)
     nav = page.locator(".bottom-nav a").first.bounding_box()
     assert nav["height"] >= 48

@@ -9,6 +9,7 @@ import pytest
 
 from proposals.deliberation_models import Ballot
 from proposals.models import IssueSupport
+from tests.browser.helpers import log_in
 from tests.factories import AccountResidentFactory, BuildingFactory
 from tests.proposals.deliberation.factories import PollFactory
 from tests.proposals.factories import IssueFactory
@@ -70,14 +71,6 @@ FOCUSED = """() => {
     covered: covered ? window.__describe(hit) : null,
   };
 }"""
-
-
-def log_in(page, phone):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", phone)
-    page.fill("input[name=password]", "pass-word-123")
-    with page.expect_navigation():
-        page.click("main button[type=submit]")
 
 
 def tab_walk(page):

@@ -7,21 +7,11 @@ import pytest
 
 from proposals.models import Issue
 from tests.browser.conftest import PAGE_WEIGHT_LIMIT
+from tests.browser.helpers import fits_the_phone, log_in
 from tests.factories import AccountResidentFactory, BuildingFactory
 from tests.proposals.factories import IssueFactory, IssuePhotoFactory, jpeg_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, phone, password="pass-word-123"):
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", phone)
-    page.fill("input[name=password]", password)
-    page.click("main button[type=submit]")
-
-
-def fits(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_report_with_photo_resolve_and_confirm_fixed(phone, new_phone, tmp_path):
@@ -40,7 +30,7 @@ def test_report_with_photo_resolve_and_confirm_fixed(phone, new_phone, tmp_path)
     page.click("text=我要反映")
     page.click("text=公共设施(如大堂铁门)")
     assert "单元门禁卡失灵" in page.content()  # similar open issue shown before saving
-    assert fits(page)
+    assert fits_the_phone(page)
     page.fill("input[name=title]", "大堂铁门关不上")
     page.fill("textarea[name=text]", "门吸坏了,晚上陌生人能进来。")
     page.select_option("select[name=location]", "lobby")
@@ -50,7 +40,7 @@ def test_report_with_photo_resolve_and_confirm_fixed(phone, new_phone, tmp_path)
     issue = Issue.objects.get(title="大堂铁门关不上")
     assert issue.photos.count() == 1
     assert page.locator("img.issue-photo").count() == 1
-    assert fits(page)
+    assert fits_the_phone(page)
 
     leader_page = new_phone()
     log_in(leader_page, leader.user.phone)
@@ -66,7 +56,7 @@ def test_report_with_photo_resolve_and_confirm_fixed(phone, new_phone, tmp_path)
     leader_page.click("text=更新状态")
     assert "已办结" in leader_page.content()
     assert leader_page.locator(".before-after img").count() == 2
-    assert fits(leader_page)
+    assert fits_the_phone(leader_page)
 
     page.goto("/me/notifications/")
     assert "真的修好了吗" in page.content()
@@ -78,7 +68,7 @@ def test_report_with_photo_resolve_and_confirm_fixed(phone, new_phone, tmp_path)
     assert "确认已修好" in page.content()
     issue.refresh_from_db()
     assert issue.status == "resolved" and issue.satisfaction == "satisfied"
-    assert fits(page)
+    assert fits_the_phone(page)
 
 
 def test_issue_pages_are_light_accessible_and_readable(audit):
@@ -106,6 +96,6 @@ def test_issue_pages_are_light_accessible_and_readable(audit):
             problems.append(f"{path}: {serious}")
         if font_size < 16:
             problems.append(f"{path}: body text {font_size}px")
-        if not fits(page):
+        if not fits_the_phone(page):
             problems.append(f"{path}: wider than the phone")
     assert problems == [], "\n".join(problems)
