@@ -198,6 +198,10 @@ class RegistrationQuerySet(models.QuerySet):
     def confirmed(self):
         return self.filter(status=Registration.Status.CONFIRMED)
 
+    def attended(self):
+        """Confirmed registrations whose party was checked in at the activity."""
+        return self.confirmed().filter(attendance=Registration.Attendance.CHECKED_IN)
+
     def waitlisted(self):
         """The waiting list, in order: registrations are created under the activity's lock."""
         return self.filter(status=Registration.Status.WAITLISTED).order_by("pk")

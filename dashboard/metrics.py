@@ -24,14 +24,25 @@ from proposals.models import Issue, response_deadline_hours
 WINDOW_DAYS = 365
 MONTHS = 12
 
-# The vitality index (活力指数): each part is a share between 0 and 1, times its weight.
+# The vitality index (活力指数) rewards taking part, never quiet: each part counts acts of
+# participation of the last 12 months per household, as a share between 0 and 1 (full at
+# FULL_PER_HOUSEHOLD), times its weight. An empty building scores 0, and another act never
+# lowers the score. The dashboard prints this very formula from these two tables.
 WEIGHTS = {
     "joined": 25,  # households that joined Louzu
-    "responsive": 20,  # issues answered within the response deadline
-    "resolved": 15,  # issues resolved, of those raised in the last 12 months
-    "turnout": 15,  # average household turnout in polls of the last 12 months
-    "participation": 15,  # activity participants per household (1 or more counts as full)
-    "volunteering": 10,  # volunteer hours per household (2 hours or more counts as full)
+    "voted": 20,  # households that cast a ballot in a poll
+    "answered": 15,  # issues answered within the response deadline
+    "raised": 15,  # money raised by residents (yuan)
+    "hands": 10,  # volunteer hours (activities checked in, shifts done)
+    "attendance": 15,  # people checked in at activities
+}
+FULL_PER_HOUSEHOLD = {
+    "joined": 1,
+    "voted": 1,
+    "answered": Decimal("0.25"),  # one issue answered in time per 4 households
+    "raised": 50,
+    "hands": 2,
+    "attendance": 1,
 }
 
 
@@ -57,6 +68,7 @@ class BuildingRow:
     volunteer_hours: Decimal = Decimal("0.0")
     polls: int = 0
     turnout: float | None = None
+    households_voted: int = 0
     trend: list[int] = field(default_factory=lambda: [0] * MONTHS)
     parts: dict = field(default_factory=dict)
     index: float = 0.0
@@ -75,22 +87,23 @@ class BuildingRow:
         return self.satisfied / asked if asked else None
 
 
-def _share(value: float, full: float) -> float:
-    return max(0.0, min(1.0, value / full)) if full else 0.0
+def _share(value, full) -> float:
+    return max(0.0, min(1.0, float(value) / float(full))) if full else 0.0
 
 
 def score(row: BuildingRow) -> None:
-    """Fill row.parts and row.index (0-100); a building with no issues loses nothing there."""
-    households = row.households or 1
+    """Fill row.parts (each 0-1) and row.index (0-100) from the acts of participation."""
+    acts = {
+        "joined": row.joined,
+        "voted": row.households_voted,
+        "answered": row.answered_in_time,
+        "raised": row.raised,
+        "hands": row.volunteer_hours,
+        "attendance": row.participants,
+    }
     row.parts = {
-        "joined": row.joined_share,
-        "responsive": (row.answered_in_time / row.issues_recent)
-        if row.issues_recent
-        else 1.0,
-        "resolved": row.resolution_rate if row.resolution_rate is not None else 1.0,
-        "turnout": row.turnout if row.turnout is not None else 0.0,
-        "participation": _share(row.participants / households, 1.0),
-        "volunteering": _share(float(row.volunteer_hours) / households, 2.0),
+        key: _share(count, FULL_PER_HOUSEHOLD[key] * row.households)
+        for key, count in acts.items()
     }
     row.index = round(sum(WEIGHTS[key] * value for key, value in row.parts.items()), 1)
 
@@ -128,9 +141,6 @@ def community_rows(community: Community, now=None) -> list[BuildingRow]:
             filter=open_q
             & Q(first_response_at__isnull=True, created_at__lte=now - deadline),
         ),
-        in_time=Count(
-            "pk", filter=recent & Q(first_response_at__lte=F("created_at") + deadline)
-        ),
         resolved=Count("pk", filter=recent & Q(status=Issue.Status.RESOLVED)),
         satisfied=Count(
             "pk", filter=recent & Q(satisfaction=Issue.Satisfaction.SATISFIED)
@@ -141,9 +151,13 @@ def community_rows(community: Community, now=None) -> list[BuildingRow]:
     ):
         row = rows[item["building"]]
         row.issues_recent, row.issues_open = item["recent"], item["open"]
-        row.issues_overdue, row.answered_in_time = item["overdue"], item["in_time"]
+        row.issues_overdue = item["overdue"]
         row.resolved = item["resolved"]
         row.satisfied, row.not_satisfied = item["satisfied"], item["not_satisfied"]
+
+    in_time = issues.filter(recent).answered_in_time()
+    for item in in_time.values("building").annotate(count=Count("pk")):
+        rows[item["building"]].answered_in_time = item["count"]
 
     waits: dict[int, list[float]] = {}
     for building_id, created, answered in issues.filter(
@@ -187,10 +201,8 @@ def community_rows(community: Community, now=None) -> list[BuildingRow]:
     )
     for item in held.values("building").annotate(count=Count("pk")):
         rows[item["building"]].activities_held = item["count"]
-    checked_in = Registration.objects.filter(
+    checked_in = Registration.objects.attended().filter(
         resident__household__building__community=community,
-        status=Registration.Status.CONFIRMED,
-        attendance=Registration.Attendance.CHECKED_IN,
         activity__starts_at__gte=since,
     )
     for item in checked_in.values("resident__household__building").annotate(
@@ -249,6 +261,11 @@ def community_rows(community: Community, now=None) -> list[BuildingRow]:
             )
     for building_id, values in turnouts.items():
         rows[building_id].turnout = sum(values) / len(values)
+    voted = Ballot.objects.filter(
+        poll__building__community=community, cast_at__gte=since
+    ).households_by_building()
+    for building_id, count in voted.items():
+        rows[building_id].households_voted = count
 
     _fill_trends(rows, community, now)
     for row in rows.values():
@@ -330,7 +347,12 @@ def compare_pilots(rows: list[BuildingRow]) -> list[dict]:
     measures = [
         ("index", lambda r: r.index),
         ("joined", lambda r: 100 * r.joined_share),
-        ("responsive", lambda r: 100 * r.parts["responsive"]),
+        (
+            "responsive",
+            lambda r: (
+                100 * r.answered_in_time / r.issues_recent if r.issues_recent else None
+            ),
+        ),
         (
             "resolved",
             lambda r: None if r.resolution_rate is None else 100 * r.resolution_rate,

@@ -8,7 +8,7 @@ from buildings.models import Community
 from buildings.pagecache import cached_page
 from dashboard import charts, metrics
 from funds.money import format_money
-from proposals.models import Issue
+from proposals.models import Issue, response_deadline_hours
 
 
 def staff_required(view):
@@ -152,6 +152,8 @@ def community(request, pk):
             "comparison": comparison,
             "overdue": overdue,
             "weights": metrics.WEIGHTS,
+            "full": metrics.FULL_PER_HOUSEHOLD,
+            "deadline_hours": response_deadline_hours(),
             "window_days": metrics.WINDOW_DAYS,
             "months": metrics.month_starts_for_display(),
             "computed_at": computed_at,

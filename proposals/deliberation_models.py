@@ -759,6 +759,14 @@ class BallotQuerySet(models.QuerySet):
     def for_household(self, household):
         return self.filter(household=household)
 
+    def households_by_building(self) -> dict[int, int]:
+        """How many different households cast these ballots, per building id."""
+        return dict(
+            self.order_by()
+            .values_list("poll__building")
+            .annotate(households=Count("household", distinct=True))
+        )
+
 
 class Ballot(models.Model):
     """Who voted. In an open poll it also carries the choice; in a secret poll never."""

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +38,11 @@ class IssueQuerySet(models.QuerySet):
         now = now or timezone.now()
         limit = now - timedelta(hours=response_deadline_hours())
         return self.open().filter(first_response_at__isnull=True, created_at__lte=limit)
+
+    def answered_in_time(self):
+        """Issues whose first response came within LOUZU_ISSUE_RESPONSE_HOURS."""
+        deadline = timedelta(hours=response_deadline_hours())
+        return self.filter(first_response_at__lte=F("created_at") + deadline)
 
     def with_support_count(self):
         return self.annotate(support_count=Count("supports", distinct=True))

@@ -100,13 +100,14 @@ def test_measures_for_a_building(building):
     assert row.activities_held == 1 and row.participants == 4
     assert row.volunteer_hours == Decimal("5.0")  # 2 × 2 h activity + a 1 h shift
     assert row.trend[-1] >= 3
+    households = row.households
     expected = (
-        25 * row.joined / row.households
-        + 20 * 2 / 3
-        + 15 * 1 / 3
-        + 15 * 0
-        + 15 * min(1, 4 / row.households)
-        + 10 * min(1, 5 / row.households / 2)
+        25 * 3 / households  # joined
+        + 20 * 0  # no household voted
+        + 15 * min(1, 2 / (households / 4))  # 2 issues answered in time
+        + 15 * min(1, 300 / (50 * households))  # ¥300 raised
+        + 10 * min(1, 5 / (2 * households))  # 5 volunteer hours
+        + 15 * min(1, 4 / households)  # 4 people checked in
     )
     assert row.index == round(expected, 1)
 
