@@ -1,81 +1,139 @@
 #!/usr/bin/env python3
 """Set up and run Louzu with nothing but Python 3.11+.
 
-    python3 dev.py serve   install, migrate, load demo data, serve on 127.0.0.1:8000
-    python3 dev.py test    install and run the whole test suite (extra args go to pytest)
-    python3 dev.py install only create .venv and install the dependencies
+    python3 dev.py serve    install, migrate, load demo data, serve on 127.0.0.1:8000
+    python3 dev.py test     install and run the whole test suite (extra args go to pytest)
+    python3 dev.py install  only create .venv and install the locked dependencies
+    python3 dev.py lock     regenerate requirements.lock from pyproject.toml
 
-The virtual environment lives in .venv and is refreshed when pyproject.toml changes.
+Dependencies are installed from requirements.lock (exact versions with hashes) into .venv,
+again whenever the lock file changes. pyproject.toml declares the ranges; `lock` resolves
+them to the newest matching versions with pip-tools in a throwaway environment.
 """
 
 import hashlib
 import os
+import socket
 import subprocess
 import sys
-import tomllib
+import tempfile
+import time
 import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".louzu-installed"
+LOCK = ROOT / "requirements.lock"
+COMMANDS = ("serve", "test", "install", "lock")
 
 
 def ensure_environment() -> None:
-    """Create .venv and install the pinned dependencies when they changed."""
-    pyproject = (ROOT / "pyproject.toml").read_bytes()
-    digest = hashlib.sha256(pyproject).hexdigest()
+    """Create .venv and install the locked dependencies when the lock file changed."""
+    digest = hashlib.sha256(LOCK.read_bytes()).hexdigest()
     if not PYTHON.exists():
         print("Creating the virtual environment in .venv ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     if STAMP.exists() and STAMP.read_text() == digest:
         return
-    project = tomllib.loads(pyproject.decode())["project"]
-    requirements = project["dependencies"] + project["optional-dependencies"]["test"]
-    print("Installing dependencies ...", flush=True)
+    print("Installing dependencies from requirements.lock ...", flush=True)
     subprocess.run(
         [str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
         check=True,
     )
     subprocess.run(
-        [str(PYTHON), "-m", "pip", "install", "--quiet", *requirements], check=True
+        [str(PYTHON), "-m", "pip", "install", "--quiet", "--require-hashes"]
+        + ["-r", str(LOCK)],
+        check=True,
     )
     STAMP.write_text(digest)
 
 
-def manage(*args: str) -> None:
-    subprocess.run([str(PYTHON), "manage.py", *args], cwd=ROOT, check=True)
+def lock() -> int:
+    """Resolve pyproject.toml (with the test extra) into requirements.lock."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tools = Path(tmp) / "venv"
+        venv.EnvBuilder(with_pip=True).create(tools)
+        tools_bin = tools / ("Scripts" if os.name == "nt" else "bin")
+        subprocess.run(
+            [str(tools_bin / "python"), "-m", "pip", "install", "--quiet", "pip-tools"],
+            check=True,
+        )
+        return subprocess.run(
+            [str(tools_bin / "pip-compile"), "--quiet", "--extra=test"]
+            + ["--generate-hashes", "--strip-extras", "--allow-unsafe"]
+            + ["--no-emit-find-links", "--no-emit-index-url", "--upgrade"]
+            + ["--output-file=requirements.lock", "pyproject.toml"],
+            cwd=ROOT,
+        ).returncode
+
+
+def manage(*args: str, capture: bool = False) -> str:
+    done = subprocess.run(
+        [str(PYTHON), "manage.py", *args],
+        cwd=ROOT,
+        check=True,
+        capture_output=capture,
+        text=True,
+    )
+    return done.stdout or ""
+
+
+def wait_for_port(port: int, server: subprocess.Popen, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
 
 
 def serve() -> int:
     manage("migrate", "--noinput")
-    manage("seed_demo")
-    print(
-        "\nLouzu is running at http://127.0.0.1:8000/  (Ctrl+C stops it)\n", flush=True
+    seeded = manage("seed_demo", capture=True).splitlines()
+    # What the console notification sender printed while seeding goes first; the
+    # summary with the log-ins comes last, so it stays on screen under the server's banner.
+    print("\n".join(line for line in seeded if line.startswith("[notify")))
+    logins = "\n".join(line for line in seeded if not line.startswith("[notify"))
+    server = subprocess.Popen(
+        [str(PYTHON), "manage.py", "runserver", "127.0.0.1:8000"], cwd=ROOT
     )
     try:
-        return subprocess.run(
-            [str(PYTHON), "manage.py", "runserver", "127.0.0.1:8000"], cwd=ROOT
-        ).returncode
+        if wait_for_port(8000, server):
+            print("\n" + logins, flush=True)
+            print("Louzu is running at http://127.0.0.1:8000/  (Ctrl+C stops it)\n")
+        return server.wait()
     except KeyboardInterrupt:
+        server.terminate()
         return 0
 
 
 def test(extra: list[str]) -> int:
+    # -rs lists every skipped test with its reason at the end of the run.
     return subprocess.run(
-        [str(PYTHON), "-m", "pytest", *extra], cwd=ROOT, env=os.environ.copy()
+        [str(PYTHON), "-m", "pytest", "-rs", *extra], cwd=ROOT, env=os.environ.copy()
     ).returncode
 
 
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in {"serve", "test", "install"}:
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command in {"-h", "--help", "help"}:
+        print(__doc__)
+        return 0
+    if command not in COMMANDS:
+        print(f"Unknown command: {command!r}" if command else "No command given.")
         print(__doc__)
         return 2
+    if command == "lock":
+        return lock()
     ensure_environment()
-    if sys.argv[1] == "install":
+    if command == "install":
         return 0
-    if sys.argv[1] == "serve":
+    if command == "serve":
         return serve()
     return test(sys.argv[2:])
 
