@@ -1,5 +1,6 @@
 """The zh-hans catalogue is complete and its compiled .mo is up to date."""
 
+import re
 from pathlib import Path
 
 import polib
@@ -39,3 +40,19 @@ def test_zh_hans_is_the_default_and_english_is_available(db):
         english = Client(headers={"accept-language": "en"}).get("/accounts/login/")
     assert english.headers["Content-Language"] == "en"
     assert "Log in" in english.content.decode()
+
+
+HALF_WIDTH_NEXT_TO_CHINESE = re.compile(
+    r"[\u4e00-\u9fff][,:;?!()]|[,:;?!][\u4e00-\u9fff]|(?<!%)\([\u4e00-\u9fff]"
+)
+
+
+def test_chinese_text_uses_chinese_punctuation():
+    catalogue = polib.pofile(str(PO))
+    half_width = [
+        text
+        for entry in catalogue
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]
+        if HALF_WIDTH_NEXT_TO_CHINESE.search(text)
+    ]
+    assert half_width == [], "Run: python scripts/zh_punctuation.py"
