@@ -409,6 +409,14 @@ class Consultation(models.Model):
     def is_open(self) -> bool:
         return self.is_open_at(timezone.now())
 
+    @property
+    def has_opened(self) -> bool:
+        return timezone.now() >= self.opens_at
+
+    @property
+    def has_closed(self) -> bool:
+        return timezone.now() >= self.closes_at
+
 
 class Question(models.Model):
     class Kind(models.TextChoices):
@@ -466,7 +474,13 @@ class Choice(models.Model):
 
 
 class ConsultationResponse(models.Model):
-    """One resident's answers, or one household's answers taken on a door-to-door visit."""
+    """One resident's answers, or one household's answers taken on a door-to-door visit.
+
+    One answer per household on a visit: a household where someone answered online is
+    not entered again at the door, and a household visited answers no more online
+    (submit_response checks it under the household's row lock; on PostgreSQL the
+    constraint consultation_visit_or_online, migration 0005, holds it as well).
+    """
 
     consultation = models.ForeignKey(
         Consultation,

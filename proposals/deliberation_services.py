@@ -745,7 +745,13 @@ def submit_response(
     household = locked(Household.objects.filter(pk=household.pk)).get()
     if household.building_id != consultation.building_id:
         raise ValidationError(_("This household does not belong to this building."))
-    if not consultation.is_open_at(timezone.now()):
+    now = timezone.now()
+    if now < consultation.opens_at:
+        raise ValidationError(
+            _("This consultation opens at %(time)s: it cannot be answered yet.")
+            % {"time": _when(consultation.opens_at)}
+        )
+    if not consultation.is_open_at(now):
         raise ValidationError(_("This consultation is not open for answers."))
     questions = list(consultation.questions.prefetch_related("choices"))
     rows = []
@@ -790,6 +796,24 @@ def submit_response(
             % {"room": household.room}
             if visit
             else _("You have already answered this consultation.")
+        )
+    # One answer per household on a visit (the household row lock above makes the
+    # check and the write one step for this household).
+    household_answers = ConsultationResponse.objects.filter(
+        consultation=consultation, household=household
+    )
+    if visit and household_answers.exists():
+        raise ValidationError(
+            _(
+                "Room %(room)s has already answered this consultation online: a door-to-door visit cannot add another answer for the household."
+            )
+            % {"room": household.room}
+        )
+    if not visit and household_answers.filter(origin=Origin.DOOR_TO_DOOR).exists():
+        raise ValidationError(
+            _(
+                "Your household's answers were already taken on a door-to-door visit: one answer per household."
+            )
         )
     pause()
     try:

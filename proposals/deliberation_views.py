@@ -874,18 +874,30 @@ def _consultation_context(access, consultation, questions, form=None):
         access.resident is not None
         and consultation.responses.filter(slot=f"r:{access.resident.pk}").exists()
     )
+    # A household visited door to door has given its one answer.
+    visited = (
+        access.resident is not None
+        and not answered
+        and consultation.responses.filter(
+            slot=f"h:{access.resident.household_id}"
+        ).exists()
+    )
     can_answer = (
-        perms.can_answer_consultation(access) and consultation.is_open and not answered
+        perms.can_answer_consultation(access)
+        and consultation.is_open
+        and not answered
+        and not visited
     )
     if form is None and can_answer:
         form = AnswerForm(consultation=consultation, questions=questions)
-    show_results = answered or not consultation.is_open or access.can_organise
+    show_results = answered or visited or consultation.has_closed or access.can_organise
     return {
         "building": access.building,
         "consultation": consultation,
         "questions": questions,
         "form": form if can_answer else None,
         "answered": answered,
+        "visited": visited,
         "can_organise": access.can_organise,
         "results": consultation_results(consultation, questions)
         if show_results

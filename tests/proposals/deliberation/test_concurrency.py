@@ -14,12 +14,17 @@ from django.db import connection
 from proposals import deliberation_services as services
 from proposals.deliberation_models import (
     Ballot,
+    ConsultationResponse,
     ConventionSignature,
     PollOption,
 )
 from tests.concurrency import requires_postgres, storm
 from tests.factories import AccountResidentFactory, HouseholdFactory, UserFactory
-from tests.proposals.deliberation.factories import ConventionFactory, PollFactory
+from tests.proposals.deliberation.factories import (
+    ConsultationFactory,
+    ConventionFactory,
+    PollFactory,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), requires_postgres]
 
@@ -176,3 +181,108 @@ def test_twin_signatures_without_guards_store_several(settings):
         storm(N, sign)
         stored = ConventionSignature.objects.filter(convention=convention).count()
     assert stored > 1
+
+
+# --- Consultations: one answer per household at the door ----------------------------
+
+
+@contextmanager
+def without_visit_or_online_constraint():
+    """Drop the PostgreSQL-only exclusion constraint of migration 0005 for a twin test."""
+    table = ConsultationResponse._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"ALTER TABLE {table} DROP CONSTRAINT consultation_visit_or_online"
+        )
+    try:
+        yield
+    finally:
+        ConsultationResponse.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"ALTER TABLE {table} ADD CONSTRAINT consultation_visit_or_online "
+                "EXCLUDE USING gist (consultation_id WITH =, household_id WITH =, "
+                "origin WITH <>)"
+            )
+
+
+@pytest.fixture
+def doorstep():
+    """Ten residents of one household answering online while volunteers enter a visit."""
+    household = HouseholdFactory()
+    residents = [AccountResidentFactory(household=household) for _ in range(N // 2)]
+    consultation = ConsultationFactory(building=household.building)
+    single, multiple, text = consultation.questions.all()
+    answers = {
+        single: [single.choices.first()],
+        multiple: [multiple.choices.first()],
+        text: "楼道灯要修",
+    }
+    volunteer = UserFactory()
+
+    def answer(i):
+        if i % 2:
+            return services.submit_response(
+                consultation=consultation, answers=answers, resident=residents[i // 2]
+            )
+        return services.submit_response(
+            consultation=consultation,
+            answers=answers,
+            household=household,
+            entered_by=volunteer,
+        )
+
+    return household, answer
+
+
+def origins_of(household):
+    return list(
+        ConsultationResponse.objects.filter(household=household).values_list(
+            "origin", flat=True
+        )
+    )
+
+
+def assert_one_answer_per_household(origins):
+    """Online answers only, or the one answer taken at the door: never both."""
+    assert origins
+    assert len(set(origins)) == 1
+    assert origins.count("door_to_door") <= 1
+
+
+def test_online_answers_and_door_visits_at_once_keep_one_answer_per_household(
+    settings, doorstep
+):
+    settings.LOUZU_RACE_PAUSE = 0.05
+    household, answer = doorstep
+    results, errors = storm(N, answer)
+    assert_one_answer_per_household(origins_of(household))
+    assert only_refusals(errors)
+
+
+def test_exclusion_constraint_alone_keeps_one_answer_per_household(settings, doorstep):
+    settings.LOUZU_RACE_PAUSE = 0.05
+    settings.LOUZU_GUARDS_OFF = True
+    household, answer = doorstep
+    results, errors = storm(N, answer)
+    assert_one_answer_per_household(origins_of(household))
+    assert only_refusals(errors)  # the constraint's IntegrityError -> a message
+
+
+def test_household_lock_alone_keeps_one_answer_per_household(settings, doorstep):
+    settings.LOUZU_RACE_PAUSE = 0.05
+    household, answer = doorstep
+    with without_visit_or_online_constraint():
+        storm(N, answer)
+        origins = origins_of(household)
+    assert_one_answer_per_household(origins)
+
+
+def test_twin_without_lock_and_constraint_mixes_door_and_online(settings, doorstep):
+    settings.LOUZU_RACE_PAUSE = 0.05
+    settings.LOUZU_GUARDS_OFF = True
+    household, answer = doorstep
+    with without_visit_or_online_constraint():
+        storm(N, answer)
+        origins = origins_of(household)
+    assert set(origins) == {"online", "door_to_door"}, "the race must show"

@@ -199,3 +199,78 @@ def test_consultation_page_query_budget(
     )
     with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
+
+
+# --- One answer per household at the door; a consultation not open yet ---------------
+
+
+def visit_url(c):
+    return reverse("proposals:consultation-visit", args=[c.building_id, c.pk])
+
+
+def test_a_household_that_answered_online_is_not_entered_again_at_the_door(
+    consultation, roles, login
+):
+    """Two residents of room 601 answered online; the door-to-door entry is refused."""
+    household = HouseholdFactory(building=consultation.building, room="601")
+    for _ in range(2):
+        resident = AccountResidentFactory(household=household)
+        assert (
+            login(resident.user)
+            .post(answer_url(consultation), answer_data(consultation))
+            .status_code
+            == 302
+        )
+    response = login(roles.team).post(
+        visit_url(consultation), {"room": "601", **answer_data(consultation)}
+    )
+    assert response.status_code == 400
+    assert "601室已经在线回答过这次征询" in response.content.decode()
+    assert ConsultationResponse.objects.filter(household=household).count() == 2
+    assert not ConsultationResponse.objects.filter(origin="door_to_door").exists()
+
+
+def test_a_household_visited_at_the_door_does_not_answer_again_online(
+    consultation, roles, login
+):
+    resident = AccountResidentFactory(
+        household__building=consultation.building, household__room="602"
+    )
+    entered = login(roles.team).post(
+        visit_url(consultation), {"room": "602", **answer_data(consultation)}
+    )
+    assert entered.status_code == 302
+    client = login(resident.user)
+    page = client.get(consultation.get_absolute_url()).content.decode()
+    assert "您家的回答已在入户走访时登记" in page
+    assert answer_url(consultation) not in page  # no answer form
+    refused = client.post(
+        answer_url(consultation), answer_data(consultation), follow=True
+    )
+    assert "您家的回答已在入户走访时登记：每户一份回答" in refused.content.decode()
+    assert ConsultationResponse.objects.count() == 1
+
+
+def test_a_consultation_not_open_yet_says_so(building, roles, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    later = ConsultationFactory(
+        building=building,
+        opens_at=timezone.now() + timedelta(days=2),
+        closes_at=timezone.now() + timedelta(days=9),
+    )
+    client = login(roles.resident)
+    page = client.get(later.get_absolute_url()).content.decode()
+    assert "尚未开始" in page and "已结束" not in page
+    assert "bar-svg" not in page  # no results before anyone could answer
+    listing = client.get(
+        reverse("proposals:consultations", args=[building.pk])
+    ).content.decode()
+    assert "尚未开始" in listing and "已结束" not in listing
+    english = client.get(later.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert "not open yet" in english.content.decode()
+    refused = client.post(answer_url(later), answer_data(later), follow=True)
+    assert "还不能作答" in refused.content.decode()
+    assert not ConsultationResponse.objects.exists()
