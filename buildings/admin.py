@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 
 from buildings.models import (
@@ -16,8 +18,44 @@ from buildings.models import (
     User,
 )
 
+# Relations no admin URL may filter, order or search by, from either side: a match
+# would say who filed an anonymous report (?reporter=<id> on issues, or
+# ?reported_issues=<id> on residents). Feature apps add theirs ("app_label.Model.field").
+SECRET_RELATIONS: set[str] = set()
+# Notification kinds the admin never lists: a message only an anonymous reporter gets
+# would, next to the other messages of that moment, single them out.
+UNLISTED_NOTIFICATION_KINDS: set[str] = set()
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+
+def reaches_secret(model, lookup: str) -> bool:
+    """Whether a lookup path (``reporter__user__phone``) passes a secret relation."""
+    for part in lookup.split(LOOKUP_SEP):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False  # a transform or comparison (``__startswith``): path ends
+        if not field.is_relation:
+            return False
+        forward = field if field.concrete else field.remote_field
+        if f"{forward.model._meta.label}.{forward.name}" in SECRET_RELATIONS:
+            return True
+        model = field.related_model
+        if model is None:
+            return False
+    return False
+
+
+class KeepsSecrets:
+    """Refuse admin lookups (list filters typed into the URL, ``_changelist_filters``,
+    raw-id popups) that pass a secret relation; Django answers such a URL with 400."""
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if reaches_secret(self.model, lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+
+class ReadOnlyAdmin(KeepsSecrets, admin.ModelAdmin):
     """For append-only records: browsable, never changed by hand."""
 
     def has_add_permission(self, request):
@@ -31,7 +69,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(KeepsSecrets, DjangoUserAdmin):
     ordering = ["-created_at"]
     list_display = ["phone", "name", "is_staff", "is_active", "created_at"]
     list_filter = ["is_staff", "is_active"]
@@ -88,7 +126,7 @@ class ResidentInline(admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(KeepsSecrets, admin.ModelAdmin):
     list_display = ["room", "building", "created_at"]
     list_filter = ["building__community", "building"]
     search_fields = ["room", "building__number", "building__name"]
@@ -103,7 +141,7 @@ class TalentInline(admin.TabularInline):
 
 
 @admin.register(Resident)
-class ResidentAdmin(admin.ModelAdmin):
+class ResidentAdmin(KeepsSecrets, admin.ModelAdmin):
     list_display = [
         "name",
         "household",
@@ -193,9 +231,13 @@ class NotificationAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["recipient"]
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.exclude(kind__in=UNLISTED_NOTIFICATION_KINDS)
+
 
 @admin.register(NotificationMute)
-class NotificationMuteAdmin(admin.ModelAdmin):
+class NotificationMuteAdmin(KeepsSecrets, admin.ModelAdmin):
     list_display = ["user", "kind", "created_at"]
     list_filter = ["kind"]
     search_fields = ["user__phone", "user__name"]

@@ -1,15 +1,24 @@
 """Admin for issue reports.
 
-Anonymous reporters: no list, search or filter here ever shows or matches them. Only the
-change page of an anonymous issue shows the reporter, only to staff with the
-`buildings.view_anonymous_reporter` permission, and each such look is recorded
-(IssueReporterLook).
+Anonymous reporters: no list, search or filter here ever shows or matches them, and no
+admin URL may look up, filter or order by the reporter from either side (see
+buildings.admin.SECRET_RELATIONS). Only the change page of an anonymous issue shows the
+reporter, only to staff granted the `buildings.view_anonymous_reporter` permission (being
+a superuser is not enough: a superuser operates the site), and each such look is
+recorded (IssueReporterLook).
 """
 
 from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from buildings.admin import ReadOnlyAdmin
+from buildings.admin import (
+    SECRET_RELATIONS,
+    UNLISTED_NOTIFICATION_KINDS,
+    KeepsSecrets,
+    ReadOnlyAdmin,
+)
 from proposals import services
 from proposals.models import (
     Issue,
@@ -21,6 +30,22 @@ from proposals.models import (
 )
 
 REVEAL_PERMISSION = "buildings.view_anonymous_reporter"
+
+SECRET_RELATIONS.add("proposals.Issue.reporter")
+UNLISTED_NOTIFICATION_KINDS.add(services.FOLLOWED_KIND)
+
+
+def may_reveal(user) -> bool:
+    """Staff granted the permission, themselves or through a group (not by superuser
+    status alone)."""
+    if not (user.is_active and user.is_staff):
+        return False
+    app_label, codename = REVEAL_PERMISSION.split(".")
+    return Permission.objects.filter(
+        Q(user=user) | Q(group__user=user),
+        content_type__app_label=app_label,
+        codename=codename,
+    ).exists()
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -71,7 +96,7 @@ class IssuePhotoInline(admin.TabularInline):
 
 
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(KeepsSecrets, admin.ModelAdmin):
     list_display = [
         "title",
         "building",
@@ -120,11 +145,7 @@ class IssueAdmin(admin.ModelAdmin):
             "resolved_at",
             "created_at",
         ]
-        if (
-            obj is not None
-            and obj.is_anonymous
-            and request.user.has_perm(REVEAL_PERMISSION)
-        ):
+        if obj is not None and obj.is_anonymous and may_reveal(request.user):
             fields.insert(2, "revealed_reporter")
         return fields
 
@@ -132,7 +153,7 @@ class IssueAdmin(admin.ModelAdmin):
         fields = list(self.readonly_fields)
         if obj is not None:
             fields += ["building", "status"]  # status moves only through the timeline
-            if obj.is_anonymous and request.user.has_perm(REVEAL_PERMISSION):
+            if obj.is_anonymous and may_reveal(request.user):
                 fields.append("revealed_reporter")
         return fields
 
@@ -159,7 +180,7 @@ class IssueAdmin(admin.ModelAdmin):
             request.method == "GET"
             and obj is not None
             and obj.is_anonymous
-            and request.user.has_perm(REVEAL_PERMISSION)
+            and may_reveal(request.user)
         ):
             services.record_reporter_look(issue=obj, viewer=request.user)
         return super().change_view(request, object_id, form_url, extra_context)
@@ -198,7 +219,7 @@ class IssueEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(IssueComment)
-class IssueCommentAdmin(admin.ModelAdmin):
+class IssueCommentAdmin(KeepsSecrets, admin.ModelAdmin):
     list_display = ["created_at", "issue", "author_shown", "author_role", "text"]
     list_filter = ["author_role"]
     search_fields = ["issue__title", "text"]
@@ -225,7 +246,7 @@ class IssueSupportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(IssuePhoto)
-class IssuePhotoAdmin(admin.ModelAdmin):
+class IssuePhotoAdmin(KeepsSecrets, admin.ModelAdmin):
     list_display = ["created_at", "issue", "kind"]
     list_filter = ["kind"]
     search_fields = ["issue__title"]

@@ -1,7 +1,12 @@
 """Admin for 议事. Ballots, options and signatures are read-only: a count is never edited
-by hand, and a secret poll's choices are only counts, never tied to a ballot."""
+by hand, and a secret poll's choices are only counts, never tied to a ballot.
+
+A secret poll's counts are hidden here, from superusers too, until the poll has ended:
+the ballot list and the audit log say which household voted when, so a count watched
+while the poll is open would tell each household's choice."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from buildings.admin import ReadOnlyAdmin
 from proposals.deliberation_models import (
@@ -139,11 +144,22 @@ class OptionInline(admin.TabularInline):
     model = PollOption
     extra = 0
     can_delete = False
-    fields = ["label", "kind", "position", "secret_count"]
-    readonly_fields = ["secret_count"]
+    fields = ["label", "kind", "position", "secret_votes"]
+    readonly_fields = ["secret_votes"]
 
     def has_add_permission(self, request, obj=None):
         return obj is None or not obj.ballots.exists()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("poll")
+
+    @admin.display(description=PollOption._meta.get_field("secret_count").verbose_name)
+    def secret_votes(self, option):
+        if option.pk is None or not option.poll.is_secret:
+            return "—"
+        if not option.poll.results_visible:
+            return _("Hidden until the poll has ended")
+        return option.secret_count
 
 
 @admin.register(Poll)

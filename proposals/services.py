@@ -35,6 +35,10 @@ from proposals.permissions import can_change_status, is_reporter
 
 Role = IssueEvent.Role
 ANSWERING_ROLES = {Role.TEAM, Role.LEADER, Role.STAFF}
+# The one message an anonymous reporter gets about their issue. It names nothing, and
+# the admin never lists it (buildings.admin.UNLISTED_NOTIFICATION_KINDS): written next
+# to the supporters' messages of the same moment, it would single the reporter out.
+FOLLOWED_KIND = "issue_followed"
 
 
 def _quiet_if(anonymous: bool):
@@ -52,8 +56,9 @@ def role_of(access: Access) -> str:
 def _tell_participants(issue: Issue, *, exclude_user_id, kind: str, text: str) -> None:
     """Tell the reporter (if they have an account) and everyone who said "me too".
 
-    The reporter of an anonymous issue gets a message that does not name the issue:
-    the notification table lists recipients, and must not pair them with the issue.
+    The reporter of an anonymous issue gets a message that does not name the issue, of
+    a kind the admin never lists: the notification table lists recipients, and must not
+    pair them with the issue.
     """
     supporters = issue.supports.select_related("resident__user")
     users = {
@@ -70,7 +75,7 @@ def _tell_participants(issue: Issue, *, exclude_user_id, kind: str, text: str) -
     if reporter is not None and issue.is_anonymous and reporter.pk != exclude_user_id:
         notify(
             recipient=reporter,
-            kind="issue_followed",
+            kind=FOLLOWED_KIND,
             text=_(
                 "There is news on an issue you follow. Open “mine” in the issue list."
             ),
@@ -188,8 +193,14 @@ def report_issue(
             % {"title": title},
             link=issue.get_absolute_url(),
         )
+    # The one who filed it is not told of their own issue, unless they filed it
+    # anonymously: then they are told like every other answerer, for leaving out the
+    # one team member who reported would name them.
+    quiet_reporter = anonymous and not on_behalf
     notify_many(  # one query for mutes, one insert, however big the team
-        recipients=_answerers(building, exclude_user_id=entered_by.pk),
+        recipients=_answerers(
+            building, exclude_user_id=None if quiet_reporter else entered_by.pk
+        ),
         kind="issue_new",
         text=_("New issue in %(building)s: %(title)s")
         % {"building": building.number, "title": title},
@@ -436,7 +447,10 @@ def comment_on_issue(
             issue, exclude_user_id=author.pk, kind="issue_comment", text=message
         )
     else:
-        for user in _answerers(issue.building, exclude_user_id=author.pk):
+        # An anonymous reporter who is on the team is told of their own comment like
+        # the rest of the team: leaving only them out would name them.
+        skip = None if hide else author.pk
+        for user in _answerers(issue.building, exclude_user_id=skip):
             notify(
                 recipient=user,
                 kind="issue_comment",
@@ -513,7 +527,8 @@ def give_issue_feedback(
                 **event,
             )
     if not fixed:
-        for user in _answerers(issue.building, exclude_user_id=author.pk):
+        skip = None if hide else author.pk  # see comment_on_issue
+        for user in _answerers(issue.building, exclude_user_id=skip):
             notify(
                 recipient=user,
                 kind="issue_reopened",
