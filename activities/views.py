@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from activities import hours, permissions, services
@@ -37,6 +38,15 @@ from buildings.permissions import (
 )
 from buildings.qr import qr_svg
 from buildings.services import wechat_text
+
+# What the 403 page says, naming the rule that refused.
+EDIT_REFUSAL = gettext_lazy(
+    "Only the building leader or the self-governance team can change an activity."
+)
+RUN_REFUSAL = gettext_lazy(
+    "Only the organiser, the building leader or the team can run this activity."
+)
+RESIDENTS_ONLY = gettext_lazy("Only residents of this building can do this.")
 
 
 def _error(request, error: ValidationError) -> None:
@@ -228,7 +238,7 @@ def edit(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, ORGANISE)
     activity = permissions.get_activity_or_404(access, pk)
     if not permissions.can_edit_activity(access, activity):
-        raise PermissionDenied
+        raise PermissionDenied(EDIT_REFUSAL)
     form = ActivityForm(
         request.POST or None,
         request.FILES or None,
@@ -267,7 +277,7 @@ def sign_up(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, PARTICIPATE)
     activity = permissions.get_activity_or_404(access, pk)
     if not permissions.can_sign_up(access):
-        raise PermissionDenied
+        raise PermissionDenied(RESIDENTS_ONLY)
     form = SignUpForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -334,7 +344,7 @@ def roster(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     activity = permissions.get_activity_or_404(access, pk)
     if not permissions.can_run_activity(access, activity):
-        raise PermissionDenied
+        raise PermissionDenied(RUN_REFUSAL)
     registrations = activity.registrations.active().select_related(
         "household__building", "resident__household__building", "resident__user"
     )
@@ -367,7 +377,7 @@ def attendance(request, building_pk, pk, registration_pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     activity = permissions.get_activity_or_404(access, pk)
     if not permissions.can_run_activity(access, activity):
-        raise PermissionDenied
+        raise PermissionDenied(RUN_REFUSAL)
     registration = get_object_or_404(activity.registrations, pk=registration_pk)
     value = request.POST.get("attendance", "")
     if value not in Registration.Attendance.values:
@@ -392,7 +402,7 @@ def register_for(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     activity = permissions.get_activity_or_404(access, pk)
     if not permissions.can_register_others(access, activity):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only the building leader can sign up someone else."))
     form = ProxySignUpForm(request.POST, building=access.building)
     if form.is_valid():
         try:
@@ -426,7 +436,7 @@ def sheet(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     activity = permissions.get_activity_or_404(access, pk)
     if not permissions.can_run_activity(access, activity):
-        raise PermissionDenied
+        raise PermissionDenied(RUN_REFUSAL)
     confirmed = list(
         activity.registrations.confirmed()
         .select_related("household__building", "resident__household__building")
@@ -464,7 +474,7 @@ def recap(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     activity = permissions.get_activity_or_404(access, pk)
     if not permissions.can_run_activity(access, activity):
-        raise PermissionDenied
+        raise PermissionDenied(RUN_REFUSAL)
     form = RecapForm(
         request.POST or None, request.FILES or None, initial={"recap": activity.recap}
     )
@@ -642,7 +652,7 @@ def _run(request, action, success_message):
 def shift_claim(request, building_pk, shift_pk):
     access, shift = _shift_action(request, building_pk, shift_pk)
     if not permissions.can_take_shifts(access):
-        raise PermissionDenied
+        raise PermissionDenied(RESIDENTS_ONLY)
     _run(
         request,
         lambda: services.claim_shift(shift=shift, resident=access.resident),
@@ -655,7 +665,7 @@ def shift_claim(request, building_pk, shift_pk):
 def shift_release(request, building_pk, shift_pk):
     access, shift = _shift_action(request, building_pk, shift_pk)
     if not permissions.holds_shift(access, shift):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only the volunteer on this shift can do this."))
     _run(
         request,
         lambda: services.release_shift(shift=shift, resident=access.resident),
@@ -668,7 +678,7 @@ def shift_release(request, building_pk, shift_pk):
 def shift_offer_swap(request, building_pk, shift_pk):
     access, shift = _shift_action(request, building_pk, shift_pk)
     if not permissions.holds_shift(access, shift):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only the volunteer on this shift can do this."))
     wanted = request.POST.get("wanted") != "0"
     _run(
         request,
@@ -686,7 +696,7 @@ def shift_offer_swap(request, building_pk, shift_pk):
 def shift_swap(request, building_pk, shift_pk):
     access, shift = _shift_action(request, building_pk, shift_pk)
     if not permissions.can_take_shifts(access):
-        raise PermissionDenied
+        raise PermissionDenied(RESIDENTS_ONLY)
     form = SwapForm(
         request.POST,
         shifts=Shift.objects.filter(task=shift.task, volunteer=access.resident),
@@ -720,7 +730,7 @@ def my_hours(request, building_pk):
     """A resident's own volunteer hours for one year; printable as a statement."""
     access = get_access_or_404(request.user, building_pk, VIEW)
     if access.resident is None:
-        raise PermissionDenied
+        raise PermissionDenied(RESIDENTS_ONLY)
     return _hours_page(request, access, access.resident)
 
 

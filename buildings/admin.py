@@ -1,3 +1,5 @@
+from auditlog.admin import LogEntryAdmin
+from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import FieldDoesNotExist
@@ -243,3 +245,13 @@ class NotificationMuteAdmin(KeepsSecrets, admin.ModelAdmin):
     search_fields = ["user__phone", "user__name"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
+
+
+# django-auditlog's own admin searches the actor's first and last name, which this
+# User does not have: any search there was a server error.
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class AuditLogEntryAdmin(LogEntryAdmin):
+    search_fields = ["object_repr", "changes_text", "actor__name", "actor__phone"]

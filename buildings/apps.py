@@ -8,6 +8,8 @@ class BuildingsConfig(AppConfig):
 
     def ready(self):
         from buildings import audit, pagecache
+        from buildings.lookups import register_integer_in
 
         audit.register_models()
+        register_integer_in()
         pagecache.connect()

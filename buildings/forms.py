@@ -2,8 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from buildings.models import Announcement, Building, Resident, User
-from buildings.phones import normalize_phone, validate_mobile
+from buildings.models import Announcement, Building, Resident, Skill, User
+from buildings.phones import ascii_digits, normalize_phone, validate_mobile
 from buildings.uploads import ImageUploadField
 
 
@@ -23,6 +23,13 @@ class PhoneField(forms.CharField):
         super().validate(value)
         if value:
             validate_mobile(value)
+
+
+class RoomField(forms.CharField):
+    """A room number, with any script's digits read as 0-9 (３０２ is room 302)."""
+
+    def to_python(self, value):
+        return ascii_digits(super().to_python(value))
 
 
 class RegisterForm(BaseUserCreationForm):
@@ -59,7 +66,7 @@ class JoinForm(forms.Form):
     building = forms.ModelChoiceField(
         queryset=Building.objects.none(), label=_("Building"), empty_label=None
     )
-    room = forms.CharField(
+    room = RoomField(
         label=_("Room"),
         max_length=20,
         help_text=_("The number on your door, for example 302."),
@@ -75,7 +82,7 @@ class JoinForm(forms.Form):
 
 
 class ProxyResidentForm(forms.Form):
-    room = forms.CharField(label=_("Room"), max_length=20)
+    room = RoomField(label=_("Room"), max_length=20)
     name = forms.CharField(label=_("Real name"), max_length=40)
     contact_phone = forms.CharField(
         label=_("Contact phone (landline or a family member's)"),
@@ -91,6 +98,10 @@ class RejectForm(forms.Form):
         max_length=200,
         help_text=_("The person will see this, so say what to do next."),
     )
+
+
+MAX_SKILLS = 10
+SKILL_LENGTH = Skill._meta.get_field("name").max_length
 
 
 class TalentForm(forms.Form):
@@ -112,9 +123,24 @@ class TalentForm(forms.Form):
         label=_("Show my party member badge (党员亮身份)"), required=False
     )
 
+    def clean_skills(self):
+        raw = self.cleaned_data["skills"].replace("，", ",").replace("、", ",")
+        skills = [item.strip() for item in raw.split(",") if item.strip()]
+        if len(skills) > MAX_SKILLS:
+            raise forms.ValidationError(
+                _("At most %(max)d skills, please.") % {"max": MAX_SKILLS}
+            )
+        for skill in skills:
+            if len(skill) > SKILL_LENGTH:
+                raise forms.ValidationError(
+                    _("“%(skill)s…” is too long: at most %(max)d characters a skill.")
+                    % {"skill": skill[:10], "max": SKILL_LENGTH}
+                )
+        return ",".join(skills)
+
     def skill_list(self) -> list[str]:
-        raw = self.cleaned_data.get("skills", "").replace("，", ",").replace("、", ",")
-        return [item.strip() for item in raw.split(",") if item.strip()][:10]
+        skills = self.cleaned_data.get("skills", "")
+        return skills.split(",") if skills else []
 
 
 class ProfileForm(forms.ModelForm):

@@ -10,12 +10,20 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Building, Resident
 
 VIEW, PARTICIPATE, ORGANISE, MANAGE = "view", "participate", "organise", "manage"
 ROLE_RANK = {Resident.Role.RESIDENT: 1, Resident.Role.TEAM: 2, Resident.Role.LEADER: 3}
 NEEDED_RANK = {VIEW: 1, PARTICIPATE: 1, ORGANISE: 2, MANAGE: 3}
+# What the 403 page says: the rule that refused, not a guess.
+REFUSALS = {
+    VIEW: _("Only residents of this building can see this."),
+    PARTICIPATE: _("Only residents of this building can do this."),
+    ORGANISE: _("Only the building leader or the self-governance team can do this."),
+    MANAGE: _("Only the building leader can do this."),
+}
 
 
 @dataclass(frozen=True)
@@ -85,7 +93,7 @@ def get_access_or_404(user, building_pk, level: str = VIEW) -> Access:
     if access is None:
         raise Http404
     if not access.allows(level):
-        raise PermissionDenied
+        raise PermissionDenied(REFUSALS[level])
     return access
 
 

@@ -6,12 +6,23 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+
+
+def ascii_digits(text: str) -> str:
+    """Any script's decimal digits (３, ٣, ३) as 0-9; other characters unchanged.
+
+    Superscripts and circled numbers (², ③) are not decimal digits and stay as they
+    are, so a check for 0-9 refuses them instead of reading them as numbers.
+    """
+    return "".join(
+        str(unicodedata.decimal(char)) if char.isdecimal() else char for char in text
+    )
 
 
 def normalize_phone(raw: str) -> str:
     """Full-width digits, spaces, dashes and a +86 prefix are tolerated."""
-    text = unicodedata.normalize("NFKC", raw or "")
+    text = ascii_digits(unicodedata.normalize("NFKC", raw or ""))
     text = re.sub(r"[\s\-()]", "", text)
     if text.startswith("+86"):
         text = text[3:]

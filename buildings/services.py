@@ -18,6 +18,7 @@ from buildings.models import (
     User,
 )
 from buildings.notify import KINDS, notify, notify_many
+from buildings.phones import ascii_digits
 
 
 def find_household(*, building: Building, room: str) -> Household:
@@ -137,11 +138,12 @@ MAX_NEW_HOUSEHOLDS = 500
 def parse_rooms(spec: str) -> list[str]:
     """'101-106, 201 202' -> ['101', ..., '106', '201', '202'], or a clear error."""
     rooms = []
+    spec = ascii_digits(spec)
     for token in spec.replace("，", ",").replace("、", ",").replace(",", " ").split():
         token = token.removesuffix("室")
         if "-" in token or "~" in token:
             start, _sep, end = token.replace("~", "-").partition("-")
-            if not (start.isdigit() and end.isdigit()) or int(end) < int(start):
+            if not (start.isdecimal() and end.isdecimal()) or int(end) < int(start):
                 raise ValidationError(
                     _("%(token)s is not a range like 101-106.") % {"token": token}
                 )
@@ -207,13 +209,17 @@ def update_talents(
     resident.save(update_fields=["talent_visibility", "shows_party_badge"])
     wanted = []
     for raw in skills:
-        label = raw.strip()[:40]
+        label = raw.strip()
+        if len(label) > Skill._meta.get_field("name").max_length:
+            raise ValidationError(
+                _("%(skill)s is too long for a skill.") % {"skill": label}
+            )
         if label:
             wanted.append(Skill.objects.get_or_create(name=label)[0])
     resident.talents.exclude(skill__in=wanted).delete()
     for skill in wanted:
         Talent.objects.update_or_create(
-            resident=resident, skill=skill, defaults={"offer": offer.strip()[:200]}
+            resident=resident, skill=skill, defaults={"offer": offer.strip()}
         )
     if actor != resident.user:
         record_proxy_act(

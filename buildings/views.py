@@ -44,6 +44,7 @@ from buildings.permissions import (
     get_access_or_404,
     household_members,
 )
+from buildings.phones import MOBILE_RE, normalize_phone
 
 
 @login_not_required
@@ -486,8 +487,8 @@ def decide_join(request, pk, resident_pk, decision):
 @require_POST
 def unlock_phone(request, pk):
     access = get_access_or_404(request.user, pk, MANAGE)
-    phone = request.POST.get("phone", "")
-    belongs = (
+    phone = normalize_phone(request.POST.get("phone", ""))
+    belongs = MOBILE_RE.match(phone) and (
         Resident.objects.in_building(access.building).filter(user__phone=phone).exists()
     )
     if not belongs:

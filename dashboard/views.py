@@ -17,7 +17,7 @@ def staff_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_staff:
-            raise PermissionDenied
+            raise PermissionDenied(_("Only branch staff can open the dashboard."))
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -150,7 +150,7 @@ def rules(request, building_pk):
     )
     shown = versions[0] if versions else None
     wanted = request.GET.get("version", "")
-    if wanted.isdigit():
+    if wanted.isdecimal():
         shown = next(
             (ruleset for ruleset in versions if ruleset.version == int(wanted)), None
         )
@@ -339,7 +339,7 @@ def need_pledge(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, PARTICIPATE)
     need = _need_or_404(access, pk)
     if not permissions.can_pledge(access):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only residents of this building can pledge."))
     form = PledgeForm(request.POST)
     if form.is_valid():
         try:
@@ -354,7 +354,13 @@ def need_pledge(request, building_pk, pk):
         else:
             messages.success(request, _("Thank you! Your pledge is recorded."))
     else:
-        messages.error(request, _("Please enter how many, for example 1."))
+        # Each refusal with the field it is about: a long note is not a bad quantity.
+        for name, errors in form.errors.items():
+            messages.error(
+                request,
+                _("%(field)s: %(error)s")
+                % {"field": form.fields[name].label, "error": errors[0]},
+            )
     return redirect(need.campaign)
 
 
@@ -363,7 +369,7 @@ def need_withdraw(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, PARTICIPATE)
     need = _need_or_404(access, pk)
     if not permissions.can_pledge(access):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only residents of this building can pledge."))
     services.withdraw_pledge(need=need, resident=access.resident)
     messages.success(request, _("Your pledge is withdrawn."))
     return redirect(need.campaign)
@@ -388,7 +394,7 @@ def donation_create(request, building_pk):
     access = get_access_or_404(request.user, building_pk, MANAGE)
     fund = _fund_or_404(access)
     campaign = request.GET.get("campaign", "")
-    initial = {"campaign": campaign} if campaign.isdigit() else {}
+    initial = {"campaign": campaign} if campaign.isdecimal() else {}
     form = DonationForm(
         request.POST or None, request.FILES or None, fund=fund, initial=initial
     )
@@ -682,7 +688,9 @@ def receipt_original(request, building_pk, pk):
     fund = _fund_or_404(access)
     found = _receipt_or_404(fund, pk)
     if not permissions.can_see_original_receipt(access):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Only the building leader can see the receipt before it is blurred.")
+        )
     return _photo_response(found.original)
 
 

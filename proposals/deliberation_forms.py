@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from buildings.uploads import ImageUploadField
 from proposals.deliberation_models import (
+    Choice,
     Meeting,
     Origin,
     Poll,
+    PollOption,
     Proposal,
     Question,
 )
@@ -47,7 +49,7 @@ class ProposalForm(forms.ModelForm):
     def clean_origin_issues(self):
         raw = self.cleaned_data["origin_issues"]
         parts = [p for p in re.split(r"[,，\s#]+", raw) if p]
-        if not all(p.isdigit() and len(p) < 10 for p in parts):
+        if not all(p.isdecimal() and len(p) < 10 for p in parts):
             raise forms.ValidationError(
                 _("Write issue numbers separated by commas, for example: 12, 15")
             )
@@ -66,6 +68,16 @@ class CommentForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+def _refuse_long_lines(text: str, limit: int) -> None:
+    """One line per choice: a line longer than the choice can hold is refused, not cut."""
+    for line in text.splitlines():
+        if len(line.strip()) > limit:
+            raise forms.ValidationError(
+                _("“%(start)s…” is too long: at most %(max)d characters a line.")
+                % {"start": line.strip()[:10], "max": limit}
+            )
 
 
 class StatusForm(forms.Form):
@@ -115,6 +127,11 @@ class PollForm(forms.Form):
         if opens and closes and closes <= opens:
             self.add_error("closes_at", _("The poll must close after it opens."))
         return data
+
+    def clean_options(self):
+        options = self.cleaned_data["options"]
+        _refuse_long_lines(options, PollOption._meta.get_field("label").max_length)
+        return options
 
     def option_labels(self) -> list[str]:
         return [
@@ -191,6 +208,11 @@ class QuestionForm(forms.Form):
     required = forms.BooleanField(
         label=_("An answer is required"), required=False, initial=True
     )
+
+    def clean_choices(self):
+        choices = self.cleaned_data["choices"]
+        _refuse_long_lines(choices, Choice._meta.get_field("label").max_length)
+        return choices
 
     def choice_labels(self) -> list[str]:
         return [

@@ -279,6 +279,11 @@ def open_poll(
         raise ValidationError(_("Give at least two options, or none for yes / no."))
     if len(labels) > MAX_OPTIONS:
         raise ValidationError(_("At most %(count)d options.") % {"count": MAX_OPTIONS})
+    limit = PollOption._meta.get_field("label").max_length
+    if any(len(label) > limit for label in labels):
+        raise ValidationError(
+            _("An option can be at most %(max)d characters long.") % {"max": limit}
+        )
     poll = Poll.objects.create(
         building=proposal.building,
         proposal=proposal,
@@ -297,7 +302,7 @@ def open_poll(
         else default_options(proposal.kind)
     )
     PollOption.objects.bulk_create(
-        PollOption(poll=poll, label=label[:100], kind=kind, position=i)
+        PollOption(poll=poll, label=label, kind=kind, position=i)
         for i, (label, kind) in enumerate(pairs)
     )
     proposal.status = Proposal.Status.VOTING
@@ -701,7 +706,12 @@ def add_question(
         raise ValidationError(
             _("People have already answered: the questions can no longer change.")
         )
-    labels = [c.strip()[:100] for c in choices if c.strip()]
+    labels = [c.strip() for c in choices if c.strip()]
+    limit = Choice._meta.get_field("label").max_length
+    if any(len(label) > limit for label in labels):
+        raise ValidationError(
+            _("A choice can be at most %(max)d characters long.") % {"max": limit}
+        )
     if kind != Question.Kind.TEXT and len(labels) < 2:
         raise ValidationError(_("A choice question needs at least two choices."))
     if len(set(labels)) != len(labels):

@@ -295,7 +295,7 @@ def proposal_status(request, building_pk, pk):
         return redirect(proposal)
     to_status = form.cleaned_data["status"]
     if to_status in perms.LEADER_DECISIONS and not access.can_manage:
-        raise PermissionDenied
+        raise PermissionDenied(_("Only the building leader can make this decision."))
     if to_status not in perms.allowed_status_changes(access, proposal):
         messages.error(request, _("You cannot make this change to the proposal."))
         return redirect(proposal)

@@ -308,7 +308,9 @@ def issue_edit(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, PARTICIPATE)
     issue = _issue_or_404(access, pk, Issue.objects.select_related("reporter"))
     if not rules.can_edit(access, issue, request.user):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Only the reporter can edit an issue, and only until it is answered.")
+        )
     form = IssueEditForm(request.POST or None, instance=issue)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -361,7 +363,7 @@ def issue_unsupport(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, PARTICIPATE)
     issue = _issue_or_404(access, pk)
     if access.resident is None:
-        raise PermissionDenied
+        raise PermissionDenied(_("Only residents of this building can do this."))
     try:
         services.withdraw_support(issue=issue, resident=access.resident)
     except ValidationError as error:
@@ -376,7 +378,9 @@ def issue_status(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     issue = _issue_or_404(access, pk)
     if not rules.can_change_status(access, issue):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Only the building leader or the self-governance team can do this.")
+        )
     form = StatusForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _first_error(form))
@@ -406,7 +410,9 @@ def issue_comment(request, building_pk, pk):
     issue = _issue_or_404(access, pk, Issue.objects.select_related("building"))
     is_supporter = _is_supporter(access, issue)
     if not rules.can_comment(access, issue, is_supporter=is_supporter):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Press “me too” first: then you can comment on this issue.")
+        )
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _first_error(form))
@@ -542,7 +548,7 @@ def overdue_list(request, building_pk):
     """Branch staff: every unanswered issue in this building's community, oldest first."""
     access = get_access_or_404(request.user, building_pk, VIEW)
     if not rules.can_see_overdue_list(access):
-        raise PermissionDenied
+        raise PermissionDenied(_("Only branch staff can see this list."))
     issues = (
         Issue.objects.filter(building__community=access.building.community)
         .overdue()

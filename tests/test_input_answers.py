@@ -1,0 +1,216 @@
+"""Every input gets a clear answer (issue 13): Unicode digits, NUL bytes, long text,
+messages in the user's language, and refusals that name the rule that refused."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+
+from buildings.models import Household, Resident, Talent
+from buildings.phones import ascii_digits, normalize_phone
+from funds.models import CampaignNeed, Pledge
+from proposals.deliberation_models import Choice, PollOption, Proposal
+from tests.factories import UserFactory
+from tests.funds.factories import CampaignFactory, FundFactory
+from tests.proposals.deliberation.factories import ConsultationFactory, ProposalFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page_messages(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_ascii_digits_reads_any_script_but_not_superscripts():
+    assert ascii_digits("１２３-٣٤५") == "123-345"
+    assert ascii_digits("10²") == "10²"
+    assert normalize_phone("١٣٨١٢٣٤٥٦٧٨") == "13812345678"
+
+
+@pytest.mark.parametrize("version", ["²", "١", "３", "\x00", "1\x00"])
+def test_fund_rules_version_is_never_a_server_error(roles, login, version):
+    FundFactory(building=roles.building)
+    response = login(roles.resident).get(
+        reverse("funds:rules", args=[roles.building.pk]), {"version": version}
+    )
+    assert response.status_code in (200, 404)
+
+
+@pytest.mark.parametrize(
+    "rooms, message",
+    [("1²-106", "不是像 101-106 这样的范围"), ("101-1\x00", "空字符")],
+)
+def test_households_range_with_odd_digits_is_refused(roles, login, rooms, message):
+    response = login(roles.leader).post(
+        reverse("buildings:households", args=[roles.building.pk]), {"rooms": rooms}
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Household.objects.filter(building=roles.building).exclude(
+        residents__isnull=False
+    ).exists()
+
+
+def test_households_range_in_full_width_digits_adds_ascii_rooms(roles, login):
+    login(roles.leader).post(
+        reverse("buildings:households", args=[roles.building.pk]),
+        {"rooms": "９０１-９０３"},
+    )
+    rooms = set(roles.building.households.values_list("room", flat=True))
+    assert {"901", "902", "903"} <= rooms
+
+
+@pytest.mark.parametrize("phone", ["²³", "١٣٨٠٠٠٠٠٠٠١", "138\x00", "' OR 1=1 --"])
+def test_unlock_form_with_odd_phone_says_so(roles, login, phone):
+    response = login(roles.leader).post(
+        reverse("buildings:unlock", args=[roles.building.pk]), {"phone": phone}
+    )
+    assert response.status_code == 302
+    assert page_messages(response) == ["这个手机号不属于本楼组。"]
+
+
+@pytest.mark.parametrize("issues", ["²", "3²", "1\x00"])
+def test_proposal_linked_issues_with_odd_digits_are_refused(roles, login, issues):
+    proposal = ProposalFactory(
+        building=roles.building, author=roles.team, status=Proposal.Status.DRAFT
+    )
+    response = login(roles.team).post(
+        reverse("proposals:proposal-edit", args=[roles.building.pk, proposal.pk]),
+        {"title": "新标题", "body": "正文", "origin_issues": issues},
+    )
+    assert response.status_code == 200
+    proposal.refresh_from_db()
+    assert proposal.title != "新标题"
+
+
+def test_too_long_skill_is_refused_with_the_limit(roles, login):
+    client = login(roles.resident)
+    response = client.post(
+        reverse("buildings:talents-update"),
+        {"skills": "修" * 41, "offer": "", "talent_visibility": "building"},
+    )
+    assert "最多 40 个字" in " ".join(page_messages(response))
+    assert not Talent.objects.filter(resident__user=roles.resident).exists()
+    client.post(
+        reverse("buildings:talents-update"),
+        {"skills": "修" * 40, "offer": "", "talent_visibility": "building"},
+    )
+    assert Talent.objects.get(resident__user=roles.resident).skill.name == "修" * 40
+
+
+def test_too_long_poll_option_is_refused_not_cut(roles, login):
+    proposal = ProposalFactory(building=roles.building, author=roles.team)
+    now = timezone.localtime()
+    response = login(roles.leader).post(
+        reverse("proposals:poll-create", args=[roles.building.pk, proposal.pk]),
+        {
+            "question": "选哪个?",
+            "options": "甲\n" + "乙" * 101,
+            "electorate": "household",
+            "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+            "closes_at": (now + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+            "quorum_percent": "50",
+        },
+    )
+    assert response.status_code == 200
+    assert "最多 100 个字" in response.content.decode()
+    assert not PollOption.objects.filter(poll__proposal=proposal).exists()
+
+
+def test_too_long_consultation_choice_is_refused_not_cut(roles, login):
+    consultation = ConsultationFactory(building=roles.building)
+    before = Choice.objects.count()
+    response = login(roles.leader).post(
+        reverse(
+            "proposals:consultation-questions",
+            args=[roles.building.pk, consultation.pk],
+        ),
+        {"text": "问题", "kind": "single", "choices": "好\n" + "坏" * 101},
+    )
+    assert response.status_code == 200
+    assert "最多 100 个字" in response.content.decode()
+    assert Choice.objects.count() == before
+
+
+def test_long_pledge_note_is_named_as_the_problem(roles, login):
+    campaign = CampaignFactory(fund=FundFactory(building=roles.building))
+    need = CampaignNeed.objects.create(
+        campaign=campaign, kind="goods", description="花盆", quantity=20
+    )
+    response = login(roles.resident).post(
+        reverse("funds:pledge", args=[roles.building.pk, need.pk]),
+        {"quantity": "2", "note": "长" * 121},
+    )
+    said = " ".join(page_messages(response))
+    assert "备注" in said and "120" in said
+    assert "数量" not in said and "请填写" not in said
+    assert not Pledge.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "password, message",
+    [("abc", "密码太短"), ("12345678", "全都是数字"), ("password", "太常见")],
+)
+def test_password_rules_are_in_chinese(client, password, message):
+    response = client.post(
+        reverse("register"),
+        {
+            "phone": "13812345678",
+            "name": "王",
+            "password1": password,
+            "password2": password,
+        },
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_refusals_name_the_rule(roles, login):
+    response = login(roles.team).get(
+        reverse("buildings:todo", args=[roles.building.pk])
+    )
+    assert response.status_code == 403
+    assert "只有楼组长可以" in response.content.decode()
+    response = login(roles.leader).get(reverse("dashboard:home"))
+    assert response.status_code == 403
+    assert "只有党支部" in response.content.decode()
+    response = login(roles.resident).get(
+        reverse("proposals:proposal-create", args=[roles.building.pk])
+    )
+    assert response.status_code == 403
+    assert "只有楼组长或自治团队可以" in response.content.decode()
+
+
+def test_admin_audit_log_search_answers(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get("/admin/auditlog/logentry/", {"q": "王"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["²", "\x00", "١"])
+def test_admin_changelist_filters_answer(client, roles, value):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    Resident.objects.filter(user=roles.resident).update(name="张三")
+    for url, name in [
+        ("/admin/buildings/resident/", "household__building__id__exact"),
+        ("/admin/proposals/issue/", "response"),
+        ("/admin/buildings/resident/", "q"),
+    ]:
+        response = client.get(url, {name: value})
+        assert response.status_code in (200, 302), url
+
+
+def test_forged_huge_id_in_a_multiple_choice_is_refused(roles, login):
+    response = login(roles.team).post(
+        reverse("proposals:meeting-create", args=[roles.building.pk]),
+        {
+            "title": "议事会",
+            "starts_at": "2026-12-20T19:00",
+            "place": "活动室",
+            "agenda": "99999999999999999999",
+        },
+    )
+    assert response.status_code == 200
+    assert "agenda" in response.context["form"].errors
