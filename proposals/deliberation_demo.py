@@ -80,7 +80,9 @@ def seed_demo(community) -> None:
                 origin="door_to_door",
                 entered_by=leader.user,
             )
-        services.close_poll(poll=poll, closed_by=leader.user)
+        services.close_poll(
+            poll=poll, closed_by=leader.user, reason="公约已获过半户数同意，提前公布。"
+        )
         current = building.conventions.order_by("-version").first()
         if current is not None:
             services.sign_convention(convention=current, resident=leader)

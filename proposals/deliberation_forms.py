@@ -150,6 +150,18 @@ class VoteForm(forms.Form):
     )
 
 
+class ClosePollForm(forms.Form):
+    """Closing before the end time needs a reason (the service decides when)."""
+
+    reason = forms.CharField(
+        label=_("Why close before the end time?"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown with the result, for everyone in the building."),
+    )
+
+
 class EnterBallotForm(forms.Form):
     room = forms.CharField(label=_("Room"), max_length=20)
     voter = forms.CharField(

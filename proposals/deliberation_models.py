@@ -658,6 +658,12 @@ class Poll(models.Model):
         verbose_name=_("opened by"),
     )
     closed_at = models.DateTimeField(_("result announced at"), null=True, blank=True)
+    closed_early_reason = models.CharField(
+        _("why it was closed before its end time"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown with the result of a poll closed before its end time."),
+    )
     reminded_at = models.DateTimeField(
         _("closing reminder sent at"), null=True, blank=True, editable=False
     )

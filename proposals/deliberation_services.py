@@ -545,15 +545,31 @@ def poll_results(poll: Poll) -> PollResults:
     )
 
 
+MAX_CLOSING_REASON = 300
+
+
 @transaction.atomic
-def close_poll(*, poll: Poll, closed_by: User | None = None) -> Poll:
-    """Close the poll (early if need be), count it and apply the decision."""
+def close_poll(*, poll: Poll, closed_by: User | None = None, reason: str = "") -> Poll:
+    """Close the poll (early, with a reason, if need be), count it and apply the decision."""
     set_lock_timeout()
     locked(Building.objects.filter(pk=poll.building_id)).get()
     poll = locked(Poll.objects.filter(pk=poll.pk)).select_related("proposal").get()
     if poll.closed_at is not None:
         raise ValidationError(_("This poll is already closed."))
     now = timezone.now()
+    early = now < poll.closes_at
+    reason = (reason or "").strip() if early else ""
+    if early and not reason:
+        raise ValidationError(
+            _(
+                "Closing a poll before its end time needs a reason; it is shown with the result."
+            )
+        )
+    if len(reason) > MAX_CLOSING_REASON:
+        raise ValidationError(
+            _("The reason has at most %(max)s characters.")
+            % {"max": MAX_CLOSING_REASON}
+        )
     # Wait for ballots being cast right now: they hold their household's lock.
     list(
         locked(
@@ -566,11 +582,29 @@ def close_poll(*, poll: Poll, closed_by: User | None = None) -> Poll:
         building_id=poll.building_id
     ).count()
     results = poll_results(poll)
+    below_quorum = not results.quorum_met
+    everyone_voted = results.households_voted >= results.household_count
+    if early and poll.is_secret and below_quorum and not everyone_voted:
+        # So few secret ballots, counted early, could be traced back to their voters.
+        raise ValidationError(
+            _(
+                "A secret poll below its quorum cannot be closed before its end time unless every household has voted (%(voted)s of %(total)s have)."
+            )
+            % {"voted": results.households_voted, "total": results.household_count}
+        )
+    poll.closed_early_reason = reason
     poll.closed_at = now
     poll.outcome = results.outcome
     poll.winner_id = results.winner_id
     poll.save(
-        update_fields=["closes_at", "closed_at", "outcome", "winner", "household_count"]
+        update_fields=[
+            "closes_at",
+            "closed_at",
+            "closed_early_reason",
+            "outcome",
+            "winner",
+            "household_count",
+        ]
     )
     proposal = poll.proposal
     proposal.status = (

@@ -25,6 +25,7 @@ from proposals import deliberation_services as services
 from proposals.deliberation_forms import (
     AnswerForm,
     AttendanceForm,
+    ClosePollForm,
     CommentForm,
     ConsultationForm,
     EnterBallotForm,
@@ -534,8 +535,14 @@ def poll_enter(request, building_pk, pk):
 def poll_close(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, MANAGE)
     poll = _get_poll(access, pk)
+    form = ClosePollForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["reason"][0])
+        return redirect(poll)
     try:
-        poll = services.close_poll(poll=poll, closed_by=request.user)
+        poll = services.close_poll(
+            poll=poll, closed_by=request.user, reason=form.cleaned_data["reason"]
+        )
     except ValidationError as error:
         _error(request, error)
     else:

@@ -28,7 +28,7 @@ from funds.models import LedgerEntry
 from proposals import deliberation_services as polls
 from tests.factories import AccountResidentFactory, BuildingFactory
 from tests.funds.factories import donate, photo_content, ready_fund, spend
-from tests.proposals.deliberation.factories import PollFactory
+from tests.proposals.deliberation.factories import PollFactory, end_voting
 from tests.proposals.factories import IssuePhotoFactory
 
 ON_POSTGRES = connection.vendor == "postgresql"
@@ -121,7 +121,7 @@ def realistic_data():
         polls.cast_ballot(
             poll=poll, option_id=poll.options.get(label=label).pk, resident=resident
         )
-    polls.close_poll(poll=poll, closed_by=leader)
+    polls.close_poll(poll=end_voting(poll), closed_by=leader)
     secret = PollFactory(
         proposal__building=building, proposal__author=leader, is_secret=True
     )
@@ -130,7 +130,7 @@ def realistic_data():
         option_id=secret.options.get(label="反对").pk,
         resident=residents[0],
     )
-    polls.close_poll(poll=secret, closed_by=leader)
+    polls.close_poll(poll=end_voting(secret), closed_by=leader)
     poll.refresh_from_db()
     secret.refresh_from_db()
     assert (poll.outcome, secret.outcome) == ("adopted", "no_quorum")

@@ -110,3 +110,10 @@ class ConventionFactory(factory.django.DjangoModelFactory):
     version = 1
     title = "楼组公约"
     text = "一、不高空抛物。\n二、楼道不堆物。"
+
+
+def end_voting(poll):
+    """Let the poll's voting time run out now, so it is closed at its end time."""
+    Poll.objects.filter(pk=poll.pk).update(closes_at=timezone.now())
+    poll.refresh_from_db()
+    return poll

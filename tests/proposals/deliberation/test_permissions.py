@@ -220,7 +220,7 @@ def actions(w):
         "poll-close": (
             MANAGERS,
             w.url("poll-close", w.poll.pk),
-            {},
+            {"reason": "全楼已表决完毕"},
             lambda: Poll.objects.filter(closed_at__isnull=False).exists(),
         ),
         "meeting-create": (

@@ -17,7 +17,11 @@ from tests.factories import (
     HouseholdFactory,
     ResidentFactory,
 )
-from tests.proposals.deliberation.factories import PollFactory, ProposalFactory
+from tests.proposals.deliberation.factories import (
+    PollFactory,
+    ProposalFactory,
+    end_voting,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -324,7 +328,7 @@ def test_naming_poll_renames_the_building(building, roles):
             origin="paper",
             entered_by=roles.leader,
         )
-    services.close_poll(poll=poll, closed_by=roles.leader)
+    services.close_poll(poll=end_voting(poll), closed_by=roles.leader)
     building.refresh_from_db()
     poll.refresh_from_db()
     assert building.name == "睦邻楼"
@@ -353,7 +357,7 @@ def test_convention_poll_sets_the_current_version(building, roles):
             origin="door_to_door",
             entered_by=roles.leader,
         )
-    services.close_poll(poll=poll)
+    services.close_poll(poll=end_voting(poll))
     current = Convention.objects.current_for(building)
     assert current.version == 1 and current.text == "不高空抛物。"
     assert current.adopted_by_poll == poll
@@ -369,7 +373,7 @@ def test_no_quorum_means_rejected(building, roles):
         origin="paper",
         entered_by=roles.leader,
     )
-    services.close_poll(poll=poll)
+    services.close_poll(poll=end_voting(poll))
     poll.refresh_from_db()
     assert poll.outcome == "no_quorum"
     assert poll.proposal.status == Proposal.Status.REJECTED
@@ -493,7 +497,102 @@ def test_result_poster_after_close(roles, login):
     client = login(roles.resident)
     url = reverse("proposals:poll-poster", args=[roles.building.pk, poll.pk])
     assert client.get(url).status_code == 302  # still open: no poster yet
-    deliberation_services.close_poll(poll=poll, closed_by=roles.leader)
+    deliberation_services.close_poll(poll=end_voting(poll), closed_by=roles.leader)
     page = client.get(url).content.decode()
     assert "楼组取名" in page and "<svg" in page and "表决结果" in page
     assert login(roles.outsider).get(url).status_code == 404
+
+
+# --- Closing before the end time: a reason, and never a thin secret count ------------
+
+
+def close_url(poll):
+    return reverse("proposals:poll-close", args=[poll.building_id, poll.pk])
+
+
+def households_of(building):
+    return list(building.households.order_by("pk"))
+
+
+def enter_paper_ballots(poll, households, leader, label="同意"):
+    for household in households:
+        services.cast_ballot(
+            poll=poll,
+            option_id=option(poll, label).pk,
+            household=household,
+            origin="paper",
+            entered_by=leader,
+        )
+
+
+def test_closing_early_without_a_reason_is_refused(poll, roles, login):
+    response = login(roles.leader).post(close_url(poll), {"reason": "  "}, follow=True)
+    assert "提前结束投票需要说明理由" in response.content.decode()
+    poll.refresh_from_db()
+    assert poll.closed_at is None and poll.outcome == ""
+
+
+def test_the_reason_for_closing_early_is_shown_with_the_result(
+    building, poll, roles, login
+):
+    enter_paper_ballots(poll, households_of(building)[:3], roles.leader)
+    response = login(roles.leader).post(
+        close_url(poll), {"reason": "楼道漏水急需维修，已过半数同意"}
+    )
+    assert response.status_code == 302
+    poll.refresh_from_db()
+    assert poll.outcome == "adopted"
+    assert poll.closed_early_reason == "楼道漏水急需维修，已过半数同意"
+    resident = login(roles.resident)
+    page = resident.get(poll.get_absolute_url()).content.decode()
+    assert "提前结束" in page and "楼道漏水急需维修，已过半数同意" in page
+    poster = resident.get(
+        reverse("proposals:poll-poster", args=[building.pk, poll.pk])
+    ).content.decode()
+    assert "楼道漏水急需维修，已过半数同意" in poster
+    english = resident.get(poll.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Closed before its end time" in english.content.decode()
+
+
+def test_a_reason_too_long_is_refused_not_cut(poll, roles, login):
+    response = login(roles.leader).post(
+        close_url(poll), {"reason": "理" * 301}, follow=True
+    )
+    assert "300" in response.content.decode()
+    poll.refresh_from_db()
+    assert poll.closed_at is None
+
+
+def test_closing_at_the_end_time_needs_no_reason(poll, roles, login):
+    end_voting(poll)
+    assert login(roles.leader).post(close_url(poll)).status_code == 302
+    poll.refresh_from_db()
+    assert poll.closed_at is not None and poll.closed_early_reason == ""
+
+
+def test_a_secret_poll_below_quorum_cannot_be_closed_early(building, roles, login):
+    poll = PollFactory(proposal__building=building, is_secret=True, quorum_percent=75)
+    enter_paper_ballots(poll, households_of(building)[:1], roles.leader, "反对")
+    response = login(roles.leader).post(
+        close_url(poll), {"reason": "大家都说过了"}, follow=True
+    )
+    assert "未达到法定人数的无记名投票" in response.content.decode()
+    poll.refresh_from_db()
+    assert poll.closed_at is None
+    assert login(roles.resident).get(poll.get_absolute_url()).status_code == 200
+    # At its end time it is counted like any other poll: quorum not reached.
+    services.close_poll(poll=end_voting(poll), closed_by=roles.leader)
+    poll.refresh_from_db()
+    assert poll.outcome == "no_quorum" and poll.closed_early_reason == ""
+
+
+def test_a_secret_poll_can_close_early_once_every_household_has_voted(building, roles):
+    poll = PollFactory(proposal__building=building, is_secret=True, quorum_percent=100)
+    households = households_of(building)
+    enter_paper_ballots(poll, households[:-1], roles.leader)
+    with pytest.raises(ValidationError):
+        services.close_poll(poll=poll, closed_by=roles.leader, reason="都投完了")
+    enter_paper_ballots(poll, households[-1:], roles.leader)
+    services.close_poll(poll=poll, closed_by=roles.leader, reason="都投完了")
+    poll.refresh_from_db()
+    assert poll.outcome == "adopted" and poll.closed_early_reason == "都投完了"

@@ -24,7 +24,7 @@ from tests.factories import (
     HouseholdFactory,
     StaffFactory,
 )
-from tests.proposals.deliberation.factories import PollFactory
+from tests.proposals.deliberation.factories import PollFactory, end_voting
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +137,7 @@ def differences(secret: bool) -> int:
     world_a = build_world(swap=False, secret=secret, staff=staff)
     world_b = build_world(swap=True, secret=secret, staff=staff)
     for world in (world_a, world_b):
-        services.close_poll(poll=world["poll"])
+        services.close_poll(poll=end_voting(world["poll"]))
     seen_a, seen_b = crawl(world_a, staff), crawl(world_b, staff)
     assert len(seen_a) == len(seen_b)
     return sum(1 for a, b in zip(seen_a, seen_b, strict=True) if a != b)
@@ -155,7 +155,7 @@ def test_the_crawl_notices_when_choices_are_open():
 def test_secret_results_are_still_counted_and_shown(login):
     staff = StaffFactory(is_superuser=True)
     world = build_world(swap=False, secret=True, staff=staff)
-    services.close_poll(poll=world["poll"])
+    services.close_poll(poll=end_voting(world["poll"]))
     html = login(world["viewers"][0]).get(world["poll"].get_absolute_url())
     text = html.content.decode()
     assert "2 票 · 67%" in text and "1 票 · 33%" in text

@@ -14,7 +14,7 @@ from proposals import deliberation_services as services
 from proposals.deliberation_models import Ballot
 from proposals.deliberation_tally import OptionCount, decide, percent, quorum_needed
 from tests.factories import AccountResidentFactory, BuildingFactory, UserFactory
-from tests.proposals.deliberation.factories import PollFactory
+from tests.proposals.deliberation.factories import PollFactory, end_voting
 
 
 def reference_outcome(kinds, votes, households_voted, household_count, quorum_percent):
@@ -114,7 +114,7 @@ def test_the_displayed_result_equals_a_recount(
                 origin="paper",
                 entered_by=leader,
             )
-    services.close_poll(poll=poll)
+    services.close_poll(poll=end_voting(poll))
     poll.refresh_from_db()
 
     recount = Counter(c for c in choices if c is not None)
