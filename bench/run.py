@@ -60,6 +60,8 @@ def production_env(args, tmp: Path) -> dict:
         "LOG_LEVEL": "ERROR",
         # On by default only with Redis (shared by the workers): see config/settings.py.
         **({"LOUZU_PAGE_CACHE": "0"} if args.no_page_cache else {}),
+        # The benchmark counts hits by this header, which production does not send.
+        "LOUZU_PAGE_CACHE_HEADER": "1",
     }
 
 

@@ -666,7 +666,7 @@ def cached_page(view=None, *, personal=None, unless=None):
             ):
                 value = (response["Content-Type"], kept, blocks, shared)
                 store(key, tokens, scopes, value, PAGE_SECONDS)
-                response[HEADER] = "miss"
+                _mark(response, "miss")
             return response
         content_type, kept, blocks, shared = stored
         context = personal(request, *args, **kwargs, **shared) if personal else {}
@@ -674,11 +674,18 @@ def cached_page(view=None, *, personal=None, unless=None):
         if getattr(settings, "LOUZU_PAGE_CACHE_VERIFY", False):
             _verify(view, request, args, kwargs, body)
         response = HttpResponse(body, content_type=content_type)
-        response[HEADER] = "hit"
+        _mark(response, "hit")
         return response
 
     wrapper.louzu_cached_page = unless  # for _plan_prefetch (None: always shared)
     return wrapper
+
+
+def _mark(response: HttpResponse, outcome: str) -> None:
+    """Say whether the page came from the cache, where that is switched on (never in
+    production: a hit tells the reader that someone opened the same page before)."""
+    if getattr(settings, "LOUZU_PAGE_CACHE_HEADER", False):
+        response[HEADER] = outcome
 
 
 class StalePage(AssertionError):

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from buildings import extensions, pagecache, privacy, services
@@ -163,6 +164,7 @@ def join(request, community_pk):
     )
 
 
+@never_cache  # personal: no browser or proxy may keep it
 def me(request):
     """The person's own page: their membership, household, profile and skills."""
     membership = active_membership(request.user)
@@ -254,6 +256,7 @@ def _save_talents(request, resident, redirect_to, *args):
     return redirect(redirect_to, *args)
 
 
+@never_cache
 def my_data(request):
     """Download everything Louzu holds on me, as JSON."""
     data = privacy.export_user_data(request.user)
@@ -311,6 +314,7 @@ def notification_settings(request):
     return render(request, "buildings/notification_settings.html", {"form": form})
 
 
+@never_cache
 def notifications(request):
     items = list(request.user.notifications.all()[:100])
     if request.user.notifications.unread().update(read_at=timezone.now()):

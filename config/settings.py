@@ -216,6 +216,9 @@ SHARED_CACHE = bool(os.environ.get("REDIS_URL"))
 if SHARED_CACHE:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 LOUZU_PAGE_CACHE = env_bool("LOUZU_PAGE_CACHE", SHARED_CACHE or DEBUG)
+# "X-Page-Cache: hit|miss" on cached pages, for tests and the benchmark only: sent to
+# everyone, it would tell a resident whether a neighbour had opened the page before them.
+LOUZU_PAGE_CACHE_HEADER = env_bool("LOUZU_PAGE_CACHE_HEADER", DEBUG)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

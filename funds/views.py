@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from buildings.pagecache import cached_page
@@ -818,6 +819,7 @@ def _statement_context(request, access, fund, start, end):
     return statement, query, live_url
 
 
+@never_cache  # statements and their exports stay out of shared and browser caches
 @cached_page
 def statement(request, building_pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
@@ -868,6 +870,7 @@ def statement(request, building_pk):
     )
 
 
+@never_cache
 def statement_print(request, building_pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     fund = _fund_or_404(access)
@@ -935,6 +938,7 @@ def _filename(access, start, end, extension):
     return f"fund-{access.building.pk}-{start:%Y%m%d}-{end:%Y%m%d}.{extension}"
 
 
+@never_cache
 def statement_csv(request, building_pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     fund = _fund_or_404(access)
@@ -958,6 +962,7 @@ def statement_csv(request, building_pk):
     return response
 
 
+@never_cache
 def statement_xlsx(request, building_pk):
     from openpyxl import Workbook
 

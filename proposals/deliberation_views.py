@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from buildings import pagecache
@@ -1003,6 +1004,7 @@ def _csv_cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+@never_cache  # households' answers: no browser or proxy may keep them
 def consultation_export(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, ORGANISE)
     consultation = _get_consultation(access, pk)

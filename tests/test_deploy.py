@@ -245,7 +245,11 @@ def test_several_workers_share_the_page_cache_and_never_serve_a_stale_page(
         person.save()
         people.append(person)
     with gunicorn(
-        tmp_path, workers=3, REDIS_URL=url, DATABASE_CONN_MAX_AGE="60"
+        tmp_path,
+        workers=3,
+        REDIS_URL=url,
+        DATABASE_CONN_MAX_AGE="60",
+        LOUZU_PAGE_CACHE_HEADER="1",  # production does not send it unless asked
     ) as first:
         second = Browser(first.base)
         login(first, people[0].phone, "pass-word-123")

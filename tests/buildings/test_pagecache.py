@@ -65,6 +65,20 @@ def test_second_look_is_served_from_the_cache(
     assert strip.sub(b"", second.content) == strip.sub(b"", first.content)
 
 
+def test_production_does_not_say_whether_the_page_was_cached(
+    roles, issue, settings, django_assert_max_num_queries
+):
+    """A hit would tell a resident that a neighbour opened the page before them."""
+    settings.LOUZU_PAGE_CACHE_HEADER = False
+    settings.LOUZU_PAGE_CACHE_VERIFY = False
+    client = client_for(roles.resident)
+    first = client.get(issue_url(issue))
+    with django_assert_max_num_queries(7):  # served from the cache all the same
+        second = client.get(issue_url(issue))
+    assert first.status_code == second.status_code == 200
+    assert HEADER not in first and HEADER not in second
+
+
 def test_neighbours_of_one_role_share_the_page_but_not_their_own_parts(roles, issue):
     """B is served the page A's visit built, with B's own "me too" state and inbox."""
     a = roles.resident
