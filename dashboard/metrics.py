@@ -17,7 +17,6 @@ from django.utils import timezone
 from activities.models import Activity, Registration, Shift
 from buildings.models import Building, Community
 from funds.models import LedgerEntry
-from funds.money import to_money
 from proposals.deliberation_models import Ballot, Poll
 from proposals.models import Issue, response_deadline_hours
 
@@ -169,32 +168,13 @@ def community_rows(community: Community, now=None) -> list[BuildingRow]:
     for building_id, hours in waits.items():
         rows[building_id].median_response_hours = round(statistics.median(hours), 1)
 
-    kind, rev = LedgerEntry.Kind, "reverses__kind"
-    for item in (
-        LedgerEntry.objects.filter(fund__building__community=community)
-        .values("fund__building")
-        .annotate(
-            raised=Sum(
-                "amount",
-                filter=Q(kind=kind.DONATION)
-                | Q(kind=kind.REVERSAL, **{rev: kind.DONATION}),
-            ),
-            matched=Sum(
-                "amount",
-                filter=Q(kind=kind.MATCHING)
-                | Q(kind=kind.REVERSAL, **{rev: kind.MATCHING}),
-            ),
-            spent=Sum(
-                "amount",
-                filter=Q(kind=kind.EXPENSE)
-                | Q(kind=kind.REVERSAL, **{rev: kind.EXPENSE}),
-            ),
-            balance=Sum("amount"),
-        )
-    ):
-        row = rows[item["fund__building"]]
-        row.raised, row.matched = to_money(item["raised"]), to_money(item["matched"])
-        row.spent, row.balance = -to_money(item["spent"]), to_money(item["balance"])
+    # The fund's own figures (funds defines raised, matched, spent and the balance).
+    for group, totals in LedgerEntry.objects.filter(
+        fund__building__community=community
+    ).totals_by("fund__building"):
+        row = rows[group["fund__building"]]
+        row.raised, row.matched = totals["raised"], totals["matched"]
+        row.spent, row.balance = totals["spent"], totals["balance"]
 
     held = Activity.objects.filter(
         building__community=community, ends_at__lt=now, starts_at__gte=since

@@ -2,13 +2,13 @@
 
 import hashlib
 import uuid
-from datetime import UTC
+from datetime import UTC, date
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Abs, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,49 @@ from django.utils.translation import pgettext_lazy
 from funds.money import to_money
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+
+# --- The money figures, each defined once --------------------------------------------
+# Raised (by residents), matched (added by the matching source), spent, reversed and the
+# balance. Pages, statements, exports, charts and the branch dashboard all read them
+# through LedgerEntryQuerySet.totals() / totals_by(), never with sums of their own.
+# A reversal (冲正) counts against the figure of the entry it reverses, on its own date:
+# reversing a ¥150 gift lowers "raised" by ¥150 in the period of the reversal; it is
+# never "spent". "reversed" is the amount corrected that way (already netted above).
+FIGURE_KINDS = {"raised": "donation", "matched": "matching", "spent": "expense"}
+
+
+def figure_filter(figure: str, prefix: str = "") -> Q:
+    """The ledger rows (reached through the relation prefix) that make up one figure."""
+    if figure == "reversed":
+        return Q(**{f"{prefix}kind": "reversal"})
+    kind = FIGURE_KINDS[figure]
+    return Q(**{f"{prefix}kind": kind}) | Q(
+        **{f"{prefix}kind": "reversal", f"{prefix}reverses__kind": kind}
+    )
+
+
+def figure_sums(prefix: str = "") -> dict:
+    """The aggregate expressions behind the figures (for aggregate() or annotate())."""
+    amount = f"{prefix}amount"
+    sums = {
+        figure: Sum(amount, filter=figure_filter(figure, prefix))
+        for figure in FIGURE_KINDS
+    }
+    sums["reversed"] = Sum(Abs(amount), filter=figure_filter("reversed", prefix))
+    sums["balance"] = Sum(amount)
+    sums["entries"] = Count(f"{prefix}pk")
+    return sums
+
+
+def figures(sums: dict) -> dict:
+    """Rounded figures from the sums of figure_sums(); money out is shown positive."""
+    totals = {key: to_money(sums.get(key)) for key in (*FIGURE_KINDS, "reversed")}
+    totals["spent"] = -totals["spent"]
+    totals["balance"] = to_money(sums.get("balance"))
+    totals["money_in"] = totals["raised"] + totals["matched"]
+    totals["money_out"] = totals["spent"]
+    totals["entries"] = sums.get("entries") or 0
+    return totals
 
 
 def receipt_upload_to(instance, filename):
@@ -239,17 +282,10 @@ class ProjectCategory(models.Model):
 
 class CampaignQuerySet(models.QuerySet):
     def with_progress(self):
-        """Money raised for the campaign (donations net of their reversals)."""
+        """Money raised for the campaign: the fund's "raised" figure, for its entries."""
         return self.annotate(
             raised_sum=Coalesce(
-                Sum(
-                    "entries__amount",
-                    filter=Q(entries__kind=LedgerEntry.Kind.DONATION)
-                    | Q(
-                        entries__kind=LedgerEntry.Kind.REVERSAL,
-                        entries__reverses__kind=LedgerEntry.Kind.DONATION,
-                    ),
-                ),
+                Sum("entries__amount", filter=figure_filter("raised", "entries__")),
                 Decimal("0"),
             )
         )
@@ -330,8 +366,32 @@ class Campaign(models.Model):
 
 
 class CampaignNeedQuerySet(models.QuerySet):
-    def with_pledged(self):
-        return self.annotate(pledged_sum=Coalesce(Sum("pledges__quantity"), 0))
+    def with_progress(self):
+        """Pledged (promised) and received (goods logged in stock for the need) so far.
+
+        Subqueries, not two joined sums: joining pledges and goods would multiply both."""
+        pledged = (
+            Pledge.objects.filter(need=OuterRef("pk"))
+            .order_by()
+            .values("need")
+            .annotate(total=Sum("quantity"))
+            .values("total")
+        )
+        received = (
+            GoodsDonation.objects.filter(need=OuterRef("pk"))
+            .order_by()
+            .values("need")
+            .annotate(total=Sum("quantity"))
+            .values("total")
+        )
+        return self.annotate(
+            pledged_sum=Coalesce(Subquery(pledged), 0),
+            received_sum=Coalesce(
+                Subquery(received, output_field=models.DecimalField()),
+                Decimal("0"),
+                output_field=models.DecimalField(),
+            ),
+        )
 
 
 class CampaignNeed(models.Model):
@@ -410,6 +470,14 @@ class Pledge(models.Model):
     def __str__(self):
         return f"{self.resident.name}: {self.quantity} × {self.need.description}"
 
+    def public_pledger(self) -> str:
+        """The pledger as the building sees them, by their own choice of how they appear
+        (needs resident__household selected); no preference shows room and name."""
+        choice = self.resident.public_display
+        if not choice:
+            return f"{self.resident.household.room} · {self.resident.name}"
+        return public_label(choice, self.resident)
+
 
 # --- The money ledger --------------------------------------------------------------
 
@@ -422,17 +490,35 @@ class PublicName(models.TextChoices):
     ANONYMOUS = "anonymous", _("Anonymous")
 
 
+def public_label(public_name: str, resident=None, outside_name: str = "") -> str:
+    """A giver as the public sees them: a name, a room (某室) or "Anonymous".
+
+    `resident` needs its household selected when shown by room."""
+    if public_name == PublicName.REAL_NAME:
+        if resident is not None:
+            return resident.name
+        if outside_name:
+            return outside_name
+    if public_name == PublicName.ROOM and resident is not None:
+        return str(_("Room %(room)s") % {"room": resident.household.room})
+    return str(_("Anonymous"))
+
+
 class LedgerEntryQuerySet(AppendOnlyQuerySet):
     def for_display(self):
         """What an entry list shows. Joining all ten tables cost PostgreSQL ~12 ms to plan
         at district scale (20 times the query itself), so the reverse one-to-ones come in
         two small queries of their own; the entry page adds what only it shows."""
-        return self.select_related(
-            "fund",
-            "donor_resident__household",
-            "usage_rule",
-            "campaign",
-        ).prefetch_related("reversed_by", "receipt")
+        return (
+            self.select_related(
+                "fund",
+                "donor_resident__household",
+                "usage_rule",
+                "campaign",
+            )
+            .prefetch_related("reversed_by", "receipt")
+            .annotate(reversed_kind=F("reverses__kind"))
+        )
 
     def for_detail(self):
         return self.for_display().prefetch_related("reverses", "recorded_by")
@@ -440,30 +526,22 @@ class LedgerEntryQuerySet(AppendOnlyQuerySet):
     def balance(self) -> Decimal:
         return to_money(self.aggregate(total=Sum("amount"))["total"])
 
+    def before(self, day: date):
+        """Entries dated before the day: their balance is the opening balance of that day."""
+        return self.filter(occurred_on__lt=day)
+
+    def between(self, start: date, end: date):
+        """Entries dated in the period, both days included."""
+        return self.filter(occurred_on__gte=start, occurred_on__lte=end)
+
     def totals(self) -> dict:
-        """Raised by residents, added by the matching source, spent and the balance (each net of reversals)."""
-        kind, rev = LedgerEntry.Kind, "reverses__kind"
-        sums = self.aggregate(
-            raised=Sum(
-                "amount",
-                filter=Q(kind=kind.DONATION)
-                | Q(kind=kind.REVERSAL, **{rev: kind.DONATION}),
-            ),
-            matched=Sum(
-                "amount",
-                filter=Q(kind=kind.MATCHING)
-                | Q(kind=kind.REVERSAL, **{rev: kind.MATCHING}),
-            ),
-            spent=Sum(
-                "amount",
-                filter=Q(kind=kind.EXPENSE)
-                | Q(kind=kind.REVERSAL, **{rev: kind.EXPENSE}),
-            ),
-            balance=Sum("amount"),
-        )
-        totals = {key: to_money(value) for key, value in sums.items()}
-        totals["spent"] = -totals["spent"]
-        return totals
+        """Raised, matched, spent, reversed, money in/out and the balance, in one query."""
+        return figures(self.aggregate(**figure_sums()))
+
+    def totals_by(self, *fields) -> list[tuple[dict, dict]]:
+        """The same figures per group of the given fields: [(group values, figures)]."""
+        rows = self.order_by().values(*fields).annotate(**figure_sums())
+        return [({key: row[key] for key in fields}, figures(row)) for row in rows]
 
 
 class LedgerEntry(AppendOnlyModel):
@@ -598,27 +676,45 @@ class LedgerEntry(AppendOnlyModel):
         return reverse("funds:entry", args=[self.fund.building_id, self.pk])
 
     @property
-    def is_inflow(self) -> bool:
-        return self.amount > 0
-
-    @property
     def magnitude(self) -> Decimal:
         return abs(self.amount)
+
+    @property
+    def is_money_in(self) -> bool:
+        """Which column the entry belongs to: gifts and grants, and their reversals, are
+        money in; expenses and theirs are money out (the sign of a reversal says which)."""
+        if self.kind == self.Kind.REVERSAL:
+            return self.amount < 0
+        return self.kind in (self.Kind.DONATION, self.Kind.MATCHING)
+
+    @property
+    def money_in(self) -> Decimal | None:
+        """The entry in the money-in column; a reversed gift shows here as a negative."""
+        return self.amount if self.is_money_in else None
+
+    @property
+    def money_out(self) -> Decimal | None:
+        """The entry in the money-out column; a reversed expense shows here as a negative."""
+        return None if self.is_money_in else -self.amount
+
+    def reversal_label(self) -> str:
+        """What a reversal corrects, e.g. "reverses donation #7" (for_display or
+        for_detail must have been used, so the reversed kind is at hand)."""
+        if self.kind != self.Kind.REVERSAL:
+            return ""
+        kind = getattr(self, "reversed_kind", None) or self.reverses.kind
+        labels = {
+            self.Kind.DONATION: _("reverses donation #%(pk)s"),
+            self.Kind.MATCHING: _("reverses matching grant #%(pk)s"),
+            self.Kind.EXPENSE: _("reverses expense #%(pk)s"),
+        }
+        return str(labels[kind] % {"pk": self.reverses_id})
 
     def public_donor(self) -> str:
         """The donor as the public sees them (needs donor_resident__household selected)."""
         if self.kind != self.Kind.DONATION:
             return ""
-        if self.public_name == PublicName.REAL_NAME:
-            if self.donor_resident_id:
-                return self.donor_resident.name
-            if self.donor_name:
-                return self.donor_name
-        if self.public_name == PublicName.ROOM and self.donor_resident_id:
-            return str(
-                _("Room %(room)s") % {"room": self.donor_resident.household.room}
-            )
-        return str(_("Anonymous"))
+        return public_label(self.public_name, self.donor_resident, self.donor_name)
 
     def compute_digest(self, previous: str) -> str:
         """SHA-256 over the previous digest and every field that carries meaning."""
@@ -700,9 +796,12 @@ class Receipt(models.Model):
 
 class GoodsDonationQuerySet(AppendOnlyQuerySet):
     def with_stock(self):
-        return self.annotate(
-            used_sum=Coalesce(Sum("movements__quantity"), Decimal("0"))
-        ).select_related("donor_resident__household", "need__campaign")
+        """Each gift with what was used of it (used_sum) and what is left (in_stock)."""
+        return (
+            self.annotate(used_sum=Coalesce(Sum("movements__quantity"), Decimal("0")))
+            .annotate(in_stock=F("quantity") - F("used_sum"))
+            .select_related("donor_resident__household", "need__campaign")
+        )
 
 
 class GoodsDonation(AppendOnlyModel):
@@ -777,16 +876,7 @@ class GoodsDonation(AppendOnlyModel):
         )
 
     def public_donor(self) -> str:
-        if self.public_name == PublicName.REAL_NAME:
-            if self.donor_resident_id:
-                return self.donor_resident.name
-            if self.donor_name:
-                return self.donor_name
-        if self.public_name == PublicName.ROOM and self.donor_resident_id:
-            return str(
-                _("Room %(room)s") % {"room": self.donor_resident.household.room}
-            )
-        return str(_("Anonymous"))
+        return public_label(self.public_name, self.donor_resident, self.donor_name)
 
 
 class StockMovement(AppendOnlyModel):

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -659,8 +659,7 @@ def use_goods(
     _check_date(occurred_on)
     set_lock_timeout()
     goods = locked(GoodsDonation.objects.filter(pk=goods.pk)).get()
-    used = goods.movements.aggregate(total=Sum("quantity"))["total"] or Decimal("0")
-    remaining = goods.quantity - used
+    remaining = GoodsDonation.objects.with_stock().get(pk=goods.pk).in_stock
     pause()
     if quantity > remaining:
         raise ValidationError(

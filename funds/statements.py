@@ -1,10 +1,9 @@
 """Reads for statements (公示) and charts: opening balance, entries, closing balance, goods."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from funds.models import Fund, GoodsDonation, LedgerEntry, StockMovement
@@ -13,10 +12,16 @@ from funds.money import to_money
 
 @dataclass
 class Statement:
+    """One period of the fund: every figure comes from LedgerEntryQuerySet.totals()."""
+
     fund: Fund
     start: date
     end: date
     opening: Decimal
+    raised: Decimal
+    matched: Decimal
+    spent: Decimal
+    reversed: Decimal
     money_in: Decimal
     money_out: Decimal
     closing: Decimal
@@ -27,28 +32,28 @@ class Statement:
 
 
 def build_statement(fund: Fund, start: date, end: date) -> Statement:
-    """The statement of one period (both days included), in four queries plus the lists."""
+    """The statement of one period (both days included), in two queries plus the lists.
+
+    Entries count in the period of their own date: a reversal lowers the figure of the
+    entry it reverses in the period it was made, so earlier statements never change
+    and each closing balance is the next period's opening balance."""
     entries = LedgerEntry.objects.filter(fund=fund)
-    opening = entries.filter(occurred_on__lt=start).balance()
-    period = entries.filter(occurred_on__gte=start, occurred_on__lte=end)
-    sums = period.aggregate(
-        money_in=Sum("amount", filter=Q(amount__gt=0)),
-        money_out=Sum("amount", filter=Q(amount__lt=0)),
-        net=Sum("amount"),
-        count=Count("pk"),
-    )
-    money_in, money_out, net = (
-        to_money(sums[key]) for key in ("money_in", "money_out", "net")
-    )
+    opening = entries.before(start).balance()
+    period = entries.between(start, end)
+    totals = period.totals()
     return Statement(
         fund=fund,
         start=start,
         end=end,
         opening=opening,
-        money_in=money_in,
-        money_out=-money_out,
-        closing=to_money(opening + net),
-        entry_count=sums["count"] or 0,
+        raised=totals["raised"],
+        matched=totals["matched"],
+        spent=totals["spent"],
+        reversed=totals["reversed"],
+        money_in=totals["money_in"],
+        money_out=totals["money_out"],
+        closing=to_money(opening + totals["balance"]),
+        entry_count=totals["entries"],
         entries=period.for_display().order_by("occurred_on", "pk"),
         goods_in=GoodsDonation.objects.filter(
             fund=fund, received_on__gte=start, received_on__lte=end
@@ -78,37 +83,28 @@ def month_end(month: date) -> date:
 
 
 def monthly_flows(fund: Fund, months: list[date]) -> list[dict]:
-    """Money in, money out and the closing balance of each month (one query + one for the opening)."""
+    """Money in, money out and the closing balance of each month (two queries).
+
+    In and out are the statement's figures per month, so a month in which a gift was
+    reversed and nothing came in shows a negative "in"."""
     if not months:
         return []
     entries = LedgerEntry.objects.filter(fund=fund)
-    opening = entries.filter(occurred_on__lt=months[0]).balance()
-    rows = (
-        entries.filter(
-            occurred_on__gte=months[0], occurred_on__lte=month_end(months[-1])
-        )
-        .annotate(month=TruncMonth("occurred_on"))
-        .values("month")
-        .annotate(
-            money_in=Sum("amount", filter=Q(amount__gt=0)),
-            money_out=Sum("amount", filter=Q(amount__lt=0)),
-        )
-        .order_by("month")
-    )
+    opening = entries.before(months[0]).balance()
     by_month = {}
-    for row in rows:
-        month = row["month"]
-        month = (
-            month.date() if hasattr(month, "date") and callable(month.date) else month
-        )
-        by_month[month.replace(day=1)] = row
+    for group, totals in (
+        entries.between(months[0], month_end(months[-1]))
+        .annotate(month=TruncMonth("occurred_on"))
+        .totals_by("month")
+    ):
+        month = group["month"]
+        month = month.date() if isinstance(month, datetime) else month
+        by_month[month.replace(day=1)] = totals
     balance, flows = opening, []
     for month in months:
-        row = by_month.get(month, {})
-        money_in, money_out = (
-            to_money(row.get("money_in")),
-            -to_money(row.get("money_out")),
-        )
+        totals = by_month.get(month)
+        money_in = totals["money_in"] if totals else to_money(0)
+        money_out = totals["money_out"] if totals else to_money(0)
         balance = to_money(balance + money_in - money_out)
         flows.append(
             {
@@ -136,8 +132,9 @@ def flow_chart(flows: list[dict], width: int = 340, height: int = 160) -> dict:
     bars, points = [], []
     for index, flow in enumerate(flows):
         x = left + index * step
-        in_h = float(flow["money_in"] / peak) * plot_h
-        out_h = float(flow["money_out"] / peak) * plot_h
+        # A month whose reversals outweigh its entries has a negative figure: no bar.
+        in_h = float(max(flow["money_in"], Decimal("0")) / peak) * plot_h
+        out_h = float(max(flow["money_out"], Decimal("0")) / peak) * plot_h
         bars.append(
             {
                 "in_x": round(x + 1, 1),

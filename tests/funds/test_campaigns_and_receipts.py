@@ -74,7 +74,22 @@ def test_campaign_with_money_goods_and_hands(building, login):
     donate(fund, leader, "1200", campaign=campaign)
     page = client.get(campaign.get_absolute_url()).content.decode()
     assert "¥1,200.00 / ¥3,000.00" in page
-    assert "6 / 20 盆" in page and "1 / 2 人" in page
+    # Goods count when they arrive; a pledge is a promise, shown beside the bar.
+    assert "已收到 0 / 20 盆" in page and "已认捐 6 盆" in page
+    assert "1 / 2 人" in page
+    services.record_goods(
+        fund=fund,
+        item="花盆",
+        quantity=Decimal("4"),
+        unit="盆",
+        received_on=timezone.localdate(),
+        need=pots,
+        by=leader,
+    )
+    page = client.get(campaign.get_absolute_url()).content.decode()
+    assert "已收到 4 / 20 盆" in page and "已认捐 6 盆" in page
+    fund_page = client.get(reverse("funds:index", args=[building.pk])).content
+    assert "已收到 4 / 20 盆" in fund_page.decode()
     client.post(reverse("funds:pledge-withdraw", args=[building.pk, hands.pk]))
     assert not Pledge.objects.filter(need=hands).exists()
 

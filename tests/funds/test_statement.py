@@ -85,11 +85,17 @@ def test_statement_numbers_for_any_period(history):
     assert (april.opening, april.closing) == (Decimal("800.00"), Decimal("1100.50"))
     assert [g.item for g in april.goods_in] == ["花盆"] and list(april.goods_out) == []
     may = build_statement(fund, date(2026, 5, 1), date(2026, 5, 31))
+    # The April gift reversed in May lowers May's money in; it is not spending.
     assert (may.opening, may.money_in, may.money_out, may.closing) == (
         Decimal("1100.50"),
-        Decimal("50.00"),
-        Decimal("300.50"),
+        Decimal("-250.50"),
+        Decimal("0.00"),
         Decimal("850.00"),
+    )
+    assert (may.raised, may.reversed) == (Decimal("-250.50"), Decimal("300.50"))
+    assert (
+        may.money_out
+        == fund.entries.between(date(2026, 5, 1), date(2026, 5, 31)).totals()["spent"]
     )
     assert [m.used_for for m in may.goods_out] == ["一尺花园"]
     whole = build_statement(fund, date(2026, 1, 1), date(2026, 12, 31))
