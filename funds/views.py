@@ -90,7 +90,7 @@ def index(request, building_pk):
         fund.campaigns.with_progress()
         .select_related("category")
         .prefetch_related(
-            Prefetch("needs", queryset=CampaignNeed.objects.with_pledged())
+            Prefetch("needs", queryset=CampaignNeed.objects.with_progress())
         )
         .order_by("-status", "-created_at")[:10]
     )
@@ -275,7 +275,7 @@ def campaign_detail(request, building_pk, pk):
         fund.campaigns.with_progress().select_related("category"), pk=pk
     )
     needs = list(
-        campaign.needs.with_pledged().prefetch_related(
+        campaign.needs.with_progress().prefetch_related(
             Prefetch(
                 "pledges", queryset=Pledge.objects.select_related("resident__household")
             )
@@ -701,14 +701,12 @@ def receipt_original(request, building_pk, pk):
 def goods(request, building_pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     fund = _fund_or_404(access)
-    items = list(
+    items = (
         GoodsDonation.objects.filter(fund=fund)
         .with_stock()
         .prefetch_related("movements")
         .order_by("-received_on", "-pk")[:200]
     )
-    for item in items:
-        item.remaining = item.quantity - item.used_sum
     return render(
         request,
         "funds/goods.html",
@@ -910,8 +908,8 @@ def _statement_rows(report):
         yield [
             entry.occurred_on.isoformat(),
             entry.get_kind_display(),
-            entry.amount if entry.amount > 0 else "",
-            -entry.amount if entry.amount < 0 else "",
+            entry.money_in if entry.is_money_in else "",
+            entry.money_out if not entry.is_money_in else "",
             entry.public_donor()
             or entry.payee
             or (entry.donor_name if entry.kind == LedgerEntry.Kind.MATCHING else ""),
@@ -921,15 +919,19 @@ def _statement_rows(report):
             entry.receipt_number,
             entry.approval_text,
             str(entry.pk),
-            str(entry.reverses_id or ""),
+            entry.reversal_label(),
         ]
 
 
 def _statement_summary(report):
+    """The period's figures, as on the statement page (reversals already netted in)."""
     return [
         [_("Opening balance"), report.opening],
         [_("Money in"), report.money_in],
+        [_("Raised by residents"), report.raised],
+        [_("Added by matching grants"), report.matched],
         [_("Money out"), report.money_out],
+        [_("Corrections (冲正), already counted above"), report.reversed],
         [_("Closing balance"), report.closing],
     ]
 
