@@ -253,5 +253,5 @@ admin.site.unregister(LogEntry)
 
 
 @admin.register(LogEntry)
-class AuditLogEntryAdmin(LogEntryAdmin):
+class AuditLogEntryAdmin(KeepsSecrets, LogEntryAdmin):
     search_fields = ["object_repr", "changes_text", "actor__name", "actor__phone"]

@@ -220,6 +220,8 @@ def admin_tricks(world) -> list[str]:
         + f"?_changelist_filters=reporter%3D{reporter.pk}",
         reverse("admin:proposals_issue_history", args=[issue.pk]),
         reverse("admin:auditlog_logentry_changelist") + f"?actor={reporter.user_id}",
+        reverse("admin:auditlog_logentry_changelist") + f"?q={NAME}",
+        reverse("admin:auditlog_logentry_changelist") + f"?q={TITLE}",
         reverse("admin:buildings_notification_changelist")
         + f"?recipient={reporter.user_id}",
         reverse("admin:buildings_notification_changelist") + "?kind=issue_followed",

@@ -1,0 +1,166 @@
+"""The rules behind the crawl in test_secrets_crawl (issue 13): every admin refuses a
+lookup through an issue's reporter, and no notification pattern singles out an
+anonymous reporter."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
+from django.test import RequestFactory
+from django.urls import reverse
+
+from buildings.admin import reaches_secret
+from buildings.models import Notification, Resident
+from buildings.permissions import access_for
+from proposals import services as issues
+from proposals.models import Issue
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def secret_paths(model) -> list[str]:
+    """Each one-step lookup on the model that is the reporter relation or its reverse,
+    with the spellings a URL can use."""
+    paths = []
+    for field in model._meta.get_fields():
+        if field.is_relation and reaches_secret(model, field.name):
+            paths += [field.name, f"{field.name}__id", f"{field.name}__isnull"]
+            paths += [f"{field.name}__id__exact", f"{field.name}__in"]
+            attname = getattr(field, "attname", None)
+            if attname and attname != field.name:
+                paths.append(attname)
+    return paths
+
+
+REGISTERED = sorted(admin.site._registry.items(), key=lambda kv: kv[0]._meta.label)
+
+
+def test_the_reporter_relation_is_secret_from_both_sides():
+    assert reaches_secret(Issue, "reporter")
+    assert reaches_secret(Issue, "reporter__user__phone__startswith")
+    assert reaches_secret(Resident, "reported_issues__is_anonymous")
+    assert not reaches_secret(Issue, "building__number")
+    assert not reaches_secret(Issue, "entered_by")
+
+
+@pytest.mark.parametrize(
+    "model_admin", [a for _m, a in REGISTERED], ids=lambda a: str(a)
+)
+def test_no_admin_allows_a_lookup_through_the_reporter(model_admin):
+    request = RequestFactory().get("/admin/")
+    request.user = StaffFactory(is_superuser=True)
+    for path in secret_paths(model_admin.model):
+        assert not model_admin.lookup_allowed(path, "1", request), (model_admin, path)
+    # Nor does any list column, filter, search field or ordering reach it.
+    named = [
+        *[f for f in model_admin.list_display if isinstance(f, str)],
+        *[f for f in model_admin.list_filter if isinstance(f, str)],
+        *[f.lstrip("^=@") for f in model_admin.search_fields],
+        *[f.lstrip("-") for f in (model_admin.ordering or [])],
+        *([model_admin.date_hierarchy] if model_admin.date_hierarchy else []),
+    ]
+    for name in named:
+        assert not reaches_secret(model_admin.model, name), (model_admin, name)
+
+
+def test_inlines_never_list_issues_by_reporter():
+    for _model, model_admin in REGISTERED:
+        for inline in model_admin.inlines:
+            assert issubclass(inline, InlineModelAdmin)
+            if inline.model is Issue:
+                assert inline.fk_name != "reporter", model_admin
+
+
+@pytest.fixture
+def team_reporter(roles):
+    """A team member who files an anonymous report."""
+    return Resident.objects.get(user=roles.team)
+
+
+def file_anonymously(roles, reporter):
+    return issues.report_issue(
+        building=roles.building,
+        reporter=reporter,
+        entered_by=reporter.user,
+        category="thrown_objects",
+        title="夜里有人扔酒瓶",
+        text="",
+        location="outside",
+        anonymous=True,
+    )
+
+
+def recipients(kind):
+    return set(
+        Notification.objects.filter(kind=kind).values_list("recipient_id", flat=True)
+    )
+
+
+def test_a_team_member_reporting_anonymously_is_told_like_the_rest_of_the_team(
+    roles, team_reporter
+):
+    file_anonymously(roles, team_reporter)
+    assert recipients("issue_new") == {roles.team.pk, roles.leader.pk}
+
+
+def test_a_team_member_reporting_by_name_is_not_told_of_their_own_issue(
+    roles, team_reporter
+):
+    issues.report_issue(
+        building=roles.building,
+        reporter=team_reporter,
+        entered_by=roles.team,
+        category="sanitation",
+        title="楼道有异味",
+        text="",
+        location="lobby",
+    )
+    assert recipients("issue_new") == {roles.leader.pk}
+
+
+def test_the_anonymous_reporters_not_fixed_reaches_the_whole_team(roles, team_reporter):
+    issue = file_anonymously(roles, team_reporter)
+    issues.change_issue_status(
+        issue=issue,
+        access=access_for(roles.leader, roles.building),
+        actor=roles.leader,
+        to_status="resolved",
+        reason="已装监控",
+    )
+    issues.give_issue_feedback(
+        issue=issue,
+        access=access_for(roles.team, roles.building),
+        author=roles.team,
+        fixed=False,
+        reason="还在扔",
+        is_supporter=False,
+    )
+    assert recipients("issue_reopened") == {roles.team.pk, roles.leader.pk}
+
+
+def test_the_admin_never_lists_the_anonymous_reporters_own_message(
+    roles, login, team_reporter
+):
+    issue = file_anonymously(roles, team_reporter)
+    supporter = Resident.objects.get(user=roles.resident)
+    issues.support_issue(issue=issue, resident=supporter)
+    issues.change_issue_status(
+        issue=issue,
+        access=access_for(roles.leader, roles.building),
+        actor=roles.leader,
+        to_status="acknowledged",
+    )
+    followed = Notification.objects.get(kind=issues.FOLLOWED_KIND)
+    assert followed.recipient == roles.team  # it was sent
+    client = login(StaffFactory(is_superuser=True))
+    changelist = reverse("admin:buildings_notification_changelist")
+    shown = client.get(changelist).context["cl"].result_list
+    assert followed not in shown and shown  # the supporters' messages are listed
+    assert (
+        client.get(f"{changelist}?kind={issues.FOLLOWED_KIND}")
+        .context["cl"]
+        .result_count
+        == 0
+    )
+    page = reverse("admin:buildings_notification_change", args=[followed.pk])
+    assert client.get(page).status_code == 302  # "does not exist": back to the list
