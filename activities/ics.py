@@ -6,6 +6,7 @@ and folding at 75 octets (3.1), which must not split a UTF-8 character (our titl
 are Chinese). Fewer than 60 lines, no new dependency.
 """
 
+import re
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -13,11 +14,15 @@ from django.utils import timezone
 
 from activities.models import Activity
 
+# Control characters other than tab, which TEXT may not hold.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
 
 def escape_text(value: str) -> str:
-    """TEXT value escaping: backslash, semicolon, comma and newlines."""
+    """TEXT value escaping: backslash, semicolon, comma and newlines; no other controls."""
     value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+    value = value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+    return CONTROL_CHARACTERS.sub("", value)  # TEXT allows no control but tab (3.3.11)
 
 
 def fold(line: str) -> str:

@@ -1,4 +1,3 @@
-import csv
 import io
 from datetime import date
 
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from buildings.exports import csv_writer, spreadsheet_row
 from buildings.pagecache import cached_page
 from buildings.permissions import MANAGE, ORGANISE, PARTICIPATE, VIEW, get_access_or_404
 from buildings.qr import qr_svg
@@ -948,7 +948,7 @@ def statement_csv(request, building_pk):
     report = build_statement(fund, start, end)
     out = io.StringIO()
     out.write("\ufeff")  # so spreadsheet programs read the Chinese text as UTF-8
-    writer = csv.writer(out)
+    writer = csv_writer(out)  # every text cell neutralised
     writer.writerow(
         [access.building.display_name, f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}"]
     )
@@ -975,37 +975,47 @@ def statement_xlsx(request, building_pk):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Statement")[:31]
-    sheet.append([access.building.display_name, f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}"])
+    sheet.append(
+        spreadsheet_row(
+            [access.building.display_name, f"{start:%Y-%m-%d}", f"{end:%Y-%m-%d}"]
+        )
+    )
     for label, value in _statement_summary(report):
-        sheet.append([label, value])
+        sheet.append(spreadsheet_row([label, value]))
     sheet.append([])
     for row in _statement_rows(report):
-        sheet.append(row)
+        sheet.append(spreadsheet_row(row))
     goods_sheet = workbook.create_sheet(_("Goods")[:31])
     goods_sheet.append(
-        [_("Date"), _("Item"), _("In"), _("Out"), _("Unit"), _("Donor / used for")]
+        spreadsheet_row(
+            [_("Date"), _("Item"), _("In"), _("Out"), _("Unit"), _("Donor / used for")]
+        )
     )
     for item in report.goods_in:
         goods_sheet.append(
-            [
-                item.received_on.isoformat(),
-                item.item,
-                f"{item.quantity.normalize():f}",
-                "",
-                item.unit,
-                item.public_donor(),
-            ]
+            spreadsheet_row(
+                [
+                    item.received_on.isoformat(),
+                    item.item,
+                    f"{item.quantity.normalize():f}",
+                    "",
+                    item.unit,
+                    item.public_donor(),
+                ]
+            )
         )
     for move in report.goods_out:
         goods_sheet.append(
-            [
-                move.occurred_on.isoformat(),
-                move.goods.item,
-                "",
-                f"{move.quantity.normalize():f}",
-                move.goods.unit,
-                move.used_for,
-            ]
+            spreadsheet_row(
+                [
+                    move.occurred_on.isoformat(),
+                    move.goods.item,
+                    "",
+                    f"{move.quantity.normalize():f}",
+                    move.goods.unit,
+                    move.used_for,
+                ]
+            )
         )
     out = io.BytesIO()
     workbook.save(out)

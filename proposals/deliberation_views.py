@@ -1,6 +1,5 @@
 """Thin views for 议事: proposals, polls, meetings, consultations and the convention."""
 
-import csv
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from buildings import pagecache
 from buildings.compiled import Compiled
+from buildings.exports import csv_writer
 from buildings.models import Resident
 from buildings.pagecache import cached_page
 from buildings.permissions import MANAGE, ORGANISE, PARTICIPATE, VIEW, get_access_or_404
@@ -998,12 +998,6 @@ def consultation_visit(request, building_pk, pk):
     )
 
 
-def _csv_cell(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    value = str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @never_cache  # households' answers: no browser or proxy may keep them
 def consultation_export(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, ORGANISE)
@@ -1019,10 +1013,10 @@ def consultation_export(request, building_pk, pk):
         f'attachment; filename="consultation-{consultation.pk}.csv"'
     )
     response.write("\ufeff")  # so spreadsheet programs read the Chinese correctly
-    writer = csv.writer(response)
+    writer = csv_writer(response)  # every text cell neutralised
     writer.writerow(
         [_("No."), _("Room"), _("How"), _("Entered by"), _("Answered at")]
-        + [_csv_cell(q.text) for q in questions]
+        + [q.text for q in questions]
     )
     for number, item in enumerate(responses, start=1):
         by_question = {}
@@ -1037,7 +1031,7 @@ def consultation_export(request, building_pk, pk):
                 item.entered_by.name if item.entered_by else "",
                 timezone.localtime(item.created_at).strftime("%Y-%m-%d %H:%M"),
             ]
-            + [_csv_cell("; ".join(by_question.get(q.pk, []))) for q in questions]
+            + ["; ".join(by_question.get(q.pk, [])) for q in questions]
         )
     return response
 
