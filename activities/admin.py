@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from activities.models import Activity, RecapPhoto, Registration, Shift, Task
+from buildings.uploads import PhotoUploadsMixin
 
 
 class RegistrationInline(admin.TabularInline):
@@ -13,7 +14,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(PhotoUploadsMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "kind",
@@ -53,7 +54,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecapPhoto)
-class RecapPhotoAdmin(admin.ModelAdmin):
+class RecapPhotoAdmin(PhotoUploadsMixin, admin.ModelAdmin):
     list_display = ["activity", "caption", "uploaded_by", "created_at"]
     list_filter = ["activity__community"]
     search_fields = ["caption", "activity__title"]

@@ -97,14 +97,17 @@ class ActivityForm(forms.ModelForm):
         return data
 
     def activity_fields(self) -> dict:
-        """The cleaned model fields for the service (cover only when a new one came in)."""
+        """The cleaned model fields for the service (cover only when new or cleared)."""
         fields = {
             name: self.cleaned_data[name]
             for name in self.Meta.fields
             if name != "cover"
         }
-        if self.cleaned_data.get("cover"):
-            fields["cover"] = self.cleaned_data["cover"]
+        cover = self.cleaned_data.get("cover")
+        if cover is False:  # "Clear" ticked: no cover (the photo is deleted)
+            fields["cover"] = ""
+        elif cover:
+            fields["cover"] = cover
         return fields
 
 

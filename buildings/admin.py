@@ -19,6 +19,7 @@ from buildings.models import (
     Talent,
     User,
 )
+from buildings.uploads import PhotoUploadsMixin
 
 # Relations no admin URL may filter, order or search by, from either side: a match
 # would say who filed an anonymous report (?reporter=<id> on issues, or
@@ -71,7 +72,7 @@ class ReadOnlyAdmin(KeepsSecrets, admin.ModelAdmin):
 
 
 @admin.register(User)
-class UserAdmin(KeepsSecrets, DjangoUserAdmin):
+class UserAdmin(PhotoUploadsMixin, KeepsSecrets, DjangoUserAdmin):
     ordering = ["-created_at"]
     list_display = ["phone", "name", "is_staff", "is_active", "created_at"]
     list_filter = ["is_staff", "is_active"]
@@ -111,7 +112,7 @@ class CommunityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Building)
-class BuildingAdmin(admin.ModelAdmin):
+class BuildingAdmin(PhotoUploadsMixin, admin.ModelAdmin):
     list_display = ["number", "name", "community", "is_pilot", "created_at"]
     list_filter = ["community", "is_pilot"]
     search_fields = ["number", "name", "community__name"]

@@ -7,9 +7,10 @@ class BuildingsConfig(AppConfig):
     verbose_name = _("Buildings and residents")
 
     def ready(self):
-        from buildings import audit, pagecache
+        from buildings import audit, pagecache, uploads
         from buildings.lookups import register_integer_in
 
         audit.register_models()
         register_integer_in()
         pagecache.connect()
+        uploads.connect_photo_cleanup()

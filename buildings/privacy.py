@@ -86,9 +86,7 @@ def leave(*, user: User) -> None:
         resident.save()
     Notification.objects.filter(recipient=user).delete()
     NotificationMute.objects.filter(user=user).delete()
-    if user.avatar:
-        user.avatar.delete(save=False)
-    user.avatar = ""
+    user.avatar = ""  # the photo is deleted once this commits (buildings.uploads)
     user.name = placeholder
     user.phone = f"0{user.pk:010d}"  # mobile numbers start with 1: never a real one
     user.is_active = False

@@ -19,6 +19,7 @@ from buildings.admin import (
     KeepsSecrets,
     ReadOnlyAdmin,
 )
+from buildings.uploads import PhotoUploadsMixin
 from proposals import services
 from proposals.models import (
     Issue,
@@ -246,7 +247,7 @@ class IssueSupportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(IssuePhoto)
-class IssuePhotoAdmin(KeepsSecrets, admin.ModelAdmin):
+class IssuePhotoAdmin(PhotoUploadsMixin, KeepsSecrets, admin.ModelAdmin):
     list_display = ["created_at", "issue", "kind"]
     list_filter = ["kind"]
     search_fields = ["issue__title"]

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from buildings.admin import ReadOnlyAdmin
+from buildings.uploads import PhotoUploadsMixin
 from proposals.deliberation_models import (
     Answer,
     Ballot,
@@ -89,7 +90,7 @@ class TaskInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(PhotoUploadsMixin, admin.ModelAdmin):
     list_display = ["title", "building", "starts_at", "place"]
     list_filter = ["building__community", "building"]
     search_fields = ["title", "place", "minutes"]
