@@ -179,7 +179,13 @@ class PollAdmin(admin.ModelAdmin):
     date_hierarchy = "opens_at"
     list_select_related = ["building"]
     raw_id_fields = ["building", "proposal", "created_by", "winner"]
-    readonly_fields = ["closed_at", "outcome", "winner", "household_count"]
+    readonly_fields = [
+        "closed_at",
+        "closed_early_reason",
+        "outcome",
+        "winner",
+        "household_count",
+    ]
     inlines = [OptionInline]
 
     def get_readonly_fields(self, request, obj=None):
