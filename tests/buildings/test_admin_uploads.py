@@ -23,6 +23,7 @@ from activities.models import RecapPhoto
 from buildings.models import User
 from buildings.uploads import ImageUploadField
 from tests.activities.factories import ActivityFactory
+from tests.buildings.test_media_storage import bucket_keys, media_storage  # noqa: F401
 from tests.buildings.test_uploads import gps_exif, photo_bytes, upload
 from tests.factories import AccountResidentFactory, BuildingFactory, UserFactory
 from tests.proposals.deliberation.factories import MeetingFactory
@@ -329,8 +330,14 @@ def test_saving_without_a_new_photo_keeps_it(
     assert User.objects.get(pk=user.pk).avatar.name == kept and exists(kept)
 
 
-def test_replaced_building_cover_is_deleted(
-    client, building, django_capture_on_commit_callbacks
+@pytest.fixture
+def where(media_storage):  # noqa: F811 -- the fixture of test_media_storage
+    """On local disk, then in a fake private S3 bucket."""
+    return media_storage
+
+
+def test_replaced_building_cover_is_deleted_on_disk_and_in_the_bucket(
+    where, client, building, django_capture_on_commit_callbacks
 ):
     leader = AccountResidentFactory(household__building=building, role="leader").user
     client.force_login(leader)
@@ -338,11 +345,16 @@ def test_replaced_building_cover_is_deleted(
     client.post(url, {"description": "我们的楼", "cover": upload(photo_bytes())})
     building.refresh_from_db()
     old = building.cover.name
+    assert client.get(f"/media/{old}").status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"description": "我们的楼", "cover": upload(photo_bytes())})
     building.refresh_from_db()
     assert building.cover.name != old and exists(building.cover.name)
     assert not exists(old)
+    assert client.get(f"/media/{old}").status_code == 404
+    assert client.get(f"/media/{building.cover.name}").status_code == 200
+    if where == "s3":
+        assert bucket_keys() == [building.cover.name]
 
 
 def test_cleared_activity_cover_is_deleted(
