@@ -4,7 +4,8 @@
     python3 dev.py serve    install, migrate, load demo data, serve on 127.0.0.1:8000
     python3 dev.py test     install and run the whole test suite (extra args go to pytest)
     python3 dev.py install  only create .venv and install the locked dependencies
-    python3 dev.py lock     regenerate requirements.lock from pyproject.toml
+    python3 dev.py lock     update requirements.lock to pyproject.toml (add --upgrade to
+                            move every package to its newest allowed version)
 
 Dependencies are installed from requirements.lock (exact versions with hashes) into .venv,
 again whenever the lock file changes. pyproject.toml declares the ranges; `lock` resolves
@@ -51,7 +52,7 @@ def ensure_environment() -> None:
     STAMP.write_text(digest)
 
 
-def lock() -> int:
+def lock(extra: list[str]) -> int:
     """Resolve pyproject.toml (with the test extra) into requirements.lock."""
     with tempfile.TemporaryDirectory() as tmp:
         tools = Path(tmp) / "venv"
@@ -64,7 +65,7 @@ def lock() -> int:
         return subprocess.run(
             [str(tools_bin / "pip-compile"), "--quiet", "--extra=test"]
             + ["--generate-hashes", "--strip-extras", "--allow-unsafe"]
-            + ["--no-emit-find-links", "--no-emit-index-url", "--upgrade"]
+            + ["--no-emit-find-links", "--no-emit-index-url", *extra]
             + ["--output-file=requirements.lock", "pyproject.toml"],
             cwd=ROOT,
         ).returncode
@@ -129,7 +130,7 @@ def main() -> int:
         print(__doc__)
         return 2
     if command == "lock":
-        return lock()
+        return lock(sys.argv[2:])
     ensure_environment()
     if command == "install":
         return 0
