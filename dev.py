@@ -68,6 +68,7 @@ def lock(extra: list[str]) -> int:
             + ["--no-emit-find-links", "--no-emit-index-url", *extra]
             + ["--output-file=requirements.lock", "pyproject.toml"],
             cwd=ROOT,
+            env={**os.environ, "CUSTOM_COMPILE_COMMAND": "python3 dev.py lock"},
         ).returncode
 
 
