@@ -414,7 +414,13 @@ def comment_on_issue(
     if reply_to is not None and reply_to.reply_to_id is not None:
         reply_to = reply_to.reply_to  # one level of replies keeps the thread readable
     reporter = is_reporter(access, issue)
-    if access.can_organise:
+    hide = issue.is_anonymous and reporter
+    if hide:
+        # An anonymous reporter on the team writes as the reporter: a reply counted as
+        # the team's first response, or told to supporters as the team's, would say
+        # the reporter is on the team.
+        role = Role.REPORTER
+    elif access.can_organise:
         role = role_of(access)
     elif reporter:
         role = Role.REPORTER
@@ -424,7 +430,6 @@ def comment_on_issue(
         raise ValidationError(
             _("Press “me too” first to join the conversation on this issue.")
         )
-    hide = issue.is_anonymous and reporter
     with _quiet_if(hide):
         comment = IssueComment.objects.create(
             issue=issue,

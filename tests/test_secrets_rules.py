@@ -138,6 +138,22 @@ def test_the_anonymous_reporters_not_fixed_reaches_the_whole_team(roles, team_re
     assert recipients("issue_reopened") == {roles.team.pk, roles.leader.pk}
 
 
+def test_an_anonymous_team_reporter_replies_as_the_reporter(roles, team_reporter):
+    issue = file_anonymously(roles, team_reporter)
+    Notification.objects.all().delete()
+    issues.comment_on_issue(
+        issue=issue,
+        access=access_for(roles.team, roles.building),
+        author=roles.team,
+        text="昨晚又扔了",
+        is_supporter=False,
+    )
+    issue.refresh_from_db()
+    assert issue.first_response_at is None  # not the team's answer
+    assert issue.comments.get().author_role == "reporter"
+    assert recipients("issue_comment") == {roles.team.pk, roles.leader.pk}
+
+
 def test_the_admin_never_lists_the_anonymous_reporters_own_message(
     roles, login, team_reporter
 ):
