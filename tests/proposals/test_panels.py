@@ -47,6 +47,6 @@ def test_leader_todo_lists_households_to_reach_and_shifts_nobody_claimed(roles, 
     )
     items = {item.label: item for item in response.context["items"]}
     households = roles.building.households.count()
-    assert items[f"“{poll.proposal.title}”:尚未投票的户数"].count == households
-    assert items["未有人认领的志愿值班(未来14天)"].count == 1
+    assert items[f"“{poll.proposal.title}”：尚未投票的户数"].count == households
+    assert items["未有人认领的志愿值班（未来14天）"].count == 1
     assert shift.task.building == roles.building

@@ -75,7 +75,7 @@ def test_second_member_of_household_is_told_who_voted(poll, household_pair, logi
         vote_url(poll), {"option": option(poll, "反对").pk}, follow=True
     )
     text = response.content.decode()
-    assert f"{first.household.room}室已经投过票了(张阿姨" in text
+    assert f"{first.household.room}室已经投过票了（张阿姨" in text
     assert Ballot.objects.get(poll=poll).option.label == "同意"
 
 
