@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from funds.models import Fund, GoodsDonation, LedgerEntry
@@ -130,10 +129,8 @@ def check_fund(fund: Fund) -> list[str]:
             )
 
     # 6. Goods stay out of the money total, and their stock never goes below zero.
-    for goods in GoodsDonation.objects.filter(fund=fund).annotate(
-        used=Sum("movements__quantity")
-    ):
-        if (goods.used or 0) > goods.quantity:
+    for goods in GoodsDonation.objects.filter(fund=fund).with_stock():
+        if goods.in_stock < 0:
             problems.append(
                 _("%(fund)s: more %(item)s used than received.")
                 % {"fund": label, "item": goods.item}

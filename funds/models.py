@@ -524,7 +524,8 @@ class LedgerEntryQuerySet(AppendOnlyQuerySet):
         return self.for_display().prefetch_related("reverses", "recorded_by")
 
     def balance(self) -> Decimal:
-        return to_money(self.aggregate(total=Sum("amount"))["total"])
+        """The balance figure alone (what the services check an expense against)."""
+        return to_money(self.aggregate(balance=figure_sums()["balance"])["balance"])
 
     def before(self, day: date):
         """Entries dated before the day: their balance is the opening balance of that day."""
