@@ -31,11 +31,7 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
 
 
 def checked_in_registrations():
-    return Registration.objects.filter(
-        status=Registration.Status.CONFIRMED,
-        attendance=Registration.Attendance.CHECKED_IN,
-        activity__counts_as_volunteering=True,
-    )
+    return Registration.objects.attended().filter(activity__counts_as_volunteering=True)
 
 
 def entries_for(resident: Resident, year: int) -> list[HoursEntry]:
@@ -70,23 +66,50 @@ def total(entries: list[HoursEntry]) -> Decimal:
     return sum((entry.hours for entry in entries), Decimal("0.0"))
 
 
+def hours_by_building(buildings, start=None, end=None) -> dict[int, Decimal]:
+    """Volunteer hours per building, the one definition every page and the dashboard use:
+    completed shifts of the building's tasks plus its residents' check-ins at
+    volunteering activities, starting in [start, end) when given (two grouped queries)."""
+    shifts = Shift.objects.done().filter(task__building__in=buildings)
+    registrations = checked_in_registrations().filter(
+        resident__household__building__in=buildings
+    )
+    if start is not None:
+        shifts = shifts.filter(starts_at__gte=start)
+        registrations = registrations.filter(activity__starts_at__gte=start)
+    if end is not None:
+        shifts = shifts.filter(starts_at__lt=end)
+        registrations = registrations.filter(activity__starts_at__lt=end)
+    time: dict[int, timedelta] = {}
+    for building_id, spent in (
+        shifts.with_duration()
+        .order_by()
+        .values("task__building")
+        .annotate(t=Sum("duration"))
+        .values_list("task__building", "t")
+    ):
+        time[building_id] = time.get(building_id, timedelta(0)) + (
+            spent or timedelta(0)
+        )
+    length = ExpressionWrapper(
+        F("activity__ends_at") - F("activity__starts_at"),
+        output_field=DurationField(),
+    )
+    for building_id, spent in (
+        registrations.order_by()
+        .values("resident__household__building")
+        .annotate(t=Sum(length))
+        .values_list("resident__household__building", "t")
+    ):
+        time[building_id] = time.get(building_id, timedelta(0)) + (
+            spent or timedelta(0)
+        )
+    return {building_id: to_hours(spent) for building_id, spent in time.items()}
+
+
 def building_total(building: Building, year: int | None = None) -> Decimal:
     """All volunteer hours of the building's residents (optionally one year)."""
-    shifts = Shift.objects.done().filter(task__building=building).with_duration()
-    registrations = checked_in_registrations().filter(
-        resident__household__building=building
+    start, end = year_bounds(year) if year is not None else (None, None)
+    return hours_by_building(Building.objects.filter(pk=building.pk), start, end).get(
+        building.pk, Decimal("0.0")
     )
-    if year is not None:
-        start, end = year_bounds(year)
-        shifts = shifts.filter(starts_at__gte=start, starts_at__lt=end)
-        registrations = registrations.filter(
-            activity__starts_at__gte=start, activity__starts_at__lt=end
-        )
-    shift_time = shifts.aggregate(t=Sum("duration"))["t"] or timedelta(0)
-    activity_time = registrations.annotate(
-        length=ExpressionWrapper(
-            F("activity__ends_at") - F("activity__starts_at"),
-            output_field=DurationField(),
-        )
-    ).aggregate(t=Sum("length"))["t"] or timedelta(0)
-    return to_hours(shift_time + activity_time)

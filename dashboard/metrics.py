@@ -10,15 +10,15 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from activities import hours as volunteer_hours
 from activities.models import Activity, Registration, Shift
 from buildings.models import Building, Community
 from funds.models import LedgerEntry
-from proposals.deliberation_models import Ballot, Poll
-from proposals.models import Issue, response_deadline_hours
+from proposals.models import Ballot, Issue, Poll
 
 WINDOW_DAYS = 365
 MONTHS = 12
@@ -121,7 +121,6 @@ def community_rows(community: Community, now=None) -> list[BuildingRow]:
     """One row per building of the community, every measure filled in."""
     now = now or timezone.now()
     since = now - timedelta(days=WINDOW_DAYS)
-    deadline = timedelta(hours=response_deadline_hours())
     rows = {
         b.pk: BuildingRow(
             building=b, households=b.household_count, joined=b.joined_count
@@ -131,15 +130,8 @@ def community_rows(community: Community, now=None) -> list[BuildingRow]:
 
     issues = Issue.objects.filter(building__community=community)
     recent = Q(created_at__gte=since)
-    open_q = ~Q(status__in=Issue.CLOSED_STATUSES)
     for item in issues.values("building").annotate(
         recent=Count("pk", filter=recent),
-        open=Count("pk", filter=open_q),
-        overdue=Count(
-            "pk",
-            filter=open_q
-            & Q(first_response_at__isnull=True, created_at__lte=now - deadline),
-        ),
         resolved=Count("pk", filter=recent & Q(status=Issue.Status.RESOLVED)),
         satisfied=Count(
             "pk", filter=recent & Q(satisfaction=Issue.Satisfaction.SATISFIED)
@@ -149,10 +141,15 @@ def community_rows(community: Community, now=None) -> list[BuildingRow]:
         ),
     ):
         row = rows[item["building"]]
-        row.issues_recent, row.issues_open = item["recent"], item["open"]
-        row.issues_overdue = item["overdue"]
+        row.issues_recent = item["recent"]
         row.resolved = item["resolved"]
         row.satisfied, row.not_satisfied = item["satisfied"], item["not_satisfied"]
+
+    # Open and overdue as the issue pages define them (IssueQuerySet.open/overdue).
+    for item in issues.open().values("building").annotate(count=Count("pk")):
+        rows[item["building"]].issues_open = item["count"]
+    for item in issues.overdue(now).values("building").annotate(count=Count("pk")):
+        rows[item["building"]].issues_overdue = item["count"]
 
     in_time = issues.filter(recent).answered_in_time()
     for item in in_time.values("building").annotate(count=Count("pk")):
@@ -190,42 +187,11 @@ def community_rows(community: Community, now=None) -> list[BuildingRow]:
     ):
         rows[item["resident__household__building"]].participants = item["people"] or 0
 
-    hours: dict[int, timedelta] = {}
-    shifts = (
-        Shift.objects.done()
-        .filter(task__building__community=community, starts_at__gte=since)
-        .values("task__building")
-        .annotate(
-            time=Sum(
-                ExpressionWrapper(
-                    F("ends_at") - F("starts_at"), output_field=DurationField()
-                )
-            )
-        )
-    )
-    for item in shifts:
-        hours[item["task__building"]] = item["time"] or timedelta(0)
-    volunteering = (
-        checked_in.filter(activity__counts_as_volunteering=True)
-        .values("resident__household__building")
-        .annotate(
-            time=Sum(
-                ExpressionWrapper(
-                    F("activity__ends_at") - F("activity__starts_at"),
-                    output_field=DurationField(),
-                )
-            )
-        )
-    )
-    for item in volunteering:
-        building_id = item["resident__household__building"]
-        hours[building_id] = hours.get(building_id, timedelta(0)) + (
-            item["time"] or timedelta(0)
-        )
-    for building_id, spent_time in hours.items():
-        rows[building_id].volunteer_hours = Decimal(
-            spent_time.total_seconds() / 3600
-        ).quantize(Decimal("0.1"))
+    # Volunteer hours as activities defines them (the same as each resident's page).
+    for building_id, total in volunteer_hours.hours_by_building(
+        community.buildings.all(), start=since
+    ).items():
+        rows[building_id].volunteer_hours = total
 
     turnouts: dict[int, list[float]] = {}
     polls = (
