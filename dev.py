@@ -2,6 +2,7 @@
 """Set up and run Louzu with nothing but Python 3.11+.
 
     python3 dev.py serve    install, migrate, load demo data, serve on 127.0.0.1:8000
+                            with the task worker alongside (deliveries, periodic jobs)
     python3 dev.py test     install and run the whole test suite (extra args go to pytest)
     python3 dev.py install  only create .venv and install the locked dependencies
     python3 dev.py lock     update requirements.lock to pyproject.toml (add --upgrade to
@@ -101,17 +102,33 @@ def serve() -> int:
     # summary with the log-ins comes last, so it stays on screen under the server's banner.
     print("\n".join(line for line in seeded if line.startswith("[notify")))
     logins = "\n".join(line for line in seeded if not line.startswith("[notify"))
+    # The task worker delivers SMS and WeCom group posts and runs the periodic jobs.
+    worker = subprocess.Popen([str(PYTHON), "manage.py", "worker"], cwd=ROOT)
     server = subprocess.Popen(
         [str(PYTHON), "manage.py", "runserver", "127.0.0.1:8000"], cwd=ROOT
     )
     try:
         if wait_for_port(8000, server):
             print("\n" + logins, flush=True)
-            print("Louzu is running at http://127.0.0.1:8000/  (Ctrl+C stops it)\n")
+            print("Louzu is running at http://127.0.0.1:8000/  (Ctrl+C stops it)")
+            print("The task worker runs alongside it (deliveries, periodic jobs).\n")
         return server.wait()
     except KeyboardInterrupt:
         server.terminate()
         return 0
+    finally:
+        stop(worker)
+
+
+def stop(process: subprocess.Popen, seconds: float = 10) -> None:
+    """Ask a child process to finish (it may be in the middle of a task), then make it."""
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def test(extra: list[str]) -> int:

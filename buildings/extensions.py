@@ -76,3 +76,13 @@ def leader_todo(access) -> list[TodoItem]:
         if hasattr(module, "leader_todo"):
             items.extend(module.leader_todo(access))
     return items
+
+
+def notification_settings_links(user) -> list[Note]:
+    """More choices about messages (e.g. which kinds also come by SMS), on the root's
+    notification settings page; from `<app>/panels.py` `notification_settings_links(user)`."""
+    notes = []
+    for _app, module in feature_modules("panels"):
+        if hasattr(module, "notification_settings_links"):
+            notes.extend(module.notification_settings_links(user))
+    return notes

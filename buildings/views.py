@@ -311,7 +311,11 @@ def notification_settings(request):
         )
         messages.success(request, _("Your choices have been saved."))
         return redirect("buildings:notifications")
-    return render(request, "buildings/notification_settings.html", {"form": form})
+    return render(
+        request,
+        "buildings/notification_settings.html",
+        {"form": form, "more": extensions.notification_settings_links(request.user)},
+    )
 
 
 @never_cache

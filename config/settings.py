@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "funds",
     "activities",
     "dashboard",
+    "django_tasks",
+    "django_tasks_db",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -271,5 +274,24 @@ ADMIN_SITE_HEADER = _("Louzu administration")
 
 # Where notifications go besides the in-app inbox (dotted paths, comma-separated).
 LOUZU_NOTIFICATION_SENDERS = env_list(
-    "LOUZU_NOTIFICATION_SENDERS", "buildings.notify.console_sender" if DEBUG else ""
+    "LOUZU_NOTIFICATION_SENDERS",
+    "outbox.services.queue_notification,outbox.group_posts.queue_for_notification"
+    + (",buildings.notify.console_sender" if DEBUG else ""),
+)
+
+# The task queue that delivers notifications and runs the periodic jobs (`manage.py
+# worker`). Default: the database (nothing else to run). With several app servers,
+# LOUZU_TASKS_BACKEND=django_tasks_rq.RQBackend puts it on Redis (see the README).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "LOUZU_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+# Kinds sent by SMS even in the quiet hours (21:00-08:00), comma-separated.
+LOUZU_SMS_URGENT_KINDS = env_list("LOUZU_SMS_URGENT_KINDS")
+# WeCom group robots post here; tests point it at a local stand-in.
+LOUZU_WECOM_BASE_URL = os.environ.get(
+    "LOUZU_WECOM_BASE_URL", "https://qyapi.weixin.qq.com"
 )

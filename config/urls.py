@@ -29,6 +29,7 @@ urlpatterns = [
     path("buildings/<int:building_pk>/fund/", include("funds.urls")),
     path("", include("activities.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("", include("outbox.urls")),
 ]
 
 # Photos have unguessable random names. They are always served by this route, from local

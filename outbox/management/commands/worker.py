@@ -1,0 +1,61 @@
+import logging
+import threading
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from outbox.schedule import queue_due_jobs
+
+logger = logging.getLogger("outbox")
+
+
+def schedule_forever(interval: float, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            close_old_connections()
+            queue_due_jobs()
+        except Exception:  # a busy database must not stop the schedule
+            logger.exception("Could not queue the periodic jobs")
+        stop.wait(interval)
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the task worker: deliveries (SMS, WeCom) and the periodic jobs on their "
+        "schedule. With the Redis queue, run `rqworker` and `worker --schedule-only`."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--schedule-only",
+            action="store_true",
+            help="Only queue the periodic jobs when due (another worker runs them).",
+        )
+        parser.add_argument(
+            "--no-schedule",
+            action="store_true",
+            help="Only run queued tasks (another process queues the periodic jobs).",
+        )
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=1.0,
+            help="Seconds between looks at the queue when it is empty.",
+        )
+
+    def handle(self, *args, **options):
+        stop = threading.Event()
+        if options["schedule_only"]:
+            try:
+                schedule_forever(5, stop)
+            except KeyboardInterrupt:
+                return
+        if not options["no_schedule"]:
+            threading.Thread(
+                target=schedule_forever, args=(5, stop), daemon=True
+            ).start()
+        try:
+            call_command("db_worker", interval=options["interval"], verbosity=0)
+        finally:
+            stop.set()

@@ -1,0 +1,31 @@
+import pytest
+
+from tests.outbox.standins import FlakySmsBackend, WecomStandIn
+
+ROBOT_URL = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"
+
+
+@pytest.fixture
+def wecom(settings):
+    stand_in = WecomStandIn()
+    settings.LOUZU_WECOM_BASE_URL = stand_in.url
+    yield stand_in
+    stand_in.close()
+
+
+@pytest.fixture
+def flaky_sms(settings):
+    settings.LOUZU_SMS_BACKEND = "tests.outbox.standins.FlakySmsBackend"
+    FlakySmsBackend.reset()
+    return FlakySmsBackend
+
+
+@pytest.fixture
+def delivering(settings):
+    """Notifications leave through the outbox, on the database queue."""
+    settings.LOUZU_NOTIFICATION_SENDERS = [
+        "outbox.services.queue_notification",
+        "outbox.group_posts.queue_for_notification",
+    ]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.SITE_URL = "https://louzu.example"
