@@ -321,7 +321,12 @@ def notification_settings(request):
 @never_cache
 def notifications(request):
     items = list(request.user.notifications.all()[:100])
-    if request.user.notifications.unread().update(read_at=timezone.now()):
+    # Opening the inbox reads what was new, so this GET writes only when something is
+    # unread; most visits find nothing new and change nothing (no UPDATE, no write lock).
+    # Unread messages are always the newest (reading marks them all at once), so if
+    # any is unread, one of the newest 100 shown here is.
+    if any(item.read_at is None for item in items):
+        request.user.notifications.unread().update(read_at=timezone.now())
         pagecache.touch_inboxes([request.user.pk])  # the unread count in the top bar
     request.user._louzu_unread = 0  # this page reads them all
     return render(request, "buildings/notifications.html", {"items": items})
