@@ -1,9 +1,14 @@
 import logging
+import os
 import threading
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from django_tasks_db import DatabaseBackend
 
 from outbox.schedule import queue_due_jobs
 
@@ -46,12 +51,26 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         stop = threading.Event()
-        if options["schedule_only"]:
+        on_database = isinstance(
+            task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend
+        )
+        if options["schedule_only"] or not on_database:
+            if not on_database:
+                self.stdout.write(
+                    "The task queue is not the database: run its own worker (e.g. "
+                    "`manage.py rqworker default`); this process queues the periodic jobs."
+                )
             try:
                 schedule_forever(5, stop)
             except KeyboardInterrupt:
-                return
-        if not options["no_schedule"]:
+                pass
+            return
+        # In development db_worker reloads on code changes: the schedule runs in the
+        # reloaded child that works the queue, not in the watching parent too.
+        watching_parent = (
+            settings.DEBUG and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
+        )
+        if not options["no_schedule"] and not watching_parent:
             threading.Thread(
                 target=schedule_forever, args=(5, stop), daemon=True
             ).start()
