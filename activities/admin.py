@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from activities.models import Activity, RecapPhoto, Registration, Shift, Task
-from buildings.uploads import PhotoUploadsMixin
+from core.uploads import PhotoUploadsMixin
 
 
 class RegistrationInline(admin.TabularInline):

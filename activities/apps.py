@@ -10,6 +10,15 @@ class ActivitiesConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from activities import models
+        from buildings.notify import register_kinds
+
+        register_kinds(
+            {
+                "waitlist_promoted": _("I got a place from the waiting list"),
+                "shift_reminder": _("Reminders of my volunteer shifts"),
+                "shift_swapped": _("Someone swaps a volunteer shift with me"),
+            }
+        )
 
         auditlog.register(models.Activity)
         auditlog.register(models.Registration)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity, Task
 from activities.services import MAX_PARTY
 from buildings.models import Resident
-from buildings.uploads import ImageUploadField
+from core.uploads import ImageUploadField
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

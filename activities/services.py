@@ -1,7 +1,7 @@
 """Writes for activities and volunteer shifts.
 
 Seats are scarce: every write that can change who holds a seat locks the activity row
-first (buildings.races.locked), counts confirmed people (party sizes) inside the
+first (core.races.locked), counts confirmed people (party sizes) inside the
 transaction and only then writes. The waiting list is ordered by registration id,
 which is safe because registrations are only created while the activity row is locked.
 Promotion is strictly first come, first served: when the head of the list does not
@@ -21,8 +21,8 @@ from activities.formatting import when as format_when
 from activities.models import PARTY, Activity, RecapPhoto, Registration, Shift, Task
 from buildings.models import Building, Community, Resident, User
 from buildings.notify import notify
-from buildings.races import locked, pause, set_lock_timeout
 from buildings.services import record_proxy_act
+from core.races import locked, pause, set_lock_timeout
 
 MAX_PARTY = 10
 MAX_SHIFTS_AT_ONCE = 52

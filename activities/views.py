@@ -24,10 +24,7 @@ from activities.forms import (
 )
 from activities.ics import activity_ics
 from activities.models import Activity, Registration, Shift
-from buildings import pagecache
-from buildings.compiled import Compiled
 from buildings.models import Building, Community, Resident
-from buildings.pagecache import cached_page
 from buildings.permissions import (
     MANAGE,
     ORGANISE,
@@ -36,8 +33,11 @@ from buildings.permissions import (
     active_membership,
     get_access_or_404,
 )
-from buildings.qr import qr_svg
 from buildings.services import wechat_text
+from core import pagecache
+from core.compiled import Compiled
+from core.pagecache import cached_page
+from core.qr import qr_svg
 
 # What the 403 page says, naming the rule that refused.
 EDIT_REFUSAL = gettext_lazy(
@@ -104,7 +104,7 @@ def _my_registration(activity_id, resident_id):
     )
 
 
-# The activity page's personal part runs these on every request (buildings.compiled).
+# The activity page's personal part runs these on every request (core.compiled).
 _my_registration = Compiled(_my_registration)
 _visible_with_counts = Compiled(
     lambda building_id, community_id, pk: (

@@ -91,8 +91,8 @@ def prepare(args) -> tuple[list[Target], dict]:
     from django.utils import timezone
 
     from activities.models import Activity
-    from buildings import pagecache
     from buildings.models import Resident
+    from core import pagecache
     from funds.models import Fund
     from proposals.models import Issue, Poll
 
@@ -123,7 +123,7 @@ def prepare(args) -> tuple[list[Target], dict]:
         )
 
     def session_for(user) -> str:
-        """A session as log-in makes it (buildings.pagecache remembers the audience)."""
+        """A session as log-in makes it (core.pagecache remembers the audience)."""
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = "buildings.backends.CachedModelBackend"

@@ -19,7 +19,7 @@ from buildings.models import (
     Talent,
     User,
 )
-from buildings.uploads import PhotoUploadsMixin
+from core.uploads import PhotoUploadsMixin
 
 # Relations no admin URL may filter, order or search by, from either side: a match
 # would say who filed an anonymous report (?reporter=<id> on issues, or

@@ -7,10 +7,11 @@ class BuildingsConfig(AppConfig):
     verbose_name = _("Buildings and residents")
 
     def ready(self):
-        from buildings import audit, pagecache, uploads
-        from buildings.lookups import register_integer_in
+        from buildings import audit
+        from buildings.extensions import register_private_media
+        from core.registry import register_restore_check
 
         audit.register_models()
-        register_integer_in()
-        pagecache.connect()
-        uploads.connect_photo_cleanup()
+        # Until proposals registers these itself (its command and its ballot slips).
+        register_restore_check("recount_polls")
+        register_private_media("ballot-slips", "proposals.view_ballot")

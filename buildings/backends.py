@@ -1,7 +1,7 @@
 """Log-in backend: Django's ModelBackend, with the user, their membership and their unread
 count read from the shared cache in one round trip instead of three queries.
 
-Entries are checked against the page cache's generations (buildings/pagecache.py): the
+Entries are checked against the page cache's generations (core/pagecache.py): the
 user with their membership against "all" (bumped by any change to a building or
 household) and "u<id>" (bumped by any change to the user's row or to one of their
 memberships); the unread count against "i<id>" (bumped by any new, read or deleted
@@ -12,8 +12,8 @@ SECONDS. Only where the page cache is on (a shared cache, or a single process).
 
 from django.contrib.auth.backends import ModelBackend
 
-from buildings import pagecache
 from buildings.permissions import active_membership, household_members
+from core import pagecache
 
 SECONDS = 300
 

@@ -6,8 +6,13 @@ A feature app may provide, by module name:
   waiting for this person, on the building page) and `leader_todo(access) ->
   list[TodoItem]` (the leader's to-do page);
 - `<app>/privacy.py`: `export_user_data(user)` and `anonymise_user(user)`;
-- `<app>/demo.py`: `seed_demo(community)`.
+- `<app>/synthetic/demo.py`: `seed_demo(community)`;
+- `<app>/synthetic/district.py`: `generate_district(district)`.
 They are found through the installed apps, in INSTALLED_APPS order.
+
+What the root needs to know of a feature app beyond modules (a folder of private photos, the
+page staff land on) the app registers here from its
+AppConfig.ready(), so the root names no feature app.
 """
 
 import importlib
@@ -44,14 +49,43 @@ class TodoItem:
     url: str
 
 
+def _find(dotted: str):
+    try:
+        return importlib.util.find_spec(dotted)
+    except ModuleNotFoundError:  # a parent package (e.g. <app>.synthetic) is missing
+        return None
+
+
 def feature_modules(module: str):
-    """Yield (app name, module) for every installed app except buildings that has it."""
+    """Yield (app name, module) for every installed app except buildings and core that
+    has `<app>.<module>` (a dotted module such as "synthetic.demo" too)."""
     for config in apps.get_app_configs():
-        if config.name == "buildings" or "." in config.name:
+        if config.name in ("buildings", "core") or "." in config.name:
             continue
         dotted = f"{config.name}.{module}"
-        if importlib.util.find_spec(dotted) is not None:
+        if _find(dotted) is not None:
             yield config.name, importlib.import_module(dotted)
+
+
+# --- Registrations (made by feature apps in AppConfig.ready()) ---------------------------
+
+# Media folder -> the permission a person needs to fetch its files at /media/ (the app's
+# own views show them to whoever may see the record).
+PRIVATE_MEDIA: dict[str, str] = {}
+# URL names of the page staff land on, the first registered wins.
+STAFF_HOME: list[str] = []
+
+
+def register_private_media(folder: str, permission: str) -> None:
+    """Files under MEDIA_ROOT/<folder>/ are given at /media/ only to holders of
+    `permission` ("app_label.codename")."""
+    PRIVATE_MEDIA[folder] = permission
+
+
+def register_staff_home(url_name: str) -> None:
+    """Staff land on this page (a URL name without arguments) instead of the community."""
+    if url_name not in STAFF_HOME:
+        STAFF_HOME.append(url_name)
 
 
 def building_panels(access) -> list[Panel]:

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Announcement, Building, Resident, Skill, User
 from buildings.phones import ascii_digits, normalize_phone, validate_mobile
-from buildings.uploads import ImageUploadField
+from core.uploads import ImageUploadField
 
 
 class PhoneField(forms.CharField):

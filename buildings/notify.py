@@ -13,17 +13,18 @@ from django.db import transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from buildings import pagecache
 from buildings.models import Notification, NotificationMute
+from core import pagecache
 
 logger = logging.getLogger(__name__)
 
-# The kinds a person may switch off, with what they mean to them. Feature apps send
-# these kinds; a kind not listed here is always delivered.
+# The kinds a person may switch off, with what they mean to them; a kind not listed here is
+# always delivered. Feature apps add theirs with register_kinds() in AppConfig.ready().
 KINDS = {
     "announcement": _("New announcements"),
     "join_request": _("Someone asks to join my building (leaders)"),
     "join_decided": _("My request to join was decided"),
+    # Until proposals registers its own kinds (it is being split into sub-packages).
     "issue_status": _("Status changes of issues I reported or support"),
     "issue_fixed_check": _("Asked whether an issue I follow is really fixed"),
     "issue_followed": _("News on an issue I reported anonymously"),
@@ -37,11 +38,12 @@ KINDS = {
     "poll_open": _("A vote opens in my building"),
     "poll_closing": _("A vote closes soon and my household has not voted"),
     "poll_closed": _("The result of a vote"),
-    "fund_donation": _("My donation to the building fund is recorded"),
-    "waitlist_promoted": _("I got a place from the waiting list"),
-    "shift_reminder": _("Reminders of my volunteer shifts"),
-    "shift_swapped": _("Someone swaps a volunteer shift with me"),
 }
+
+
+def register_kinds(kinds: dict) -> None:
+    """Let people mute these notification kinds ({kind: what it means to them})."""
+    KINDS.update(kinds)
 
 
 def notify(*, recipient, kind: str, text: str, link: str = "") -> Notification | None:

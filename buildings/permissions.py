@@ -131,7 +131,7 @@ def active_membership(user) -> Resident | None:
 def household_members(household) -> list:
     """The approved residents of a household, remembered on it. The cached log-in
     (buildings.backends) keeps them with the membership; any change to a resident of
-    the household makes its members log in afresh (buildings.pagecache)."""
+    the household makes its members log in afresh (core.pagecache)."""
     if not hasattr(household, "_louzu_members"):
         household._louzu_members = list(
             Resident.objects.approved().filter(household_id=household.pk)

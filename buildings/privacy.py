@@ -86,7 +86,7 @@ def leave(*, user: User) -> None:
         resident.save()
     Notification.objects.filter(recipient=user).delete()
     NotificationMute.objects.filter(user=user).delete()
-    user.avatar = ""  # the photo is deleted once this commits (buildings.uploads)
+    user.avatar = ""  # the photo is deleted once this commits (core.uploads)
     user.name = placeholder
     user.phone = f"0{user.pk:010d}"  # mobile numbers start with 1: never a real one
     user.is_active = False

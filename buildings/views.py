@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from buildings import extensions, pagecache, privacy, services
+from buildings import extensions, privacy, services
 from buildings.forms import (
     AnnouncementForm,
     BuildingForm,
@@ -37,7 +37,6 @@ from buildings.forms import (
     TalentForm,
 )
 from buildings.models import Announcement, Building, Community, Resident, Talent
-from buildings.pagecache import cached_page
 from buildings.permissions import (
     MANAGE,
     active_membership,
@@ -46,6 +45,8 @@ from buildings.permissions import (
     household_members,
 )
 from buildings.phones import MOBILE_RE, normalize_phone
+from core import pagecache
+from core.pagecache import cached_page
 
 
 @login_not_required
@@ -57,10 +58,14 @@ def healthz(request):
 
 @login_not_required
 def home(request):
-    """Residents land on their building, staff on the branch dashboard, others on the
-    community page."""
-    if request.user.is_authenticated and request.user.is_staff:
-        return redirect("dashboard:home")
+    """Residents land on their building, staff on the page a feature app registered
+    (extensions.register_staff_home: the branch dashboard), others on the community page."""
+    if (
+        request.user.is_authenticated
+        and request.user.is_staff
+        and extensions.STAFF_HOME
+    ):
+        return redirect(extensions.STAFF_HOME[0])
     membership = active_membership(request.user)
     if membership is not None and membership.is_approved:
         return redirect(membership.household.building)
@@ -672,15 +677,6 @@ def community_announcement_create(request, community_pk):
     )
 
 
-# Folders whose files are shown only through views that check who may see them
-# (funds.views.receipt_photo / receipt_original); /media/ gives them only to staff with
-# the admin permission to view those records (the admin links to them).
-PRIVATE_MEDIA = {
-    "receipts": "funds.view_receipt",
-    "ballot-slips": "proposals.view_ballot",
-}
-
-
 @login_not_required
 @require_safe
 def media(request, path):
@@ -688,7 +684,8 @@ def media(request, path):
     parts = path.split("/")
     if any(part in ("", ".", "..") or "\\" in part or "\x00" in part for part in parts):
         raise Http404
-    permission = PRIVATE_MEDIA.get(parts[0])
+    # Folders shown only through the owning app's views (extensions.PRIVATE_MEDIA).
+    permission = extensions.PRIVATE_MEDIA.get(parts[0])
     if permission and not request.user.has_perm(permission):
         raise Http404
     try:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "auditlog",
+    "core",
     "buildings",
     "proposals",
     "funds",
@@ -94,7 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "buildings.context_processors.navigation",
             ],
-            "builtins": ["buildings.templatetags.personal"],
+            "builtins": ["core.templatetags.personal"],
         },
     },
 ]
@@ -171,7 +172,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_S3_BUCKET = os.environ.get("LOUZU_MEDIA_S3_BUCKET", "")
 if MEDIA_S3_BUCKET:
     MEDIA_STORAGE = {
-        "BACKEND": "buildings.storage.MediaS3Storage",
+        "BACKEND": "core.storage.MediaS3Storage",
         "OPTIONS": {
             "bucket_name": MEDIA_S3_BUCKET,
             # Unset values fall back to boto3's own lookup (e.g. an instance role).
@@ -204,7 +205,7 @@ STORAGES = {
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "buildings.cache.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "louzu",
         }
@@ -227,7 +228,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Uploads: every image goes through buildings.uploads.
+# Uploads: every image goes through core.uploads.
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 UPLOAD_MAX_PIXELS = 40_000_000
 UPLOAD_MAX_SIDE = 2000

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from buildings.models import Community
-from buildings.pagecache import cached_page
+from core.pagecache import cached_page
 from dashboard import charts, metrics
 from funds.money import format_money
 from proposals.models import Issue, response_deadline_hours

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Resident
-from buildings.uploads import ImageUploadField
+from core.uploads import ImageUploadField
 from funds.blur import cell_region, grid_cells
 from funds.models import Campaign, CampaignNeed, Fund, LedgerEntry, PublicName
 from funds.money import MoneyField

@@ -1,6 +1,6 @@
 """Every write to the fund: rules, campaigns, the ledger, receipts and goods.
 
-Money writes lock the fund row first (buildings.races.locked), so the balance an
+Money writes lock the fund row first (core.races.locked), so the balance an
 expense is checked against cannot change before it is written, and the digest chain
 of the ledger is extended by one writer at a time.
 """
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from buildings.models import Building, Resident, User
 from buildings.notify import notify
-from buildings.races import locked, pause, set_lock_timeout
+from core.races import locked, pause, set_lock_timeout
 from funds.blur import blur_image
 from funds.models import (
     Campaign,

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from buildings.exports import csv_writer, spreadsheet_row
-from buildings.pagecache import cached_page
 from buildings.permissions import MANAGE, ORGANISE, PARTICIPATE, VIEW, get_access_or_404
-from buildings.qr import qr_svg
 from buildings.services import wechat_text
+from core.exports import csv_writer, spreadsheet_row
+from core.pagecache import cached_page
+from core.qr import qr_svg
 from funds import permissions, services
 from funds.blur import GRID_COLUMNS, cell_region, grid_cells
 from funds.forms import (

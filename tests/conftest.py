@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
-from buildings import pagecache
+from core import pagecache
 from tests.factories import AccountResidentFactory, BuildingFactory, StaffFactory
 
 

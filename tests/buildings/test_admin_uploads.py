@@ -21,7 +21,7 @@ from PIL import Image
 
 from activities.models import RecapPhoto
 from buildings.models import User
-from buildings.uploads import ImageUploadField
+from core.uploads import ImageUploadField
 from tests.activities.factories import ActivityFactory
 from tests.buildings.test_media_storage import bucket_keys, media_storage  # noqa: F401
 from tests.buildings.test_uploads import gps_exif, photo_bytes, upload
@@ -272,11 +272,12 @@ def test_every_admin_photo_field_uses_the_pipeline(superuser):
 
 
 def test_every_app_form_photo_field_uses_the_pipeline():
+    import proposals.deliberation_forms
+    import proposals.forms
+
     import activities.forms
     import buildings.forms
     import funds.forms
-    import proposals.deliberation_forms
-    import proposals.forms
 
     found = []
     for module in (

@@ -128,7 +128,7 @@ def test_without_the_household_bump_the_cached_members_would_be_stale(
 ):
     """Twin: with changes to residents not reaching their household's log-ins, the
     new member would be missing."""
-    from buildings import pagecache
+    from core import pagecache
 
     monkeypatch.setattr(pagecache, "_users_of_households", lambda households: set())
     newcomer = _asks_to_join_my_household(roles, "陈小明")

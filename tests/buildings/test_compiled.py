@@ -1,4 +1,4 @@
-"""buildings.compiled: ORM queries compiled once, run with new values, give what the ORM
+"""core.compiled: ORM queries compiled once, run with new values, give what the ORM
 gives; a query that depends on anything but its values is refused on its first run."""
 
 from datetime import timedelta
@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+from proposals.deliberation_models import Ballot, Poll
 
 from activities.models import Activity, Registration
-from buildings.compiled import Compiled
 from buildings.models import Building, Resident
+from core.compiled import Compiled
 from proposals import deliberation_services as services
-from proposals.deliberation_models import Ballot, Poll
 from tests.activities.factories import ActivityFactory, RegistrationFactory
 from tests.concurrency import requires_postgres
 from tests.factories import AccountResidentFactory, BuildingFactory

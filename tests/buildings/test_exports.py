@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from buildings.exports import (
+from core.exports import (
     csv_writer,
     spreadsheet_cell,
     spreadsheet_row,

@@ -1,5 +1,5 @@
 """The whole-page cache: a second look is served from it, and no write ever leaves a
-page behind (buildings/pagecache.py)."""
+page behind (core/pagecache.py)."""
 
 import os
 import re
@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from buildings import pagecache
 from buildings.models import Announcement, Notification
 from buildings.notify import notify_many
+from core import pagecache
 from tests.factories import AccountResidentFactory, BuildingFactory, StaffFactory
 from tests.proposals.factories import IssueFactory
 

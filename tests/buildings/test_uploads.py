@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from buildings.uploads import clean_image
+from core.uploads import clean_image
 from tests.factories import AccountResidentFactory
 
 pytestmark = pytest.mark.django_db

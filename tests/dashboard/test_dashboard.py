@@ -174,5 +174,5 @@ def test_redis_is_the_cache_when_redis_url_is_set():
         check=True,
     )
     assert (
-        output.stdout.strip() == "buildings.cache.RedisCache"
+        output.stdout.strip() == "core.cache.RedisCache"
     )  # Django's, one client per pool

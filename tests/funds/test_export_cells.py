@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from buildings.exports import FORMULA_STARTS
+from core.exports import FORMULA_STARTS
 from funds import services
 from tests.factories import AccountResidentFactory
 from tests.funds.factories import donate, ready_fund, spend

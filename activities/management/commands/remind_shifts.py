@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from activities.services import send_shift_reminders
-from buildings import pagecache
+from core import pagecache
 
 
 class Command(BaseCommand):

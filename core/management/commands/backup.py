@@ -20,9 +20,9 @@ from django.utils import timezone
 from ._backup import (
     DUMP,
     FORMAT,
-    KEY_TABLES,
     MANIFEST,
     MEDIA,
+    key_tables,
     latest_migrations,
     libpq_args,
     row_counts,
@@ -98,7 +98,7 @@ class Command(BaseCommand):
                 )
                 snapshot, server_version = cursor.fetchone()
                 migrations = latest_migrations(cursor)
-                counts = row_counts(cursor, KEY_TABLES)
+                counts = row_counts(cursor, key_tables())
             args, env = libpq_args(db)
             result = subprocess.run(
                 [

@@ -4,7 +4,8 @@ Everything is checked before anything is changed: the manifest's hashes, every e
 the media archive (no absolute paths, no '..', no links out), an empty MEDIA_ROOT unless
 --force. pg_restore runs in one transaction, so a failing restore leaves the database as
 it was. Afterwards the restored database must show the manifest's migration state and
-row counts, pass check_ledger, and every closed poll must recount to its stored outcome.
+row counts and pass every check the apps register (core.registry.RESTORE_CHECKS: the
+ledger's check, the recount of every closed poll).
 """
 
 import json
@@ -22,6 +23,8 @@ from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from core.registry import RESTORE_CHECKS
+
 from ._backup import (
     DUMP,
     FORMAT,
@@ -36,13 +39,12 @@ from ._backup import (
 )
 
 TABLE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
-CHECKS = ["check_ledger", "recount_polls"]
 
 
 class Command(BaseCommand):
     help = (
         "Restore a back-up folder made by `backup` into a PostgreSQL database and "
-        "MEDIA_ROOT, then run check_ledger and recount every closed poll."
+        "MEDIA_ROOT, then run the checks the apps register (ledger, poll recounts)."
     )
 
     def add_arguments(self, parser):
@@ -214,7 +216,7 @@ class Command(BaseCommand):
                 f"match the manifest."
             )
         env = {**os.environ, "DATABASE_URL": url}
-        for check in CHECKS:
+        for check in RESTORE_CHECKS:
             result = subprocess.run(
                 [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), check],
                 cwd=settings.BASE_DIR,

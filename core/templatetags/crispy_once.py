@@ -2,7 +2,7 @@
 that every viewer sees the same while empty.
 
 crispy-forms renders each field through several templates: measured here, a two-field
-form cost more than the rest of a cached page (buildings/pagecache.py) together. The
+form cost more than the rest of a cached page (core/pagecache.py) together. The
 sign-up, comment and feedback forms sit in personal blocks, re-rendered on every
 request, yet an empty one is the same for everybody. A form class says so with
 `same_for_everyone = True` (no choices, initial values or attributes set per request);

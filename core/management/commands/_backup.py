@@ -14,25 +14,22 @@ MEDIA = "media.tar.gz"
 MANIFEST = "manifest.json"
 FORMAT = 1
 
-# The tables whose row counts go into the manifest and are compared after a restore.
-KEY_TABLES = [
-    "buildings_user",
-    "buildings_community",
-    "buildings_building",
-    "buildings_household",
-    "buildings_resident",
-    "funds_fund",
-    "funds_ledgerentry",
-    "funds_receipt",
-    "proposals_issue",
-    "proposals_issuephoto",
-    "proposals_proposal",
-    "proposals_poll",
-    "proposals_polloption",
-    "proposals_ballot",
-    "activities_activity",
-    "activities_registration",
-]
+
+def key_tables() -> list[str]:
+    """The tables whose row counts go into the manifest and are compared after a
+    restore: every table of the project's own apps."""
+    from django.apps import apps
+
+    from core.apps import project_app_configs
+
+    labels = {config.label for config in project_app_configs()}
+    return sorted(
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in labels
+        and model._meta.managed
+        and not model._meta.proxy
+    )
 
 
 def sha256(path: Path) -> str:
@@ -92,7 +89,7 @@ def latest_migrations(cursor) -> dict:
 
 
 def row_counts(cursor, tables) -> dict:
-    """{table: rows}; the table names are ours (KEY_TABLES or a checked manifest)."""
+    """{table: rows}; the table names are ours (key_tables() or a checked manifest)."""
     counts = {}
     for table in tables:
         cursor.execute(f'SELECT count(*) FROM "{table}"')

@@ -1,7 +1,7 @@
 """{% personal "name" [key=value …] %}…{% endpersonal %}: the part of a page that is one
 person's own.
 
-A cached page (buildings/pagecache.py) is shared by everyone who sees the same page: the
+A cached page (core/pagecache.py) is shared by everyone who sees the same page: the
 same building, role and staff status. What differs from one such person to the next
 (their unread count, their household's vote, their "me too") goes inside a personal
 block: the cache keeps a placeholder there and renders the block afresh for whoever asks,
@@ -13,7 +13,7 @@ text, and are the only loop values the block may use.
 from django import template
 from django.utils.safestring import mark_safe
 
-from buildings import pagecache
+from core import pagecache
 
 register = template.Library()
 

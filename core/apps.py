@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("Infrastructure")
+
+    def ready(self):
+        from core import pagecache, uploads
+        from core.lookups import register_integer_in
+
+        register_integer_in()
+        pagecache.connect()
+        uploads.connect_photo_cleanup()
+
+
+def project_app_configs():
+    """The installed apps whose code lives in this repository (not Django's, not a
+    library's), in INSTALLED_APPS order."""
+    from django.apps import apps
+    from django.conf import settings
+
+    base = str(settings.BASE_DIR)
+    return [
+        config
+        for config in apps.get_app_configs()
+        if str(config.path).startswith(base + "/") and "/.venv/" not in str(config.path)
+    ]
