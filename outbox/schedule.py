@@ -15,7 +15,7 @@ from outbox.models import ScheduledRun
 
 @dataclass(frozen=True)
 class Job:
-    command: str  # a management command, or "release_held"
+    command: str  # a management command
     every: timedelta
     description: str
 
@@ -24,7 +24,7 @@ JOBS = {
     job.command: job
     for job in (
         Job("close_due_polls", timedelta(minutes=1), "closing reminders, then results"),
-        Job("release_held", timedelta(minutes=1), "SMS held for the quiet hours"),
+        Job("send_held_sms", timedelta(minutes=1), "SMS held for the quiet hours"),
         Job("escalate_overdue", timedelta(minutes=10), "unanswered issues to staff"),
         Job("remind_shifts", timedelta(minutes=10), "volunteer shift reminders"),
         Job("check_ledger", timedelta(days=1), "verify every fund's ledger"),

@@ -207,14 +207,14 @@ def test_periodic_jobs_are_queued_once_per_period(db):
         first = queue_due_jobs()
         assert set(first) == {
             "close_due_polls",
-            "release_held",
+            "send_held_sms",
             "escalate_overdue",
             "remind_shifts",
             "check_ledger",
         }
         assert queue_due_jobs() == []
         clock.shift(timedelta(minutes=1))
-        assert set(queue_due_jobs()) == {"close_due_polls", "release_held"}
+        assert set(queue_due_jobs()) == {"close_due_polls", "send_held_sms"}
         run_worker()
     assert ScheduledRun.objects.count() == 5
     from django_tasks_db.models import DBTaskResult
