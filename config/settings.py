@@ -290,6 +290,15 @@ TASKS = {
         ),
     }
 }
+# The Redis queue (pip install django-tasks-rq): its worker is `manage.py rqworker`.
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("LOUZU_TASKS_REDIS_URL")
+            or os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+        }
+    }
 # Kinds sent by SMS even in the quiet hours (21:00-08:00), comma-separated.
 LOUZU_SMS_URGENT_KINDS = env_list("LOUZU_SMS_URGENT_KINDS")
 # WeCom group robots post here; tests point it at a local stand-in.
