@@ -1,3 +1,11 @@
+"""Who lives where: accounts, communities, buildings, households, memberships (Resident),
+announcements, notifications, proxy acts and talents, each with its QuerySet.
+
+Longer than 500 lines because these are one domain whose models refer to each other at
+every step (a membership joins a person, a household and a building); one module keeps
+their QuerySets and constraints side by side.
+"""
+
 import uuid
 
 from django.contrib.auth.models import (

@@ -1,3 +1,11 @@
+"""The root's pages: home, community and building pages, membership, residents, the
+leader's to-do, announcements, notifications, one's own data, and /media/.
+
+Longer than 500 lines for now: the account pages (log-in by code, password reset) are
+being moved to buildings/account_views.py; the membership pages are next to go to a
+module of their own.
+"""
+
 import mimetypes
 
 from axes.models import AccessAttempt

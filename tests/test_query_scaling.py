@@ -1,6 +1,6 @@
 """Every main page issues the same number of queries on small and on 8× larger data.
 
-Two districts are generated with `buildings.district` (the generator behind
+Two districts are generated with `buildings.synthetic.district` (the generator behind
 `manage.py generate_district`): a small one (12 households a building, a light year)
 and a large one (96 households a building, five times the activity). Each page is
 opened on a comparable object of each, by the building's leader and by a resident, and
@@ -18,8 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from activities.models import Activity, Task
-from buildings import district as gen
 from buildings.models import Household, Resident
+from buildings.synthetic import district as gen
 from funds.models import Fund
 from proposals.models import Issue, Poll
 

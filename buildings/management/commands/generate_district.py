@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from buildings import district as gen
+from buildings.synthetic import district as gen
 
 
 class Command(BaseCommand):

@@ -1,13 +1,10 @@
 """Synthetic data at district scale, for `manage.py generate_district` and the benchmark.
 
 The root builds communities, buildings, households, users and residents here; every
-feature app adds a year of its own data with `<app>/district.py`:
+feature app adds a year of its own data with `<app>/synthetic/district.py`:
 `generate_district(district: District) -> None`, found through
-`buildings.extensions.feature_modules("district")` (buildings imports none of them).
-
-Rows are written in bulk: COPY on PostgreSQL, `bulk_create` elsewhere. Ids are handed
-out here (the table's highest id + 1), so rows can point at one another without a
-round trip; the sequences are moved past them at the end. Passwords are unusable
+`buildings.extensions.feature_modules("synthetic.district")` (buildings imports none of
+them). Ids, bulk writing and randomness come from core/synthetic.py. Passwords are unusable
 ("!" + random, never hashed): nobody logs in as a generated resident until someone sets
 a password (the benchmark does, for the few it uses).
 """
@@ -15,16 +12,12 @@ a password (the benchmark does, for the few it uses).
 import math
 import random
 import string
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.core.management.color import no_style
-from django.db import connection, models, transaction
-from django.db.models import Max
-from django.utils import timezone
+from django.db import connection, transaction
 
 from buildings.extensions import feature_modules
 from buildings.models import (
@@ -37,6 +30,7 @@ from buildings.models import (
     Talent,
     User,
 )
+from core.synthetic import AlreadyGenerated, Generation, Progress
 
 # A Shanghai district: ~565 residential areas, ~480,000 households, ~650,000 residents.
 FULL_COMMUNITIES = 565
@@ -75,12 +69,6 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华玉萍红娥玲芬燕国建文斌辉力鹏凤琴云志雪梅宇浩凯健俊帆晨阳佳欣怡"
 SKILLS = ["理发", "修水管", "种花", "书法", "电脑", "修自行车", "心理疏导", "法律咨询"]
 PASSWORD_CHARS = string.ascii_letters + string.digits
-
-COPY_BATCH = 50_000
-
-
-class AlreadyGenerated(Exception):
-    """The database already holds a generated district."""
 
 
 # --- The plan apps see ---------------------------------------------------------------
@@ -127,132 +115,8 @@ class CommunityPlan:
     buildings: list[BuildingPlan] = field(default_factory=list)
 
 
-# --- Writing in bulk ----------------------------------------------------------------
-
-
-class Sink:
-    """Rows for one table: buffered, then COPYed (PostgreSQL) or bulk-created."""
-
-    def __init__(self, district, model, fields: list[str]):
-        self.district, self.model, self.fields = district, model, list(fields)
-        meta = model._meta
-        given = set(self.fields)
-        self.columns = [meta.get_field(name).column for name in self.fields]
-        self.constants = {}
-        for f in meta.concrete_fields:
-            if f.attname in given or f.primary_key:
-                continue
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                value = district.now
-            elif f.unique:
-                raise ValueError(
-                    f"{model.__name__}.{f.name} is unique: give it per row"
-                )
-            else:
-                value = f.get_default()
-            if value is None and not f.null:
-                raise ValueError(f"{model.__name__}.{f.name} needs a value")
-            self.constants[f.attname] = value
-        self.rows: list[tuple] = []
-        self.count = 0
-
-    def add(self, *row) -> None:
-        self.rows.append(row)
-        if len(self.rows) >= COPY_BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        rows, self.rows = self.rows, []
-        self.count += len(rows)
-        if connection.vendor == "postgresql":
-            self._copy(rows)
-        else:
-            objs = [
-                self.model(**dict(zip(self.fields, row, strict=True)), **self.constants)
-                for row in rows
-            ]
-            self.model.objects.bulk_create(objs, batch_size=500)
-
-    def _copy(self, rows) -> None:
-        quote = connection.ops.quote_name
-        names = self.columns + [
-            self.model._meta.get_field(name).column for name in self.constants
-        ]
-        extra = tuple(self.constants.values())
-        sql = "COPY {} ({}) FROM STDIN".format(
-            quote(self.model._meta.db_table), ", ".join(quote(n) for n in names)
-        )
-        with connection.cursor() as cursor:
-            with cursor.cursor.copy(sql) as copy:
-                write = copy.write_row
-                if extra:
-                    for row in rows:
-                        write(row + extra)
-                else:
-                    for row in rows:
-                        write(row)
-
-
-class Progress:
-    """A textual progress bar on stderr, one line per stage."""
-
-    WIDTH = 30
-
-    def __init__(self, stream=None, quiet: bool = False):
-        self.stream = stream or sys.stderr
-        self.quiet = quiet
-        self.started = time.monotonic()
-        self.stage = ""
-        self.stage_started = self.started
-        self.last = 0.0
-        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.last_percent = -1
-
-    def update(self, stage: str, done: int, total: int) -> None:
-        if self.quiet:
-            return
-        now = time.monotonic()
-        if stage != self.stage:
-            if self.stage and self.tty:
-                self.stream.write("\n")
-            self.stage, self.stage_started, self.last_percent = stage, now, -1
-        percent = 100 if total <= 0 else min(100, done * 100 // total)
-        finished = done >= total
-        if self.tty:
-            if not finished and now - self.last < 0.2:
-                return
-        elif percent // 10 == self.last_percent // 10 and not finished:
-            return  # not a terminal: a line every 10%
-        self.last, self.last_percent = now, percent
-        filled = self.WIDTH * percent // 100
-        bar = "#" * filled + "-" * (self.WIDTH - filled)
-        line = (
-            f"{stage:<12} [{bar}] {percent:3d}% {done}/{total}"
-            f"  {_clock(now - self.stage_started)} (total {_clock(now - self.started)})"
-        )
-        self.stream.write(
-            ("\r" if self.tty else "") + line + ("" if self.tty else "\n")
-        )
-        self.stream.flush()
-
-    def finish(self) -> None:
-        if not self.quiet and self.stage and self.tty:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-def _clock(seconds: float) -> str:
-    minutes, seconds = divmod(int(seconds), 60)
-    return f"{minutes}:{seconds:02d}"
-
-
-# --- The district -------------------------------------------------------------------
-
-
-class District:
-    """What every generator shares: the plan so far, the random source, the writers."""
+class District(Generation):
+    """A district being generated: the plan so far (communities, buildings, people)."""
 
     def __init__(
         self,
@@ -266,91 +130,13 @@ class District:
         now: datetime | None = None,
         district_name: str = DISTRICT_NAME,
     ):
+        super().__init__(seed=seed, intensity=intensity, progress=progress, now=now)
         self.district_name = district_name
         self.community_count = communities
-        self.rng = random.Random(seed)
-        self.intensity = intensity
         self.buildings_per_community = buildings_per_community
         self.households_per_building = households_per_building
-        self.progress = progress or Progress(quiet=True)
-        self.now = (now or timezone.now()).replace(microsecond=0)
-        self.start = self.now - timedelta(days=365)
         self.communities: list[CommunityPlan] = []
         self.staff_user_id: int | None = None
-        self._next_id: dict[type[models.Model], int] = {}
-        self._sinks: list[Sink] = []
-        self.counts: dict[str, int] = {}
-
-    # Ids and writers
-
-    def ids(self, model, n: int = 1) -> range:
-        """Reserve n ids of a table."""
-        if model not in self._next_id:
-            top = model._default_manager.aggregate(top=Max("pk"))["top"] or 0
-            self._next_id[model] = top + 1
-        first = self._next_id[model]
-        self._next_id[model] = first + n
-        return range(first, first + n)
-
-    def new_id(self, model) -> int:
-        return self.ids(model, 1)[0]
-
-    def sink(self, model, fields: list[str]) -> Sink:
-        sink = Sink(self, model, fields)
-        self._sinks.append(sink)
-        return sink
-
-    def flush(self) -> None:
-        for sink in self._sinks:
-            sink.flush()
-        for sink in self._sinks:
-            label = sink.model._meta.label
-            self.counts[label] = self.counts.get(label, 0) + sink.count
-            sink.count = 0
-        self._sinks = []
-
-    def reset_sequences(self) -> None:
-        if connection.vendor != "postgresql" or not self._next_id:
-            return
-        statements = connection.ops.sequence_reset_sql(no_style(), list(self._next_id))
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-
-    def analyze(self) -> None:
-        if connection.vendor != "postgresql":
-            return
-        with connection.cursor() as cursor:
-            for model in self._next_id:
-                cursor.execute(
-                    f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}"
-                )
-
-    # Randomness
-
-    def amount(self, mean: float) -> int:
-        """How many of something a building has in the year: around mean × intensity."""
-        value = mean * self.intensity * self.rng.uniform(0.3, 1.7)
-        whole = int(value)
-        return whole + (1 if self.rng.random() < value - whole else 0)
-
-    def moment(
-        self, start: datetime | None = None, end: datetime | None = None
-    ) -> datetime:
-        start = start or self.start
-        end = end or self.now
-        span = max(0, int((end - start).total_seconds()))
-        return start + timedelta(seconds=self.rng.randint(0, span))
-
-    def daytime(
-        self, day_start: datetime, hour_from: int = 8, hour_to: int = 21
-    ) -> datetime:
-        """A moment in the local daytime of the day that starts at day_start."""
-        local = timezone.localtime(day_start).replace(hour=0, minute=0, second=0)
-        return local + timedelta(
-            hours=self.rng.randint(hour_from, hour_to - 1),
-            minutes=self.rng.choice([0, 10, 15, 20, 30, 40, 45, 50]),
-        )
 
     def person_name(self) -> str:
         rng = self.rng
@@ -670,7 +456,7 @@ def generate(district: District) -> dict[str, int]:
                 f"The database already holds the generated district “{district.district_name}”."
             )
         generate_people(district)
-        for _app, module in feature_modules("district"):
+        for _app, module in feature_modules("synthetic.district"):
             module.generate_district(district)
             district.flush()
         district.reset_sequences()

@@ -1,0 +1,154 @@
+"""Demo data: 宝欣苑第一居民区 with buildings, households and residents in every role.
+
+Idempotent: running it again changes nothing that is already there. `manage.py seed_demo`
+runs seed_community() and then every app's `<app>/synthetic/demo.py`
+`seed_demo(community)`.
+"""
+
+from django.utils import timezone
+
+from buildings.models import (
+    Announcement,
+    Building,
+    Community,
+    Household,
+    Resident,
+    Skill,
+    Talent,
+    User,
+)
+
+DEMO_PASSWORD = "louzu-demo-2026"
+BUILDINGS = [
+    ("8号楼", "", True),
+    ("16号楼", "", True),
+    ("3号楼", "", False),
+    ("5号楼", "", False),
+    ("12号楼", "", False),
+]
+# phone, name, building, room, role, is_staff
+PEOPLE = [
+    ("13800000001", "王建华", "8号楼", "101", Resident.Role.LEADER, False),
+    ("13800000002", "李秀英", "8号楼", "202", Resident.Role.TEAM, False),
+    ("13800000003", "张阿姨", "8号楼", "302", Resident.Role.RESIDENT, False),
+    ("13800000004", "陈小明", "8号楼", "302", Resident.Role.RESIDENT, False),
+    ("13800000005", "刘伟", "16号楼", "401", Resident.Role.LEADER, False),
+    ("13800000006", "赵丽", "16号楼", "502", Resident.Role.RESIDENT, False),
+    ("13800000007", "孙强", "3号楼", "201", Resident.Role.LEADER, False),
+    ("13800000009", "周书记", None, None, None, True),
+]
+DEMO_LOGINS = [
+    ("resident", "13800000003"),
+    ("team member", "13800000002"),
+    ("building leader", "13800000001"),
+    ("branch staff", "13800000009"),
+]
+
+
+def seed_community() -> Community:
+    """The community, its buildings and households, people in every role, talents and
+    announcements (call inside a transaction)."""
+    community, _created = Community.objects.get_or_create(
+        name="宝欣苑第一居民区",
+        defaults={
+            "town": "罗店镇",
+            "district": "宝山区",
+            "description": "你举手、我搭台:楼组自治,从身边事做起。",
+        },
+    )
+    buildings = {}
+    for number, name, pilot in BUILDINGS:
+        building, _created = Building.objects.get_or_create(
+            community=community,
+            number=number,
+            defaults={"name": name, "is_pilot": pilot},
+        )
+        buildings[number] = building
+        for floor in range(1, 7):
+            for unit in (1, 2):
+                Household.objects.get_or_create(
+                    building=building, room=f"{floor}0{unit}"
+                )
+
+    people = {}
+    for phone, name, number, room, role, is_staff in PEOPLE:
+        user = User.objects.filter(phone=phone).first()
+        if user is None:
+            user = User.objects.create_user(
+                phone, DEMO_PASSWORD, name=name, is_staff=is_staff
+            )
+            if is_staff:
+                user.is_superuser = True
+                user.save(update_fields=["is_superuser"])
+        people[phone] = user
+        if number:
+            household = Household.objects.get(building=buildings[number], room=room)
+            Resident.objects.get_or_create(
+                user=user,
+                household=household,
+                defaults={
+                    "name": name,
+                    "role": role,
+                    "status": Resident.Status.APPROVED,
+                    "decided_at": timezone.now(),
+                    "is_party_member": phone in {"13800000001", "13800000002"},
+                    "shows_party_badge": phone in {"13800000001", "13800000002"},
+                },
+            )
+    leader = people["13800000001"]
+    b8 = buildings["8号楼"]
+    if not Resident.objects.filter(name="钱奶奶", household__building=b8).exists():
+        Resident.objects.create(
+            household=Household.objects.get(building=b8, room="501"),
+            name="钱奶奶",
+            contact_phone="021-5686xxxx",
+            status=Resident.Status.APPROVED,
+            registered_by=leader,
+            decided_by=leader,
+            decided_at=timezone.now(),
+        )
+    # A pending request, so the leader has something to approve.
+    applicant = User.objects.filter(phone="13800000008").first()
+    if applicant is None:
+        applicant = User.objects.create_user("13800000008", DEMO_PASSWORD, name="吴芳")
+        Resident.objects.create(
+            user=applicant,
+            household=Household.objects.get(building=b8, room="601"),
+            name="吴芳",
+        )
+
+    for phone, skill, offer in [
+        ("13800000002", "养花", "教邻居种花、打理一尺花园"),
+        ("13800000004", "电脑维修", "帮老人设置手机、修电脑"),
+        ("13800000003", "理发", "每月一次为行动不便的老人理发"),
+    ]:
+        resident = Resident.objects.get(user__phone=phone)
+        Talent.objects.get_or_create(
+            resident=resident,
+            skill=Skill.objects.get_or_create(name=skill)[0],
+            defaults={"offer": offer},
+        )
+    Resident.objects.filter(user__phone="13800000003").update(
+        talent_visibility=Resident.Visibility.COMMUNITY
+    )
+
+    Announcement.objects.get_or_create(
+        community=community,
+        building=None,
+        title="活力楼组试点启动",
+        defaults={
+            "body": "8号楼、16号楼作为首批“活力楼组”试点,欢迎居民扫码加入本楼楼组,一起议事、一起行动。",
+            "pinned": True,
+            "author": people["13800000009"],
+        },
+    )
+    Announcement.objects.get_or_create(
+        community=community,
+        building=b8,
+        title="本周六楼道清洁日",
+        defaults={
+            "body": "周六上午9点在一楼门厅集合,清理楼道堆物,请各户配合。",
+            "author": leader,
+        },
+    )
+    return community
