@@ -1,4 +1,8 @@
+import re
+import unicodedata
+
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -32,12 +36,39 @@ class RoomField(forms.CharField):
         return ascii_digits(super().to_python(value))
 
 
+class CodeField(forms.CharField):
+    """The 6-digit code from a text message (spaces and full-width digits tolerated)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Code from the text message"))
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "one-time-code"}
+        )
+
+    def to_python(self, value):
+        text = ascii_digits(unicodedata.normalize("NFKC", super().to_python(value)))
+        return re.sub(r"[\s\-]", "", text)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not re.fullmatch(r"[0-9]{6}", value):
+            raise forms.ValidationError(_("The code has 6 digits."), code="bad_code")
+
+
 class RegisterForm(BaseUserCreationForm):
     phone = PhoneField()
+    code = CodeField(
+        required=True,
+        help_text=_("Press “Send me a code” first; the code comes by text message."),
+        error_messages={"required": _("Enter the 6-digit code from the text message.")},
+    )
 
     class Meta:
         model = User
-        fields = ["phone", "name"]
+        fields = ["phone", "code", "name"]
         labels = {"name": _("Your real name")}
 
     def clean_phone(self):
@@ -53,6 +84,13 @@ class RegisterForm(BaseUserCreationForm):
 
 class LoginForm(AuthenticationForm):
     username = PhoneField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # AuthenticationForm cuts the box to the stored number's 11 characters, which
+        # made "138 0000 0003" arrive as "138 0000 00"; spellings need room.
+        self.fields["username"].max_length = PhoneField().max_length
+        self.fields["username"].widget.attrs["maxlength"] = PhoneField().max_length
 
     error_messages = {
         "invalid_login": _(
@@ -216,3 +254,55 @@ class PublicDisplayForm(forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
+
+
+class CodeLoginForm(forms.Form):
+    """Log in with the phone number and a code sent to it."""
+
+    phone = PhoneField()
+    code = CodeField()
+
+
+class PasswordResetByCodeForm(forms.Form):
+    """A new password, proven by a code sent to the phone (or given by a leader)."""
+
+    phone = PhoneField()
+    code = CodeField(
+        help_text=_("From the text message, or the slip your building leader gave you.")
+    )
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "new_password1"
+        ].help_text = password_validation.password_validators_help_text_html()
+
+    def clean(self):
+        data = super().clean()
+        first, second = data.get("new_password1"), data.get("new_password2")
+        if data.get("code"):
+            if not first:
+                self.add_error("new_password1", _("Choose a new password."))
+            elif first != second:
+                self.add_error(
+                    "new_password2", _("The two passwords are not the same.")
+                )
+            else:
+                user = User.objects.filter(phone=data.get("phone")).first()
+                try:
+                    password_validation.validate_password(first, user)
+                except forms.ValidationError as error:
+                    self.add_error("new_password1", error)
+        return data

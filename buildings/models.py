@@ -581,3 +581,63 @@ class NotificationMute(models.Model):
 
     def __str__(self):
         return f"{self.user} − {self.kind}"
+
+
+class PhoneCodeQuerySet(models.QuerySet):
+    def live(self, phone: str, purpose: str):
+        """Codes for this number and purpose that may still be used, newest first."""
+        return self.filter(
+            phone=phone,
+            purpose=purpose,
+            used_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).order_by("-created_at")
+
+
+class PhoneCode(models.Model):
+    """A one-time 6-digit code: sent by text message, or handed over by a leader.
+
+    Only its hash is stored; it is valid for a few minutes (a leader's for a day),
+    used once, and void after a few wrong guesses. Rows also count the codes asked
+    for per number, per address and per day (the limits in buildings/codes.py).
+    """
+
+    class Purpose(models.TextChoices):
+        LOGIN = "login", _("log in")
+        REGISTER = "register", _("register")
+        RESET = "reset", _("reset password")
+        ASSISTED = "assisted", _("reset by a leader")
+
+    phone = models.CharField(_("mobile phone"), max_length=11, db_index=True)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose)
+    code_hash = models.CharField(max_length=128, editable=False)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, db_index=True, editable=False
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    tries = models.PositiveSmallIntegerField(_("wrong guesses"), default=0)
+    sent = models.BooleanField(
+        _("sent"), default=False, help_text=_("False when no message went out.")
+    )
+    issued_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_codes",
+        verbose_name=_("issued by"),
+    )
+
+    objects = PhoneCodeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        indexes = [models.Index(fields=["address", "created_at"])]
+
+    def __str__(self):
+        return (
+            f"{mask_phone(self.phone)} {self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from buildings import views
+from buildings import account_views, views
 
 app_name = "buildings"
 
@@ -46,6 +46,11 @@ urlpatterns = [
         "buildings/<int:pk>/residents/<int:resident_pk>/",
         views.resident_detail,
         name="resident",
+    ),
+    path(
+        "buildings/<int:pk>/residents/<int:resident_pk>/reset-code/",
+        account_views.assisted_reset,
+        name="assisted-reset",
     ),
     path(
         "buildings/<int:pk>/announcements/new/",

@@ -126,8 +126,29 @@ def community_detail(request, pk):
 def register(request):
     if request.user.is_authenticated:
         return redirect("home")
-    form = RegisterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    from buildings import account_views, codes  # the phone is proven by a code first
+
+    form = RegisterForm(
+        request.POST or None, initial={"phone": request.session.get("code_phone", "")}
+    )
+    if request.method == "POST" and request.POST.get("action") == "send":
+        error = account_views.send_code(request, codes.Purpose.REGISTER)
+        if error:
+            messages.error(request, error)
+        form = RegisterForm(initial={k: form.data.get(k) for k in ("phone", "name")})
+    elif (
+        request.method == "POST"
+        and form.is_valid()
+        and not codes.use_code(
+            phone=form.cleaned_data["phone"],
+            purposes=[codes.Purpose.REGISTER],
+            code=form.cleaned_data["code"],
+        )
+    ):
+        form.add_error(
+            "code", _("The code is not right or has run out. Ask for a new one.")
+        )
+    elif request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="buildings.backends.CachedModelBackend")
         messages.success(

@@ -133,7 +133,6 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 8},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -237,6 +236,41 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # Public address used in the "text for the WeChat group" and on printed QR codes.
 SITE_URL = os.environ.get("LOUZU_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Text messages (core/sms): log-in, registration and password-reset codes.
+LOUZU_SMS_BACKEND = os.environ.get(
+    "LOUZU_SMS_BACKEND", "core.sms.console.ConsoleBackend"
+)  # or core.sms.aliyun.AliyunBackend, core.sms.tencent.TencentBackend
+# Provider template per kind of message: "login_code=SMS_123,reset_code=SMS_456".
+LOUZU_SMS_TEMPLATES = dict(
+    item.split("=", 1) for item in env_list("LOUZU_SMS_TEMPLATES", "") if "=" in item
+)
+LOUZU_SMS_SIGN_NAME = os.environ.get("LOUZU_SMS_SIGN_NAME", "")  # 短信签名
+LOUZU_SMS_TIMEOUT = int(os.environ.get("LOUZU_SMS_TIMEOUT", "5"))  # seconds
+# Aliyun SMS (dysmsapi); the endpoint can point elsewhere (tests use a local stand-in).
+LOUZU_ALIYUN_ACCESS_KEY_ID = os.environ.get("LOUZU_ALIYUN_ACCESS_KEY_ID", "")
+LOUZU_ALIYUN_ACCESS_KEY_SECRET = os.environ.get("LOUZU_ALIYUN_ACCESS_KEY_SECRET", "")
+LOUZU_ALIYUN_SMS_ENDPOINT = os.environ.get(
+    "LOUZU_ALIYUN_SMS_ENDPOINT", "dysmsapi.aliyuncs.com"
+)
+LOUZU_ALIYUN_SMS_PROTOCOL = os.environ.get("LOUZU_ALIYUN_SMS_PROTOCOL", "https")
+# Tencent Cloud SMS (sms v20210111).
+LOUZU_TENCENT_SECRET_ID = os.environ.get("LOUZU_TENCENT_SECRET_ID", "")
+LOUZU_TENCENT_SECRET_KEY = os.environ.get("LOUZU_TENCENT_SECRET_KEY", "")
+LOUZU_TENCENT_SMS_APP_ID = os.environ.get("LOUZU_TENCENT_SMS_APP_ID", "")
+LOUZU_TENCENT_SMS_REGION = os.environ.get("LOUZU_TENCENT_SMS_REGION", "ap-guangzhou")
+LOUZU_TENCENT_SMS_ENDPOINT = os.environ.get(
+    "LOUZU_TENCENT_SMS_ENDPOINT", "sms.tencentcloudapi.com"
+)
+LOUZU_TENCENT_SMS_SCHEME = os.environ.get("LOUZU_TENCENT_SMS_SCHEME", "https")
+# Codes by text message: how many a phone number, an address and the whole site may
+# ask for, so nobody can run up the bill or bother a stranger's phone.
+LOUZU_CODE_MINUTES = 5
+LOUZU_CODE_GAP_SECONDS = int(os.environ.get("LOUZU_CODE_GAP_SECONDS", "60"))
+LOUZU_CODES_PER_PHONE_PER_DAY = int(os.environ.get("LOUZU_CODES_PER_PHONE", "5"))
+LOUZU_CODES_PER_ADDRESS_PER_HOUR = int(os.environ.get("LOUZU_CODES_PER_ADDRESS", "20"))
+LOUZU_CODES_PER_DAY = int(os.environ.get("LOUZU_CODES_PER_DAY", "5000"))
+LOUZU_CODE_TRIES = 5  # wrong guesses before a code is void
 
 # Test-only pause at the dangerous point of guarded writes, to make races reproducible.
 LOUZU_RACE_PAUSE = 0.0

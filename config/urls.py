@@ -5,8 +5,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from buildings import account_views
 from buildings import views as building_views
-from buildings.forms import LoginForm
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
@@ -14,12 +14,21 @@ admin.site.site_title = settings.ADMIN_SITE_HEADER
 urlpatterns = [
     path("", building_views.home, name="home"),
     path("accounts/register/", building_views.register, name="register"),
+    path("accounts/login/", account_views.login_with_code, name="login"),
     path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
+        "accounts/login/password/",
+        account_views.password_login,
+        name="login-password",
+    ),
+    path(
+        "accounts/password/forgot/",
+        account_views.password_forgot,
+        name="password-forgot",
+    ),
+    path(
+        "accounts/password/change/",
+        account_views.password_change,
+        name="password-change",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

@@ -151,7 +151,7 @@ def test_long_pledge_note_is_named_as_the_problem(roles, login):
 
 @pytest.mark.parametrize(
     "password, message",
-    [("abc", "密码太短"), ("12345678", "全都是数字"), ("password", "太常见")],
+    [("abc", "密码太短"), ("password", "太常见")],
 )
 def test_password_rules_are_in_chinese(client, password, message):
     response = client.post(

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from buildings.models import Notification, Resident, User
+from core.sms import console
 from tests.factories import (
     AccountResidentFactory,
     BuildingFactory,
@@ -17,9 +18,19 @@ GOOD_PASSWORD = "lobby-door-2026"
 
 
 def register(client, phone="13912345678", name="张阿姨", password=GOOD_PASSWORD):
+    """Ask for a code by text message, then register with it (as a person would)."""
+    console.outbox.clear()
+    client.post(reverse("register"), {"phone": phone, "action": "send"})
+    code = console.outbox[-1].params["code"] if console.outbox else "000000"
     return client.post(
         reverse("register"),
-        {"phone": phone, "name": name, "password1": password, "password2": password},
+        {
+            "phone": phone,
+            "code": code,
+            "name": name,
+            "password1": password,
+            "password2": password,
+        },
     )
 
 
