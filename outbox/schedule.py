@@ -28,6 +28,7 @@ JOBS = {
         Job("escalate_overdue", timedelta(minutes=10), "unanswered issues to staff"),
         Job("remind_shifts", timedelta(minutes=10), "volunteer shift reminders"),
         Job("check_ledger", timedelta(days=1), "verify every fund's ledger"),
+        Job("post_statements", timedelta(hours=6), "last month's statement to groups"),
     )
 }
 

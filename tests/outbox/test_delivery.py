@@ -211,15 +211,16 @@ def test_periodic_jobs_are_queued_once_per_period(db):
             "escalate_overdue",
             "remind_shifts",
             "check_ledger",
+            "post_statements",
         }
         assert queue_due_jobs() == []
         clock.shift(timedelta(minutes=1))
         assert set(queue_due_jobs()) == {"close_due_polls", "send_held_sms"}
         run_worker()
-    assert ScheduledRun.objects.count() == 5
+    assert ScheduledRun.objects.count() == 6
     from django_tasks_db.models import DBTaskResult
 
-    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 7
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 8
 
 
 def test_new_activity_is_posted_to_the_building_group(
@@ -254,3 +255,37 @@ def test_several_households_one_group_post(roles, delivering, wecom, morning):
     call_command("close_due_polls")
     run_worker()
     assert len(wecom.received) == 1 and poll.question in wecom.texts()[0]
+
+
+def test_last_months_statement_is_posted_once(roles, delivering, wecom):
+    from tests.funds.factories import FundFactory
+
+    setup_channels(roles.building)
+    FundFactory(building=roles.building)
+    with time_machine.travel(datetime(2026, 7, 1, 9, 0, tzinfo=SHANGHAI), tick=False):
+        call_command("post_statements")
+        call_command("post_statements")
+        run_worker()
+    [text] = wecom.texts()
+    assert "2026-06-01 – 2026-06-30" in text
+    assert f"/buildings/{roles.building.pk}/fund/statement/?start=2026-06-01" in text
+    assert Delivery.objects.get(kind="statement").status == "sent"
+
+
+def test_announcement_reaches_the_group_in_the_copy_box_words(
+    roles, delivering, wecom, morning, client
+):
+    from buildings.services import post_announcement
+
+    setup_channels(roles.building)
+    announcement = post_announcement(
+        author=roles.leader,
+        community=roles.building.community,
+        building=roles.building,
+        title="停水通知",
+        body="明天上午九点到十二点停水。",
+    )
+    run_worker()
+    client.force_login(roles.resident)
+    page = client.get(announcement.get_absolute_url())
+    assert wecom.texts() == [page.context["wechat_text"]]
