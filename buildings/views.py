@@ -615,7 +615,9 @@ def resident_detail(request, pk, resident_pk):
     )
     if request.method == "POST":
         if not resident.is_proxy:
-            raise PermissionDenied
+            raise PermissionDenied(
+                _("Only for residents the leader registered and acts for (代录).")
+            )
         return _save_talents(request, resident, "buildings:resident", pk, resident_pk)
     form = TalentForm(
         initial={
@@ -688,7 +690,9 @@ def announcement_create(request, pk):
 def community_announcement_create(request, community_pk):
     community = get_object_or_404(Community, pk=community_pk)
     if not can_post_community_announcement(request.user):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Only branch staff can post an announcement to the whole community.")
+        )
     form = AnnouncementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         announcement = services.post_announcement(
