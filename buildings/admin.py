@@ -104,6 +104,13 @@ class UserAdmin(PhotoUploadsMixin, KeepsSecrets, DjangoUserAdmin):
         )
     ]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "phone":  # spaces, dashes, +86, full-width digits read
+            from buildings.forms import PhoneField
+
+            return PhoneField(label=db_field.verbose_name, help_text=db_field.help_text)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(Community)
 class CommunityAdmin(admin.ModelAdmin):

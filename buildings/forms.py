@@ -7,7 +7,12 @@ from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Announcement, Building, Resident, Skill, User
-from buildings.phones import ascii_digits, normalize_phone, validate_mobile
+from buildings.phones import (
+    MOBILE_RE,
+    ascii_digits,
+    normalize_phone,
+    validate_mobile,
+)
 from core.uploads import ImageUploadField
 
 
@@ -128,6 +133,12 @@ class ProxyResidentForm(forms.Form):
         required=False,
     )
     is_adult = forms.BooleanField(label=_("Adult"), required=False, initial=True)
+
+    def clean_contact_phone(self):
+        """A mobile number in any spelling is kept in its one form; a landline as typed."""
+        value = self.cleaned_data["contact_phone"].strip()
+        number = normalize_phone(value)
+        return number if MOBILE_RE.match(number) else value
 
 
 class RejectForm(forms.Form):

@@ -1,9 +1,6 @@
 """Development backend: prints each message and keeps it in `outbox` (tests read it)."""
 
-import logging
 from dataclasses import dataclass, field
-
-logger = logging.getLogger("core.sms")
 
 
 @dataclass
@@ -20,4 +17,4 @@ outbox: list[Message] = []
 class ConsoleBackend:
     def send(self, phone: str, text: str, *, kind: str, params: dict) -> None:
         outbox.append(Message(phone, text, kind, params))
-        logger.info("SMS to %s (%s): %s", phone, kind, text)
+        print(f"[sms to {phone}, {kind}] {text}", flush=True)

@@ -407,3 +407,85 @@ def test_a_new_one_time_code_voids_the_old_one(roles, login):
     )
     assert response.status_code == 200
     assert User.objects.get(pk=elder.user.pk).check_password(PASSWORD)
+
+
+# One phone spelling everywhere
+
+SPELLINGS = [
+    "138 0000 0003",
+    "138-0000-0003",
+    "+86 13800000003",
+    "１３８－００００－０００３",  # full-width digits and dashes
+]
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_every_spelling_logs_in_with_the_password(spelling):
+    UserFactory(phone="13800000003")
+    client = Client()
+    response = client.post(
+        reverse("login-password"), {"username": spelling, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_every_spelling_unlocks(building, login, spelling, settings):
+    from axes.models import AccessAttempt
+
+    resident = AccountResidentFactory(
+        household__building=building, user__phone="13800000003"
+    )
+    leader = AccountResidentFactory(household__building=building, role="leader").user
+    AccessAttempt.objects.create(
+        username=resident.user.phone,
+        ip_address="10.0.0.1",
+        user_agent="x",
+        failures_since_start=settings.AXES_FAILURE_LIMIT,
+    )
+    login(leader).post(
+        reverse("buildings:unlock", args=[building.pk]), {"phone": spelling}
+    )
+    assert not AccessAttempt.objects.filter(username="13800000003").exists()
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_proxy_contact_phone_is_kept_in_one_form(roles, login, spelling):
+    from buildings.models import Household, Resident
+
+    household = Household.objects.create(building=roles.building, room="1201")
+    login(roles.leader).post(
+        reverse("buildings:residents", args=[roles.building.pk]),
+        {"room": "1201", "name": "孙阿婆", "contact_phone": spelling, "is_adult": "on"},
+    )
+    resident = Resident.objects.get(household=household, name="孙阿婆")
+    assert resident.contact_phone == "13800000003"
+
+
+def test_proxy_contact_landline_is_kept_as_typed(roles, login):
+    from buildings.models import Household, Resident
+
+    household = Household.objects.create(building=roles.building, room="1202")
+    login(roles.leader).post(
+        reverse("buildings:residents", args=[roles.building.pk]),
+        {"room": "1202", "name": "钱阿公", "contact_phone": "021-5555 1234"},
+    )
+    assert Resident.objects.get(household=household).contact_phone == "021-5555 1234"
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_admin_takes_every_spelling(spelling):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:buildings_user_add"),
+        {
+            "phone": spelling,
+            "name": "新用户",
+            "password1": "lobby-door-2026",
+            "password2": "lobby-door-2026",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.filter(phone="13800000003", name="新用户").exists()
