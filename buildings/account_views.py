@@ -97,8 +97,8 @@ def login_with_code(request):
             if codes.use_code(
                 phone=phone, purposes=[Purpose.LOGIN], code=form.cleaned_data["code"]
             ):
-                user = User.objects.get(phone=phone)
-                if user.is_active:
+                user = User.objects.filter(phone=phone).first()
+                if user is not None and user.is_active:
                     request.session.pop("code_phone", None)
                     login(request, user, backend=BACKEND)
                     return redirect(_next_url(request))
@@ -133,7 +133,7 @@ def password_forgot(request):
                 purposes=[Purpose.RESET, Purpose.ASSISTED],
                 code=form.cleaned_data["code"],
             ):
-                user = User.objects.get(phone=phone)
+                user = User.objects.get(phone=phone)  # a code is only sent to users
                 user.set_password(form.cleaned_data["new_password1"])
                 user.save(update_fields=["password"])
                 axes_reset(username=phone)

@@ -489,3 +489,25 @@ def test_admin_takes_every_spelling(spelling):
     )
     assert response.status_code == 302
     assert User.objects.filter(phone="13800000003", name="新用户").exists()
+
+
+def test_query_budgets_of_the_new_pages(roles, login, django_assert_max_num_queries):
+    elder = AccountResidentFactory(household__building=roles.building)
+    with django_assert_max_num_queries(3):
+        Client().get(reverse("password-forgot"))
+    client = login(roles.leader)
+    with django_assert_max_num_queries(14):
+        assert client.post(assisted_url(roles.building, elder)).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("password-change")).status_code == 200
+
+
+def test_a_user_gone_between_code_and_log_in_gets_the_message_not_an_error():
+    user = UserFactory(phone="13800000003")
+    client = Client()
+    ask(client, "13800000003")
+    code = last_code("13800000003")
+    User.objects.filter(pk=user.pk).update(phone="13800000004")
+    response = client.post(LOGIN, {"phone": "13800000003", "code": code})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session

@@ -22,7 +22,8 @@ class Command(BaseCommand):
 
         self.stdout.write(self.style.SUCCESS("Demo data is ready: 宝欣苑第一居民区."))
         self.stdout.write(
-            f"Log in at http://127.0.0.1:8000/accounts/login/ with password {DEMO_PASSWORD}:"
+            f"Log in at http://127.0.0.1:8000/accounts/login/password/ with password {DEMO_PASSWORD}"
+            " (or by code at /accounts/login/: the code is printed by the server):"
         )
         for role, phone in DEMO_LOGINS:
             self.stdout.write(f"  {role:<16} {phone}")
