@@ -1,9 +1,61 @@
+import os
+
 import pytest
 from django.core.cache import cache
 from django.utils import translation
 
 from core import pagecache
 from tests.factories import AccountResidentFactory, BuildingFactory, StaffFactory
+
+
+def on_postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def pytest_report_header(config):
+    if on_postgres():
+        return "database: PostgreSQL (tests marked sqlite are not collected)"
+    return (
+        "database: SQLite (tests marked postgres, the concurrency proofs and back-ups,"
+        " are not collected: set DATABASE_URL=postgres://... to run them)"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests for the other database are deselected rather than skipped, so the two runs
+    of .ci/run together run every test and each lists no skip.
+
+    The browser journeys share one Chromium and one live server: under pytest-xdist
+    (python3 dev.py test, --dist loadgroup) they all run in the same worker, while the
+    other workers take the rest of the suite."""
+    other = "sqlite" if on_postgres() else "postgres"
+    kept, dropped = [], []
+    for item in items:
+        (dropped if item.get_closest_marker(other) else kept).append(item)
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """LOUZU_NO_SKIPS=1 (set by .ci/run): a skipped test fails the run, so nothing CI
+    is meant to prove goes quietly unproved (no Chromium, no Redis, no pg_dump...)."""
+    if os.environ.get("LOUZU_NO_SKIPS") != "1" or hasattr(
+        session.config, "workerinput"
+    ):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped and exitstatus == 0:
+        reporter.write_line(
+            f"LOUZU_NO_SKIPS=1: {len(skipped)} test(s) skipped (listed above).",
+            red=True,
+        )
+        session.exitstatus = 1
 
 
 @pytest.fixture(autouse=True)
