@@ -63,8 +63,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "buildings.middleware.SecurityHeadersMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.compression.TextGZipMiddleware",  # removed below when LOUZU_GZIP=0
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -72,12 +73,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "buildings.pagecache.PageCacheMiddleware",
+    "core.pagecache.PageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
-    "buildings.middleware.DatabaseBusyMiddleware",
+    "core.middleware.DatabaseBusyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# Pages are sent gzipped (core/compression.py); LOUZU_GZIP=0 leaves it to a proxy in
+# front that compresses them itself (nginx with gzip on, see README.md).
+LOUZU_GZIP = env_bool("LOUZU_GZIP", True)
+if not LOUZU_GZIP:
+    MIDDLEWARE.remove("core.compression.TextGZipMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
