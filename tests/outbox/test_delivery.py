@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.utils import translation
+from django.utils.translation import gettext
 
 from buildings.models import Resident
 from buildings.notify import notify
@@ -174,10 +176,11 @@ def test_monthly_sms_budget(roles, delivering, flaky_sms, morning):
     run_worker()
     statuses = sorted(Delivery.objects.values_list("status", flat=True))
     assert statuses == ["failed", "sent"] and len(flaky_sms.sent) == 1
-    assert (
-        "budget" in Delivery.objects.get(status="failed").last_error.lower()
-        or "预算" in Delivery.objects.get(status="failed").last_error
-    )
+    with translation.override("zh-hans"):
+        used_up = gettext(
+            "The community's monthly SMS budget (%(limit)s) is used up."
+        ) % {"limit": 1}
+    assert Delivery.objects.get(status="failed").last_error == used_up
     morning.move_to(datetime(2026, 7, 1, 10, 0, tzinfo=SHANGHAI))  # a new month
     notify(recipient=roles.team, kind="meeting", text="三", link="/")
     run_worker()
