@@ -228,6 +228,12 @@ class AnnouncementAdmin(admin.ModelAdmin):
 @admin.register(ProxyAct)
 class ProxyActAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "actor", "resident", "action"]
+    # Who acted (only people who did), and where.
+    list_filter = [
+        ("actor", admin.RelatedOnlyFieldListFilter),
+        "resident__household__building__community",
+        "resident__household__building",
+    ]
     search_fields = ["resident__name", "actor__name", "action"]
     date_hierarchy = "created_at"
     list_select_related = ["actor", "resident__household__building"]

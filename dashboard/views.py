@@ -8,7 +8,8 @@ from buildings.models import Community
 from core.pagecache import cached_page
 from dashboard import charts, metrics
 from funds.money import format_money
-from proposals.models import Issue, response_deadline_hours
+from proposals.issues.models import response_deadline_hours
+from proposals.models import Issue
 
 
 def staff_required(view):

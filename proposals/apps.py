@@ -16,6 +16,6 @@ class ProposalsConfig(AppConfig):
         auditlog.register(models.IssueComment, exclude_fields=["author"])
         auditlog.register(models.IssueSupport)
 
-        from proposals.deliberation_audit import register_deliberation_models
+        from proposals.deliberation.audit import register_deliberation_models
 
         register_deliberation_models()

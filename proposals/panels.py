@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 
 from buildings.compiled import Compiled
 from buildings.extensions import Note, Panel, TodoItem
-from proposals.models import Issue, response_deadline_hours
+from proposals.deliberation.meetings.models import MeetingTask
+from proposals.deliberation.polls.models import Poll
+from proposals.issues.models import Issue, response_deadline_hours
 
 
 def _issue_counts(building):
@@ -68,8 +70,6 @@ def issue_todo(access) -> list[TodoItem]:
 
 
 def _open_polls(building):
-    from proposals.models import Poll
-
     return list(
         Poll.objects.in_building(building)
         .open_now()
@@ -93,8 +93,6 @@ def decision_panels(access) -> list[Panel]:
 
 
 def _needing_vote(building_id, household_slot, resident_slot, now):
-    from proposals.models import Poll
-
     return Poll.objects.needing_vote(building_id, household_slot, resident_slot, now)
 
 
@@ -102,8 +100,6 @@ _needing_vote = Compiled(_needing_vote)  # on every building page, cached or not
 
 
 def personal_notes(access) -> list[Note]:
-    from proposals.models import Poll
-
     if access.resident is None or not access.resident.is_adult:
         return []
     waiting = _needing_vote.count(
@@ -121,8 +117,6 @@ def personal_notes(access) -> list[Note]:
 
 def decision_todo(access) -> list[TodoItem]:
     """Households still to reach (paper or door-to-door ballots) in each open poll."""
-    from proposals.models import MeetingTask
-
     households = access.building.households.count()
     items = [
         TodoItem(

@@ -8,13 +8,11 @@ ballot's export says that the household voted, never what.
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from proposals.deliberation_models import (
-    Ballot,
-    ConsultationResponse,
-    ConventionSignature,
-    ProposalComment,
-)
-from proposals.models import Issue, IssueComment, IssueEvent, IssueSupport
+from proposals.deliberation.consultations.models import ConsultationResponse
+from proposals.deliberation.conventions.models import ConventionSignature
+from proposals.deliberation.polls.models import Ballot
+from proposals.deliberation.proposals.models import ProposalComment
+from proposals.issues.models import Issue, IssueComment, IssueEvent, IssueSupport
 
 
 def export_user_data(user) -> dict:

@@ -1,24 +1,8 @@
-from django.urls import path
+"""Mounted at buildings/<int:building_pk>/ under the namespace `proposals`."""
 
-from proposals import deliberation_views, views
-from proposals.deliberation_urls import deliberation_urlpatterns
+from proposals.deliberation import urls as deliberation_urls
+from proposals.issues import urls as issue_urls
 
 app_name = "proposals"
 
-urlpatterns = [
-    # The 议事 hub (bottom bar) is the deliberation hub; issues have their own overview.
-    path("decide/", deliberation_views.decisions, name="index"),
-    path("issues/hub/", views.index, name="issues-hub"),
-    path("issues/", views.issue_list, name="issues"),
-    path("issues/new/", views.issue_create, name="issue-create"),
-    path("issues/print/", views.issue_print, name="issue-print"),
-    path("issues/overdue/", views.overdue_list, name="issues-overdue"),
-    path("issues/<int:pk>/", views.issue_detail, name="issue"),
-    path("issues/<int:pk>/edit/", views.issue_edit, name="issue-edit"),
-    path("issues/<int:pk>/support/", views.issue_support, name="issue-support"),
-    path("issues/<int:pk>/unsupport/", views.issue_unsupport, name="issue-unsupport"),
-    path("issues/<int:pk>/status/", views.issue_status, name="issue-status"),
-    path("issues/<int:pk>/comment/", views.issue_comment, name="issue-comment"),
-    path("issues/<int:pk>/feedback/", views.issue_feedback, name="issue-feedback"),
-    *deliberation_urlpatterns,
-]
+urlpatterns = [*issue_urls.urlpatterns, *deliberation_urls.urlpatterns]

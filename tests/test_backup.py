@@ -25,14 +25,17 @@ from core.management.commands._backup import (
     sha256,
 )
 from funds.models import LedgerEntry
-from proposals import deliberation_services as polls
+from proposals.deliberation.polls import services as poll_services
 from tests.factories import AccountResidentFactory, BuildingFactory
 from tests.funds.factories import donate, photo_content, ready_fund, spend
 from tests.proposals.deliberation.factories import PollFactory, end_voting
 from tests.proposals.factories import IssuePhotoFactory
 
-# backup/restore use pg_dump and pg_restore: collected only on PostgreSQL (DATABASE_URL).
-needs_postgres = pytest.mark.postgres
+ON_POSTGRES = connection.vendor == "postgresql"
+needs_postgres = pytest.mark.skipif(
+    not ON_POSTGRES,
+    reason="backup/restore use pg_dump and pg_restore: set DATABASE_URL to PostgreSQL.",
+)
 needs_pg_tools = pytest.mark.skipif(
     shutil.which("pg_dump") is None or shutil.which("pg_restore") is None,
     reason="pg_dump/pg_restore not installed (apt-get install postgresql-client).",
@@ -115,19 +118,19 @@ def realistic_data():
     for resident, label in zip(
         residents, ["同意", "同意", "同意", "同意", "反对"], strict=True
     ):
-        polls.cast_ballot(
+        poll_services.cast_ballot(
             poll=poll, option_id=poll.options.get(label=label).pk, resident=resident
         )
-    polls.close_poll(poll=end_voting(poll), closed_by=leader)
+    poll_services.close_poll(poll=end_voting(poll), closed_by=leader)
     secret = PollFactory(
         proposal__building=building, proposal__author=leader, is_secret=True
     )
-    polls.cast_ballot(
+    poll_services.cast_ballot(
         poll=secret,
         option_id=secret.options.get(label="反对").pk,
         resident=residents[0],
     )
-    polls.close_poll(poll=end_voting(secret), closed_by=leader)
+    poll_services.close_poll(poll=end_voting(secret), closed_by=leader)
     poll.refresh_from_db()
     secret.refresh_from_db()
     assert (poll.outcome, secret.outcome) == ("adopted", "no_quorum")
@@ -338,7 +341,7 @@ def test_missing_postgresql_programs_are_named(tmp_path, monkeypatch):
         restore(tmp_path, "whatever")
 
 
-@pytest.mark.sqlite  # the SQLite refusal shows only on SQLite
+@pytest.mark.skipif(ON_POSTGRES, reason="The SQLite refusal shows only on SQLite.")
 @pytest.mark.django_db
 def test_backup_refuses_sqlite(tmp_path):
     with pytest.raises(CommandError, match="PostgreSQL only"):

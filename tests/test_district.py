@@ -7,13 +7,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
-from proposals.deliberation_services import poll_results
 
 from activities.models import Activity, Registration, Shift
 from buildings.models import Building, Community, Household, Resident, User
 from buildings.phones import MOBILE_RE
 from buildings.synthetic import district as gen
 from funds.models import Fund, LedgerEntry
+from proposals.deliberation.polls.services import poll_results
 from proposals.models import Ballot, Issue, IssueEvent, Poll, Proposal
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.utils import timezone
 from buildings.models import Household, Resident, Talent
 from buildings.phones import ascii_digits, normalize_phone
 from funds.models import CampaignNeed, Pledge
-from proposals.deliberation_models import Choice, PollOption, Proposal
+from proposals.models import Choice, PollOption, Proposal
 from tests.factories import UserFactory
 from tests.funds.factories import CampaignFactory, FundFactory
 from tests.proposals.deliberation.factories import ConsultationFactory, ProposalFactory
@@ -48,9 +48,11 @@ def test_households_range_with_odd_digits_is_refused(roles, login, rooms, messag
     )
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert not Household.objects.filter(building=roles.building).exclude(
-        residents__isnull=False
-    ).exists()
+    assert (
+        not Household.objects.filter(building=roles.building)
+        .exclude(residents__isnull=False)
+        .exists()
+    )
 
 
 def test_households_range_in_full_width_digits_adds_ascii_rooms(roles, login):

@@ -29,8 +29,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from buildings.models import Household, Resident
-from proposals import deliberation_services as deliberation
-from proposals import services as issues
+from proposals.deliberation.polls import services as poll_services
+from proposals.issues import services as issues
 from proposals.models import Issue, PollOption
 from tests.factories import AccountResidentFactory, StaffFactory, UserFactory
 from tests.funds.factories import FundFactory
@@ -90,7 +90,7 @@ def world(roles, client):
         proposal__building=building, is_secret=True, labels=list(OPEN_COUNTS)
     )
     for voter, option in zip(voters, open_poll.options.all(), strict=True):
-        deliberation.cast_ballot(poll=open_poll, option_id=option.pk, resident=voter)
+        poll_services.cast_ballot(poll=open_poll, option_id=option.pk, resident=voter)
     for option in open_poll.options.all():  # as if thousands had voted
         PollOption.objects.filter(pk=option.pk).update(
             secret_count=OPEN_COUNTS[option.label]
@@ -100,11 +100,11 @@ def world(roles, client):
     )
     first, second = closed_poll.options.all()
     for voter, option in zip(voters, [first, first, second], strict=True):
-        deliberation.cast_ballot(poll=closed_poll, option_id=option.pk, resident=voter)
+        poll_services.cast_ballot(poll=closed_poll, option_id=option.pk, resident=voter)
     type(closed_poll).objects.filter(pk=closed_poll.pk).update(
         closes_at=timezone.now() - timedelta(seconds=1)
     )
-    deliberation.close_poll(poll=closed_poll, closed_by=roles.leader)
+    poll_services.close_poll(poll=closed_poll, closed_by=roles.leader)
     assert Issue.objects.get(pk=issue.pk).reporter == reporter
     return {
         "issue": issue,

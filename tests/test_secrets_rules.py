@@ -11,7 +11,7 @@ from django.urls import reverse
 from buildings.admin import reaches_secret
 from buildings.models import Notification, Resident
 from buildings.permissions import access_for
-from proposals import services as issues
+from proposals.issues import services as issues
 from proposals.models import Issue
 from tests.factories import StaffFactory
 

@@ -9,8 +9,8 @@ from activities import services as activities
 from buildings.models import Notification, Resident
 from buildings.permissions import access_for
 from buildings.services import decide_join_request
-from proposals import deliberation_services as deliberation
-from proposals import services as issues
+from proposals.deliberation.polls import services as poll_services
+from proposals.issues import services as issues
 from tests.activities.factories import ActivityFactory, ShiftFactory
 from tests.factories import AccountResidentFactory
 from tests.proposals.deliberation.factories import PollFactory, ProposalFactory
@@ -63,7 +63,7 @@ def test_anonymous_reporter_is_told_without_anyone_learning_who_they_are(roles):
 
 def test_poll_opening_tells_the_building_and_nobody_else(roles):
     proposal = ProposalFactory(building=roles.building, author=roles.team)
-    deliberation.open_poll(
+    poll_services.open_poll(
         proposal=proposal,
         created_by=roles.leader,
         question="楼组取名",
@@ -83,22 +83,22 @@ def test_closing_reminder_only_for_households_that_have_not_voted(roles):
         proposal__building=roles.building,
         closes_at=timezone.now() + timedelta(hours=20),
     )
-    deliberation.cast_ballot(
+    poll_services.cast_ballot(
         poll=poll, option_id=poll.options.first().pk, resident=voter
     )
-    assert deliberation.remind_closing_polls() == 1
+    assert poll_services.remind_closing_polls() == 1
     reminded = told("poll_closing")
     assert roles.resident.pk not in reminded and same_household.user_id not in reminded
     assert {roles.team.pk, roles.leader.pk} <= reminded
     assert roles.outsider.pk not in reminded
-    assert deliberation.remind_closing_polls() == 0  # once per poll
+    assert poll_services.remind_closing_polls() == 0  # once per poll
 
 
 def test_no_reminder_before_the_last_day(roles):
     PollFactory(
         proposal__building=roles.building, closes_at=timezone.now() + timedelta(days=3)
     )
-    assert deliberation.remind_closing_polls() == 0
+    assert poll_services.remind_closing_polls() == 0
     assert not told("poll_closing")
 
 
@@ -143,7 +143,7 @@ def test_muted_kind_is_not_delivered_by_any_app(roles):
 
     NotificationMute.objects.create(user=roles.resident, kind="poll_open")
     proposal = ProposalFactory(building=roles.building, author=roles.team)
-    deliberation.open_poll(
+    poll_services.open_poll(
         proposal=proposal,
         created_by=roles.leader,
         question="公约",

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import proposals.models
+import proposals.issues.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('before', 'Before'), ('after', 'After')], default='before', max_length=8, verbose_name='kind')),
-                ('image', models.ImageField(upload_to=proposals.models.issue_photo_upload_to, verbose_name='photo')),
+                ('image', models.ImageField(upload_to=proposals.issues.models.issue_photo_upload_to, verbose_name='photo')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
                 ('issue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='proposals.issue', verbose_name='issue')),
             ],

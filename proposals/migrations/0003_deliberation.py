@@ -2,7 +2,8 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import proposals.deliberation_models
+import proposals.deliberation.meetings.models
+import proposals.deliberation.polls.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -97,7 +98,7 @@ class Migration(migrations.Migration):
                 ('agenda_notes', models.TextField(blank=True, max_length=3000, verbose_name='other agenda items')),
                 ('minutes', models.TextField(blank=True, max_length=20000, verbose_name='minutes')),
                 ('decisions', models.TextField(blank=True, max_length=5000, verbose_name='decisions taken')),
-                ('photo', models.ImageField(blank=True, upload_to=proposals.deliberation_models.meeting_photo_upload_to, verbose_name='photo')),
+                ('photo', models.ImageField(blank=True, upload_to=proposals.deliberation.meetings.models.meeting_photo_upload_to, verbose_name='photo')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('building', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='buildings.building', verbose_name='building')),
@@ -199,7 +200,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('slot', models.CharField(editable=False, max_length=30, verbose_name='electorate key')),
                 ('origin', models.CharField(choices=[('online', 'Online'), ('paper', 'Paper slip'), ('door_to_door', 'Door-to-door visit (扫楼)'), ('proxy', 'By proxy (代签)')], default='online', max_length=12, verbose_name='how it was cast')),
-                ('slip_photo', models.ImageField(blank=True, upload_to=proposals.deliberation_models.slip_upload_to, verbose_name='photo of the slip')),
+                ('slip_photo', models.ImageField(blank=True, upload_to=proposals.deliberation.polls.models.slip_upload_to, verbose_name='photo of the slip')),
                 ('cast_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='cast at')),
                 ('changed_at', models.DateTimeField(blank=True, null=True, verbose_name='last changed at')),
                 ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='entered by (leader)')),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from proposals.deliberation_models import Proposal
+from proposals.models import Proposal
 from tests.browser.helpers import fits_the_phone, log_in
 from tests.factories import AccountResidentFactory, BuildingFactory, HouseholdFactory
 from tests.proposals.deliberation.factories import ProposalFactory

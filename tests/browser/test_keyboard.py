@@ -7,8 +7,7 @@ voting) work without a mouse.
 
 import pytest
 
-from proposals.deliberation_models import Ballot
-from proposals.models import IssueSupport
+from proposals.models import Ballot, IssueSupport
 from tests.browser.helpers import log_in
 from tests.factories import AccountResidentFactory, BuildingFactory
 from tests.proposals.deliberation.factories import PollFactory

@@ -272,20 +272,27 @@ def test_every_admin_photo_field_uses_the_pipeline(superuser):
 
 
 def test_every_app_form_photo_field_uses_the_pipeline():
-    import proposals.deliberation_forms
-    import proposals.forms
-
     import activities.forms
     import buildings.forms
     import funds.forms
+    import proposals.deliberation.consultations.forms
+    import proposals.deliberation.conventions.forms
+    import proposals.deliberation.meetings.forms
+    import proposals.deliberation.polls.forms
+    import proposals.deliberation.proposals.forms
+    import proposals.issues.forms
 
     found = []
     for module in (
         activities.forms,
         buildings.forms,
         funds.forms,
-        proposals.deliberation_forms,
-        proposals.forms,
+        proposals.deliberation.consultations.forms,
+        proposals.deliberation.conventions.forms,
+        proposals.deliberation.meetings.forms,
+        proposals.deliberation.polls.forms,
+        proposals.deliberation.proposals.forms,
+        proposals.issues.forms,
     ):
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, forms.BaseForm):

@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
-from proposals.deliberation_models import Ballot, Poll
 
 from activities.models import Activity, Registration
 from buildings.models import Building, Resident
 from core.compiled import Compiled
-from proposals import deliberation_services as services
+from proposals.deliberation.polls import services as poll_services
+from proposals.models import Ballot, Poll
 from tests.activities.factories import ActivityFactory, RegistrationFactory
 from tests.concurrency import requires_postgres
 from tests.factories import AccountResidentFactory, BuildingFactory
@@ -49,7 +49,9 @@ def test_counts_what_the_orm_counts_for_each_set_of_values(
     poll = PollFactory(proposal__building=building)
     PollFactory(proposal__building=building)
     PollFactory(proposal__building=BuildingFactory())  # elsewhere
-    services.cast_ballot(poll=poll, option_id=poll.options.first().pk, resident=second)
+    poll_services.cast_ballot(
+        poll=poll, option_id=poll.options.first().pk, resident=second
+    )
     now = timezone.now()
     for resident in (first, second, neighbour):
         expected = Poll.objects.needing_vote_of(resident).count()
@@ -75,7 +77,7 @@ def test_first_gives_the_instance_with_its_related_rows(
     first, second, neighbour = voters
     poll = PollFactory(proposal__building=building)
     option = poll.options.last()
-    services.cast_ballot(poll=poll, option_id=option.pk, resident=first)
+    poll_services.cast_ballot(poll=poll, option_id=option.pk, resident=first)
     values = Poll.voter_values(second)
     with django_assert_num_queries(1):
         found = ballot.first(

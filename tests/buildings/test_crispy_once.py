@@ -7,10 +7,10 @@ from crispy_forms.templatetags.crispy_forms_filters import (
 )
 from django import forms
 from django.utils import translation
-from proposals.forms import CommentForm
 
 from activities.forms import SignUpForm
 from core.templatetags.crispy_once import crispy_field_once, crispy_once
+from proposals.issues.forms import CommentForm
 
 
 def test_an_empty_form_renders_as_crispy_does_in_each_language():

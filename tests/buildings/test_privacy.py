@@ -59,7 +59,7 @@ def test_leaving_removes_name_and_phone_but_keeps_the_rows(client, building):
 
 def test_export_and_leaving_cover_every_app(client, building):
     from buildings.permissions import access_for
-    from proposals import services as issue_services
+    from proposals.issues import services as issue_services
     from tests.activities.factories import ActivityFactory, RegistrationFactory
     from tests.funds.factories import donate, ready_fund
     from tests.proposals.deliberation.factories import PollFactory
@@ -77,9 +77,9 @@ def test_export_and_leaving_cover_every_app(client, building):
         is_supporter=False,
     )
     poll = PollFactory(proposal__building=building, is_secret=True)
-    from proposals import deliberation_services
+    from proposals.deliberation.polls import services as poll_services
 
-    deliberation_services.cast_ballot(
+    poll_services.cast_ballot(
         poll=poll, option_id=poll.options.first().pk, resident=resident
     )
     RegistrationFactory(activity=ActivityFactory(building=building), resident=resident)

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dashboard import metrics
-from proposals import deliberation_services
+from proposals.deliberation.polls import services as poll_services
 from tests.activities.factories import ActivityFactory, RegistrationFactory
 from tests.factories import (
     AccountResidentFactory,
@@ -151,7 +151,7 @@ def do_attend(building, fund, leader, resident):
 
 def do_vote(building, fund, leader, resident):
     poll = PollFactory(proposal__building=building)
-    deliberation_services.cast_ballot(
+    poll_services.cast_ballot(
         poll=poll, option_id=poll.options.first().pk, resident=resident
     )
 

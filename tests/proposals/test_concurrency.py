@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from buildings.models import Resident
-from proposals import services
+from proposals.issues import services
 from proposals.models import IssueSupport
 from tests.concurrency import requires_postgres, storm
 from tests.factories import AccountResidentFactory

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from buildings.models import Notification
-from proposals.services import escalate_overdue_issues
+from proposals.issues.services import escalate_overdue_issues
 from tests.factories import StaffFactory
 from tests.proposals.factories import IssueFactory
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from buildings.models import Notification, ProxyAct, Resident
 from buildings.permissions import access_for
-from proposals import services
+from proposals.issues import services
 from proposals.models import Issue, IssueEvent, IssuePhoto, IssueSupport
 from tests.factories import AccountResidentFactory, ResidentFactory
 from tests.proposals.factories import IssueFactory, IssueSupportFactory, jpeg_bytes

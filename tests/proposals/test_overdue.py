@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from buildings.permissions import access_for
-from proposals import services
+from proposals.issues import services
 from proposals.models import Issue
 from tests.factories import BuildingFactory
 from tests.proposals.factories import IssueFactory

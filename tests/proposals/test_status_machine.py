@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from buildings.permissions import access_for
-from proposals import services, transitions
+from proposals.issues import services, transitions
 from proposals.models import Issue, IssueEvent
 from tests.proposals.factories import IssueFactory
 

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from buildings import pagecache
-from proposals.deliberation_services import close_due_polls, remind_closing_polls
+from proposals.deliberation.polls.services import close_due_polls, remind_closing_polls
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from buildings import pagecache
-from proposals.services import escalate_overdue_issues
+from proposals.issues.services import escalate_overdue_issues
 
 
 class Command(BaseCommand):

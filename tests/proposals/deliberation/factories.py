@@ -5,7 +5,7 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from proposals.deliberation_models import (
+from proposals.models import (
     Choice,
     Consultation,
     Convention,

@@ -11,8 +11,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from proposals import deliberation_services as services
-from proposals.deliberation_models import (
+from proposals.deliberation.consultations import services as consultation_services
+from proposals.deliberation.conventions import services as convention_services
+from proposals.deliberation.polls import services as poll_services
+from proposals.models import (
     Ballot,
     ConsultationResponse,
     ConventionSignature,
@@ -49,7 +51,7 @@ def one_household_votes(poll, residents):
     option_id = poll.options.first().pk
 
     def vote(i):
-        return services.cast_ballot(
+        return poll_services.cast_ballot(
             poll=poll, option_id=option_id, resident=residents[i]
         )
 
@@ -115,10 +117,10 @@ def test_paper_and_online_at_once_store_one(settings):
 
     def vote(i):
         if i % 2:
-            return services.cast_ballot(
+            return poll_services.cast_ballot(
                 poll=poll, option_id=option_id, resident=residents[i // 2]
             )
-        return services.cast_ballot(
+        return poll_services.cast_ballot(
             poll=poll,
             option_id=option_id,
             household=household,
@@ -142,7 +144,7 @@ def test_secret_counts_match_ballots_under_concurrency(settings):
     options = list(poll.options.all())
 
     def vote(i):
-        return services.cast_ballot(
+        return poll_services.cast_ballot(
             poll=poll, option_id=options[i % 3].pk, resident=voters[i]
         )
 
@@ -160,7 +162,9 @@ def test_twenty_concurrent_signatures_from_one_household_store_one(settings):
     convention = ConventionFactory(building=household.building)
 
     def sign(i):
-        return services.sign_convention(convention=convention, resident=residents[i])
+        return convention_services.sign_convention(
+            convention=convention, resident=residents[i]
+        )
 
     results, errors = storm(N, sign)
     assert ConventionSignature.objects.filter(convention=convention).count() == 1
@@ -175,7 +179,9 @@ def test_twin_signatures_without_guards_store_several(settings):
     convention = ConventionFactory(building=household.building)
 
     def sign(i):
-        return services.sign_convention(convention=convention, resident=residents[i])
+        return convention_services.sign_convention(
+            convention=convention, resident=residents[i]
+        )
 
     with without_constraint(ConventionSignature, "convention_signed_once"):
         storm(N, sign)
@@ -222,10 +228,10 @@ def doorstep():
 
     def answer(i):
         if i % 2:
-            return services.submit_response(
+            return consultation_services.submit_response(
                 consultation=consultation, answers=answers, resident=residents[i // 2]
             )
-        return services.submit_response(
+        return consultation_services.submit_response(
             consultation=consultation,
             answers=answers,
             household=household,

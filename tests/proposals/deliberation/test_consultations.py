@@ -6,7 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from proposals.deliberation_models import Answer, ConsultationResponse
+from proposals.models import Answer, ConsultationResponse
 from tests.factories import AccountResidentFactory, HouseholdFactory
 from tests.proposals.deliberation.factories import ConsultationFactory
 from tests.proposals.deliberation.test_permissions import answer_data
@@ -70,12 +70,12 @@ def test_bad_answers_store_nothing(consultation, roles, login, tamper):
 def test_duplicate_choice_in_service_is_refused(consultation, roles):
     from django.core.exceptions import ValidationError
 
-    from proposals import deliberation_services as services
+    from proposals.deliberation.consultations import services as consultation_services
 
     single, multiple, text = consultation.questions.all()
     choice = multiple.choices.first()
     with pytest.raises(ValidationError, match="同一个选项"):
-        services.submit_response(
+        consultation_services.submit_response(
             consultation=consultation,
             answers={single: [single.choices.first()], multiple: [choice, choice]},
             resident=roles.resident.memberships.get(),
@@ -178,10 +178,12 @@ def test_consultation_page_query_budget(
 ):
     for _ in range(40):
         resident = AccountResidentFactory(household__building=consultation.building)
-        from proposals import deliberation_services as services
+        from proposals.deliberation.consultations import (
+            services as consultation_services,
+        )
 
         single, multiple, text = consultation.questions.all()
-        services.submit_response(
+        consultation_services.submit_response(
             consultation=consultation,
             answers={
                 single: [single.choices.first()],

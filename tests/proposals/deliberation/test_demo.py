@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from buildings.models import Building
-from proposals.deliberation_models import (
+from proposals.models import (
     Ballot,
     ConsultationResponse,
     Convention,

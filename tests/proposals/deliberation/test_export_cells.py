@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from buildings.models import User
-from proposals.deliberation_models import Answer, Choice, Question
+from proposals.models import Answer, Choice, Question
 from tests.factories import HouseholdFactory
 from tests.proposals.deliberation.factories import ConsultationFactory
 from tests.proposals.deliberation.test_permissions import answer_data

@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from buildings.models import Notification
-from proposals import deliberation_services as services
-from proposals.deliberation_models import (
+from proposals.deliberation.conventions import services as convention_services
+from proposals.deliberation.meetings import services as meeting_services
+from proposals.deliberation.proposals import services as proposal_services
+from proposals.models import (
     Convention,
     ConventionSignature,
     Meeting,
@@ -97,7 +99,7 @@ def test_sign_in_minutes_and_tasks_until_done(roles, login):
     task.refresh_from_db()
     assert task.is_done and not task.is_overdue
     with pytest.raises(ValidationError):
-        services.complete_meeting_task(task=task, done_by=roles.leader)
+        meeting_services.complete_meeting_task(task=task, done_by=roles.leader)
 
 
 def test_attendance_of_a_stranger_is_404(roles, login):
@@ -166,11 +168,13 @@ def test_proposal_life_cycle(roles, login):
     assert proposal.is_adopted and "通过" in proposal.decision_reference
     # A decided proposal can no longer move or be discussed.
     with pytest.raises(ValidationError):
-        services.change_proposal_status(
+        proposal_services.change_proposal_status(
             proposal=proposal, to_status="withdrawn", actor=roles.leader
         )
     with pytest.raises(ValidationError):
-        services.add_comment(proposal=proposal, author=roles.leader, name="x", text="y")
+        proposal_services.add_comment(
+            proposal=proposal, author=roles.leader, name="x", text="y"
+        )
 
 
 @pytest.mark.parametrize(
@@ -223,7 +227,7 @@ def test_only_the_current_convention_can_be_signed(roles):
     old = ConventionFactory(building=roles.building, version=1)
     ConventionFactory(building=roles.building, version=2)
     with pytest.raises(ValidationError, match="现行"):
-        services.sign_convention(
+        convention_services.sign_convention(
             convention=old, resident=roles.resident.memberships.get()
         )
 
@@ -244,7 +248,7 @@ def test_convention_adopted_directly_by_the_leader(roles):
     proposal = ProposalFactory(
         building=roles.building, kind=Proposal.Kind.CONVENTION, body="爱护公物。"
     )
-    services.change_proposal_status(
+    proposal_services.change_proposal_status(
         proposal=proposal, to_status="adopted", actor=roles.leader, note="议事会通过"
     )
     assert Convention.objects.current_for(roles.building).text == "爱护公物。"

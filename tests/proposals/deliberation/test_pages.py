@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from proposals import deliberation_services as services
-from proposals.deliberation_models import MeetingTask, Proposal
+from proposals.deliberation.polls import services as poll_services
+from proposals.deliberation.proposals import services as proposal_services
+from proposals.models import MeetingTask, Proposal
 from tests.factories import AccountResidentFactory
 from tests.proposals.deliberation.factories import (
     ConsultationFactory,
@@ -113,7 +114,7 @@ def test_meeting_notice_and_sign_in_sheet_are_printable(roles, world, login):
 def test_decision_reference_for_the_fund(roles):
     proposal = ProposalFactory(building=roles.building, kind=Proposal.Kind.FUND_USE)
     assert proposal.decision_reference == ""
-    services.change_proposal_status(
+    proposal_services.change_proposal_status(
         proposal=proposal,
         to_status="adopted",
         actor=roles.leader,
@@ -129,7 +130,9 @@ def test_household_member_sees_who_voted_for_the_household(roles, login):
     poll = PollFactory(proposal__building=roles.building)
     voter = roles.resident.memberships.get()
     partner = AccountResidentFactory(household=voter.household, name="李四")
-    services.cast_ballot(poll=poll, option_id=poll.options.first().pk, resident=voter)
+    poll_services.cast_ballot(
+        poll=poll, option_id=poll.options.first().pk, resident=voter
+    )
     html = login(partner.user).get(poll.get_absolute_url()).content.decode()
     assert f"本户已投票（{voter.name}）" in html
     assert 'name="option"' not in html

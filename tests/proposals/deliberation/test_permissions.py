@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from proposals import deliberation_permissions as perms
-from proposals.deliberation_models import (
+from proposals.deliberation.proposals import permissions as proposal_perms
+from proposals.models import (
     Ballot,
     Consultation,
     ConsultationResponse,
@@ -397,6 +397,9 @@ def test_status_change_table(world):
         access = access_for(world.roles.get(role), world.building)
         for state, allowed in by_state.items():
             proposal = Proposal(status=state)
-            assert perms.allowed_status_changes(access, proposal) == allowed
+            assert proposal_perms.allowed_status_changes(access, proposal) == allowed
         for state in ["voting", "adopted", "rejected", "withdrawn"]:
-            assert perms.allowed_status_changes(access, Proposal(status=state)) == []
+            assert (
+                proposal_perms.allowed_status_changes(access, Proposal(status=state))
+                == []
+            )

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from buildings.models import ProxyAct
-from proposals import deliberation_services as services
-from proposals.deliberation_models import Ballot, Convention, Poll, Proposal
+from proposals.deliberation.polls import services as poll_services
+from proposals.models import Ballot, Convention, Poll, Proposal
 from tests.factories import (
     AccountResidentFactory,
     BuildingFactory,
@@ -60,8 +60,12 @@ def test_resident_votes_over_http(poll, household_pair, login):
 
 def test_open_ballot_can_be_changed_by_its_voter_until_close(poll, household_pair):
     first, _second = household_pair
-    services.cast_ballot(poll=poll, option_id=option(poll, "同意").pk, resident=first)
-    services.cast_ballot(poll=poll, option_id=option(poll, "反对").pk, resident=first)
+    poll_services.cast_ballot(
+        poll=poll, option_id=option(poll, "同意").pk, resident=first
+    )
+    poll_services.cast_ballot(
+        poll=poll, option_id=option(poll, "反对").pk, resident=first
+    )
     ballot = Ballot.objects.get(poll=poll)
     assert ballot.option.label == "反对" and ballot.changed_at is not None
     assert Ballot.objects.count() == 1
@@ -69,7 +73,9 @@ def test_open_ballot_can_be_changed_by_its_voter_until_close(poll, household_pai
 
 def test_second_member_of_household_is_told_who_voted(poll, household_pair, login):
     first, second = household_pair
-    services.cast_ballot(poll=poll, option_id=option(poll, "同意").pk, resident=first)
+    poll_services.cast_ballot(
+        poll=poll, option_id=option(poll, "同意").pk, resident=first
+    )
     client = login(second.user)
     response = client.post(
         vote_url(poll), {"option": option(poll, "反对").pk}, follow=True
@@ -82,9 +88,11 @@ def test_second_member_of_household_is_told_who_voted(poll, household_pair, logi
 def test_secret_ballot_cannot_be_changed_and_stores_no_choice(building, household_pair):
     poll = PollFactory(proposal__building=building, is_secret=True)
     first, _second = household_pair
-    services.cast_ballot(poll=poll, option_id=option(poll, "同意").pk, resident=first)
+    poll_services.cast_ballot(
+        poll=poll, option_id=option(poll, "同意").pk, resident=first
+    )
     with pytest.raises(ValidationError, match="不能更改"):
-        services.cast_ballot(
+        poll_services.cast_ballot(
             poll=poll, option_id=option(poll, "反对").pk, resident=first
         )
     ballot = Ballot.objects.get(poll=poll)
@@ -95,7 +103,7 @@ def test_secret_ballot_cannot_be_changed_and_stores_no_choice(building, househol
 
 def test_paper_then_online_is_refused(poll, household_pair, roles):
     first, _second = household_pair
-    services.cast_ballot(
+    poll_services.cast_ballot(
         poll=poll,
         option_id=option(poll, "反对").pk,
         household=first.household,
@@ -103,7 +111,7 @@ def test_paper_then_online_is_refused(poll, household_pair, roles):
         entered_by=roles.leader,
     )
     with pytest.raises(ValidationError, match="纸质"):
-        services.cast_ballot(
+        poll_services.cast_ballot(
             poll=poll, option_id=option(poll, "同意").pk, resident=first
         )
     assert Ballot.objects.filter(poll=poll).count() == 1
@@ -111,7 +119,9 @@ def test_paper_then_online_is_refused(poll, household_pair, roles):
 
 def test_online_then_paper_is_refused_over_http(poll, household_pair, roles, login):
     first, _second = household_pair
-    services.cast_ballot(poll=poll, option_id=option(poll, "同意").pk, resident=first)
+    poll_services.cast_ballot(
+        poll=poll, option_id=option(poll, "同意").pk, resident=first
+    )
     url = reverse("proposals:poll-enter", args=[poll.building_id, poll.pk])
     response = login(roles.leader).post(
         url,
@@ -151,7 +161,7 @@ def test_slip_photo_is_kept_for_open_polls_and_refused_for_secret(building, role
 
     household = HouseholdFactory(building=building)
     poll = PollFactory(proposal__building=building)
-    ballot = services.cast_ballot(
+    ballot = poll_services.cast_ballot(
         poll=poll,
         option_id=option(poll, "同意").pk,
         household=household,
@@ -162,7 +172,7 @@ def test_slip_photo_is_kept_for_open_polls_and_refused_for_secret(building, role
     assert ballot.slip_photo.name.startswith("ballot-slips/")
     secret = PollFactory(proposal__building=building, is_secret=True)
     with pytest.raises(ValidationError, match="拍照"):
-        services.cast_ballot(
+        poll_services.cast_ballot(
             poll=secret,
             option_id=option(secret, "同意").pk,
             household=household,
@@ -179,17 +189,17 @@ def test_closing_time_is_enforced_to_the_second(building, household_pair):
     poll = PollFactory(proposal__building=building, closes_at=closes)
     other = AccountResidentFactory(household__building=building)
     with time_machine.travel(closes - timedelta(seconds=1), tick=False):
-        services.cast_ballot(
+        poll_services.cast_ballot(
             poll=poll, option_id=option(poll, "同意").pk, resident=first
         )
     with time_machine.travel(closes, tick=False):
         with pytest.raises(ValidationError, match="投票已于"):
-            services.cast_ballot(
+            poll_services.cast_ballot(
                 poll=poll, option_id=option(poll, "同意").pk, resident=other
             )
         # Nor can an open ballot be changed after the close.
         with pytest.raises(ValidationError):
-            services.cast_ballot(
+            poll_services.cast_ballot(
                 poll=poll, option_id=option(poll, "反对").pk, resident=first
             )
     assert Ballot.objects.filter(poll=poll).count() == 1
@@ -217,7 +227,7 @@ def test_vote_before_opening_is_refused(building, household_pair):
         proposal__building=building, opens_at=timezone.now() + timedelta(hours=1)
     )
     with pytest.raises(ValidationError, match="投票将于"):
-        services.cast_ballot(
+        poll_services.cast_ballot(
             poll=poll, option_id=option(poll, "同意").pk, resident=first
         )
 
@@ -256,7 +266,7 @@ def test_vote_in_another_building_is_404(poll, login):
 def test_service_refuses_household_of_another_building(poll, roles):
     elsewhere = HouseholdFactory(building=BuildingFactory())
     with pytest.raises(ValidationError):
-        services.cast_ballot(
+        poll_services.cast_ballot(
             poll=poll,
             option_id=poll.options.first().pk,
             household=elsewhere,
@@ -269,7 +279,7 @@ def test_service_refuses_household_of_another_building(poll, roles):
 def test_children_do_not_vote(poll, building):
     child = AccountResidentFactory(household__building=building, is_adult=False)
     with pytest.raises(ValidationError):
-        services.cast_ballot(
+        poll_services.cast_ballot(
             poll=poll, option_id=poll.options.first().pk, resident=child
         )
 
@@ -277,9 +287,13 @@ def test_children_do_not_vote(poll, building):
 def test_per_resident_electorate_lets_each_adult_vote(building, household_pair):
     first, second = household_pair
     poll = PollFactory(proposal__building=building, electorate="resident")
-    services.cast_ballot(poll=poll, option_id=option(poll, "同意").pk, resident=first)
-    services.cast_ballot(poll=poll, option_id=option(poll, "反对").pk, resident=second)
-    results = services.poll_results(poll)
+    poll_services.cast_ballot(
+        poll=poll, option_id=option(poll, "同意").pk, resident=first
+    )
+    poll_services.cast_ballot(
+        poll=poll, option_id=option(poll, "反对").pk, resident=second
+    )
+    results = poll_services.poll_results(poll)
     assert results.ballots == 2 and results.households_voted == 1
 
 
@@ -289,10 +303,12 @@ def test_results_hidden_until_close_unless_live(building, household_pair, login)
     live = PollFactory(
         proposal__building=building, labels=["丙方案", "丁方案"], results_live=True
     )
-    services.cast_ballot(
+    poll_services.cast_ballot(
         poll=hidden, option_id=option(hidden, "甲方案").pk, resident=first
     )
-    services.cast_ballot(poll=live, option_id=option(live, "丙方案").pk, resident=first)
+    poll_services.cast_ballot(
+        poll=live, option_id=option(live, "丙方案").pk, resident=first
+    )
     client = login(AccountResidentFactory(household__building=building).user)
     hidden_html = client.get(hidden.get_absolute_url()).content.decode()
     assert "投票结束后公布结果" in hidden_html and "bar-row" not in hidden_html
@@ -306,7 +322,9 @@ def test_needs_my_vote_list(building, household_pair):
     PollFactory(proposal__building=building, closes_at=timezone.now())  # ended
     PollFactory(proposal__building=BuildingFactory())  # elsewhere
     assert list(Poll.objects.needing_vote_of(first)) == [poll]
-    services.cast_ballot(poll=poll, option_id=poll.options.first().pk, resident=second)
+    poll_services.cast_ballot(
+        poll=poll, option_id=poll.options.first().pk, resident=second
+    )
     assert list(Poll.objects.needing_vote_of(first)) == []  # the household has voted
 
 
@@ -321,14 +339,14 @@ def test_naming_poll_renames_the_building(building, roles):
     for household, label in zip(
         households, ["睦邻楼", "睦邻楼", "花园楼"], strict=True
     ):
-        services.cast_ballot(
+        poll_services.cast_ballot(
             poll=poll,
             option_id=option(poll, label).pk,
             household=household,
             origin="paper",
             entered_by=roles.leader,
         )
-    services.close_poll(poll=end_voting(poll), closed_by=roles.leader)
+    poll_services.close_poll(poll=end_voting(poll), closed_by=roles.leader)
     building.refresh_from_db()
     poll.refresh_from_db()
     assert building.name == "睦邻楼"
@@ -340,7 +358,7 @@ def test_convention_poll_sets_the_current_version(building, roles):
     proposal = ProposalFactory(
         building=building, kind=Proposal.Kind.CONVENTION, body="不高空抛物。"
     )
-    poll = services.open_poll(
+    poll = poll_services.open_poll(
         proposal=proposal,
         created_by=roles.leader,
         question="通过楼组公约?",
@@ -350,14 +368,14 @@ def test_convention_poll_sets_the_current_version(building, roles):
     )
     assert [o.kind for o in poll.options.all()] == ["yes", "no", "abstain"]
     for household in households:
-        services.cast_ballot(
+        poll_services.cast_ballot(
             poll=poll,
             option_id=option(poll, "同意").pk,
             household=household,
             origin="door_to_door",
             entered_by=roles.leader,
         )
-    services.close_poll(poll=end_voting(poll))
+    poll_services.close_poll(poll=end_voting(poll))
     current = Convention.objects.current_for(building)
     assert current.version == 1 and current.text == "不高空抛物。"
     assert current.adopted_by_poll == poll
@@ -366,14 +384,14 @@ def test_convention_poll_sets_the_current_version(building, roles):
 def test_no_quorum_means_rejected(building, roles):
     households = [HouseholdFactory(building=building) for _ in range(10)]
     poll = PollFactory(proposal__building=building, quorum_percent=50)
-    services.cast_ballot(
+    poll_services.cast_ballot(
         poll=poll,
         option_id=option(poll, "同意").pk,
         household=households[0],
         origin="paper",
         entered_by=roles.leader,
     )
-    services.close_poll(poll=end_voting(poll))
+    poll_services.close_poll(poll=end_voting(poll))
     poll.refresh_from_db()
     assert poll.outcome == "no_quorum"
     assert poll.proposal.status == Proposal.Status.REJECTED
@@ -382,7 +400,7 @@ def test_no_quorum_means_rejected(building, roles):
 def test_secret_poll_cannot_show_live_results(building, roles):
     proposal = ProposalFactory(building=building)
     with pytest.raises(ValidationError):
-        services.open_poll(
+        poll_services.open_poll(
             proposal=proposal,
             created_by=roles.leader,
             question="?",
@@ -473,7 +491,7 @@ def test_due_polls_are_closed_by_the_cron_command(building, roles):
         labels=["睦邻楼", "花园楼"],
         quorum_percent=0,
     )
-    services.cast_ballot(
+    poll_services.cast_ballot(
         poll=poll,
         option_id=option(poll, "花园楼").pk,
         household=household,
@@ -491,13 +509,13 @@ def test_due_polls_are_closed_by_the_cron_command(building, roles):
 
 
 def test_result_poster_after_close(roles, login):
-    from proposals import deliberation_services
+    from proposals.deliberation.polls import services as poll_services
 
     poll = PollFactory(proposal__building=roles.building, question="楼组取名")
     client = login(roles.resident)
     url = reverse("proposals:poll-poster", args=[roles.building.pk, poll.pk])
     assert client.get(url).status_code == 302  # still open: no poster yet
-    deliberation_services.close_poll(poll=end_voting(poll), closed_by=roles.leader)
+    poll_services.close_poll(poll=end_voting(poll), closed_by=roles.leader)
     page = client.get(url).content.decode()
     assert "楼组取名" in page and "<svg" in page and "表决结果" in page
     assert login(roles.outsider).get(url).status_code == 404
@@ -516,7 +534,7 @@ def households_of(building):
 
 def enter_paper_ballots(poll, households, leader, label="同意"):
     for household in households:
-        services.cast_ballot(
+        poll_services.cast_ballot(
             poll=poll,
             option_id=option(poll, label).pk,
             household=household,
@@ -581,7 +599,7 @@ def test_a_secret_poll_below_quorum_cannot_be_closed_early(building, roles, logi
     assert poll.closed_at is None
     assert login(roles.resident).get(poll.get_absolute_url()).status_code == 200
     # At its end time it is counted like any other poll: quorum not reached.
-    services.close_poll(poll=end_voting(poll), closed_by=roles.leader)
+    poll_services.close_poll(poll=end_voting(poll), closed_by=roles.leader)
     poll.refresh_from_db()
     assert poll.outcome == "no_quorum" and poll.closed_early_reason == ""
 
@@ -591,8 +609,8 @@ def test_a_secret_poll_can_close_early_once_every_household_has_voted(building, 
     households = households_of(building)
     enter_paper_ballots(poll, households[:-1], roles.leader)
     with pytest.raises(ValidationError):
-        services.close_poll(poll=poll, closed_by=roles.leader, reason="都投完了")
+        poll_services.close_poll(poll=poll, closed_by=roles.leader, reason="都投完了")
     enter_paper_ballots(poll, households[-1:], roles.leader)
-    services.close_poll(poll=poll, closed_by=roles.leader, reason="都投完了")
+    poll_services.close_poll(poll=poll, closed_by=roles.leader, reason="都投完了")
     poll.refresh_from_db()
     assert poll.outcome == "adopted" and poll.closed_early_reason == "都投完了"

@@ -16,8 +16,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
-from proposals import deliberation_services as services
-from proposals.deliberation_models import Ballot, PollOption
+from proposals.deliberation.polls import services as poll_services
+from proposals.models import Ballot, PollOption
 from tests.factories import (
     AccountResidentFactory,
     BuildingFactory,
@@ -57,9 +57,9 @@ def build_world(*, swap: bool, secret: bool, staff):
     )
     first, second = poll.options.get(label="甲方案"), poll.options.get(label="乙方案")
     zhang_choice, li_choice = (second, first) if swap else (first, second)
-    services.cast_ballot(poll=poll, option_id=zhang_choice.pk, resident=zhang)
-    services.cast_ballot(poll=poll, option_id=li_choice.pk, resident=li)
-    services.cast_ballot(
+    poll_services.cast_ballot(poll=poll, option_id=zhang_choice.pk, resident=zhang)
+    poll_services.cast_ballot(poll=poll, option_id=li_choice.pk, resident=li)
+    poll_services.cast_ballot(
         poll=poll,
         option_id=first.pk,
         household=zhao.household,
@@ -137,7 +137,7 @@ def differences(secret: bool) -> int:
     world_a = build_world(swap=False, secret=secret, staff=staff)
     world_b = build_world(swap=True, secret=secret, staff=staff)
     for world in (world_a, world_b):
-        services.close_poll(poll=end_voting(world["poll"]))
+        poll_services.close_poll(poll=end_voting(world["poll"]))
     seen_a, seen_b = crawl(world_a, staff), crawl(world_b, staff)
     assert len(seen_a) == len(seen_b)
     return sum(1 for a, b in zip(seen_a, seen_b, strict=True) if a != b)
@@ -155,7 +155,7 @@ def test_the_crawl_notices_when_choices_are_open():
 def test_secret_results_are_still_counted_and_shown(login):
     staff = StaffFactory(is_superuser=True)
     world = build_world(swap=False, secret=True, staff=staff)
-    services.close_poll(poll=end_voting(world["poll"]))
+    poll_services.close_poll(poll=end_voting(world["poll"]))
     html = login(world["viewers"][0]).get(world["poll"].get_absolute_url())
     text = html.content.decode()
     assert "2 票 · 67%" in text and "1 票 · 33%" in text

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from buildings.models import Household
-from proposals import deliberation_services as services
-from proposals.deliberation_models import Ballot
-from proposals.deliberation_tally import OptionCount, decide, percent, quorum_needed
+from proposals.deliberation.polls import services as poll_services
+from proposals.deliberation.tally import OptionCount, decide, percent, quorum_needed
+from proposals.models import Ballot
 from tests.factories import AccountResidentFactory, BuildingFactory, UserFactory
 from tests.proposals.deliberation.factories import PollFactory, end_voting
 
@@ -103,18 +103,18 @@ def test_the_displayed_result_equals_a_recount(
         if choice is None:
             continue
         if voter.pk % 2:
-            services.cast_ballot(
+            poll_services.cast_ballot(
                 poll=poll, option_id=options[choice].pk, resident=voter
             )
         else:
-            services.cast_ballot(
+            poll_services.cast_ballot(
                 poll=poll,
                 option_id=options[choice].pk,
                 household=voter.household,
                 origin="paper",
                 entered_by=leader,
             )
-    services.close_poll(poll=end_voting(poll))
+    poll_services.close_poll(poll=end_voting(poll))
     poll.refresh_from_db()
 
     recount = Counter(c for c in choices if c is not None)

@@ -1,0 +1,59 @@
+"""Council meeting forms: calling a meeting, minutes, sign-in, follow-up tasks."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from buildings.uploads import ImageUploadField
+from proposals.deliberation.forms import DATETIME
+from proposals.deliberation.meetings.models import Meeting
+from proposals.deliberation.proposals.models import Proposal
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["title", "starts_at", "place", "agenda", "agenda_notes"]
+        widgets = {
+            "starts_at": DATETIME,
+            "agenda": forms.CheckboxSelectMultiple,
+            "agenda_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, building, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda"].queryset = building.proposals.exclude(
+            status=Proposal.Status.WITHDRAWN
+        )
+        self.fields["agenda"].required = False
+
+
+class MinutesForm(forms.ModelForm):
+    photo = ImageUploadField(label=_("Photo"), required=False)
+
+    class Meta:
+        model = Meeting
+        fields = ["minutes", "decisions", "photo"]
+        widgets = {
+            "minutes": forms.Textarea(attrs={"rows": 8}),
+            "decisions": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class AttendanceForm(forms.Form):
+    resident = forms.IntegerField(min_value=1)
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Follow-up task"), max_length=200)
+    owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, choices=())
+    due_on = forms.DateField(
+        label=_("Due on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, residents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [
+            (r.pk, f"{r.name} ({r.household.room})") for r in residents
+        ]

@@ -1,0 +1,104 @@
+"""Writes for council meetings: calling one, the sign-in sheet, follow-up tasks."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from buildings.models import Building, Resident, User
+from buildings.notify import notify
+from proposals.deliberation.meetings.models import (
+    Meeting,
+    MeetingAttendance,
+    MeetingTask,
+)
+from proposals.deliberation.notices import notify_building, when_text
+from proposals.deliberation.proposals.models import Proposal
+
+
+@transaction.atomic
+def schedule_meeting(
+    *,
+    building: Building,
+    created_by: User,
+    title: str,
+    starts_at: datetime,
+    place: str,
+    agenda: list[Proposal],
+    agenda_notes: str = "",
+) -> Meeting:
+    """Call a council meeting (议事会) and tell the building."""
+    if any(p.building_id != building.pk for p in agenda):
+        raise ValidationError(
+            _("A proposal on the agenda belongs to another building.")
+        )
+    meeting = Meeting.objects.create(
+        building=building,
+        created_by=created_by,
+        title=title.strip(),
+        starts_at=starts_at,
+        place=place.strip(),
+        agenda_notes=agenda_notes.strip(),
+    )
+    meeting.agenda.set(agenda)
+    notify_building(
+        building=building,
+        kind="meeting",
+        text=_("Council meeting %(when)s at %(place)s: %(title)s")
+        % {
+            "when": when_text(starts_at),
+            "place": meeting.place,
+            "title": meeting.title,
+        },
+        link=meeting.get_absolute_url(),
+    )
+    return meeting
+
+
+def record_attendance(
+    *, meeting: Meeting, resident: Resident, recorded_by: User
+) -> MeetingAttendance:
+    """Tick a resident on the sign-in sheet (once)."""
+    if resident.household.building_id != meeting.building_id:
+        raise ValidationError(_("This resident does not live in this building."))
+    try:
+        with transaction.atomic():
+            return MeetingAttendance.objects.create(
+                meeting=meeting, resident=resident, recorded_by=recorded_by
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("%(name)s is already on the sign-in sheet.") % {"name": resident.name}
+        ) from exc
+
+
+def add_meeting_task(
+    *, meeting: Meeting, title: str, owner: Resident, due_on=None
+) -> MeetingTask:
+    """Give a follow-up task an owner; the owner is told."""
+    if owner.household.building_id != meeting.building_id or not owner.is_approved:
+        raise ValidationError(_("The owner must be a resident of this building."))
+    task = MeetingTask.objects.create(
+        meeting=meeting, title=title.strip(), owner=owner, due_on=due_on
+    )
+    notify(
+        recipient=owner.user,
+        kind="meeting_task",
+        text=_("A follow-up task for you: %(title)s") % {"title": task.title},
+        link=meeting.get_absolute_url(),
+    )
+    return task
+
+
+@transaction.atomic
+def complete_meeting_task(*, task: MeetingTask, done_by: User) -> MeetingTask:
+    """Mark a follow-up task done."""
+    task = MeetingTask.objects.select_for_update().get(pk=task.pk)
+    if task.is_done:
+        raise ValidationError(_("This task is already done."))
+    task.done_at = timezone.now()
+    task.done_by = done_by
+    task.save(update_fields=["done_at", "done_by"])
+    return task

@@ -1,0 +1,29 @@
+"""How deliberation tells people: a time written the local way, a notice to the building."""
+
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from buildings.models import Building, Resident
+from buildings.notify import notify_many
+
+
+def when_text(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def notify_building(*, building: Building, kind: str, text: str, link: str) -> None:
+    """Tell every approved resident with an account in the building."""
+    residents = (
+        Resident.objects.approved()
+        .in_building(building)
+        .filter(user__isnull=False)
+        .select_related("user")
+    )
+    notify_many(
+        recipients=[resident.user for resident in residents],
+        kind=kind,
+        text=text,
+        link=link,
+    )

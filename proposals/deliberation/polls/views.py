@@ -1,0 +1,311 @@
+"""Poll pages: opening a poll, the poll with its count, voting, paper ballots, closing, the poster."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from buildings import pagecache
+from buildings.compiled import Compiled
+from buildings.pagecache import cached_page
+from buildings.permissions import MANAGE, PARTICIPATE, VIEW, get_access_or_404
+from buildings.qr import qr_svg
+from buildings.services import find_household, wechat_text
+from proposals.deliberation.notices import when_text
+from proposals.deliberation.origin import Origin
+from proposals.deliberation.polls import permissions as perms
+from proposals.deliberation.polls import services
+from proposals.deliberation.polls.forms import (
+    ClosePollForm,
+    EnterBallotForm,
+    PollForm,
+    VoteForm,
+)
+from proposals.deliberation.polls.models import Ballot, Poll, PollOption
+from proposals.deliberation.proposals.permissions import get_proposal_or_404
+from proposals.deliberation.views import T, full_url, show_error
+
+# The poll page's personal part runs these on every request (see buildings.compiled).
+_poll_in_building = Compiled(
+    lambda building_id, pk: Poll.objects.filter(
+        building_id=building_id, pk=pk
+    ).select_related("proposal")
+)
+
+
+_ballot_in_slots = Compiled(
+    lambda poll_id, household_slot, resident_slot: Ballot.objects.filter(
+        poll_id=poll_id, slot__in=[household_slot, resident_slot]
+    ).select_related("resident", "household", "option")
+)
+
+
+_poll_options = Compiled(lambda poll_id: PollOption.objects.filter(poll_id=poll_id))
+
+
+def _get_poll(access, pk) -> Poll:
+    poll = _poll_in_building.first(building_id=access.building.pk, pk=pk)
+    if poll is None:
+        raise Http404
+    poll.building = access.building
+    return poll
+
+
+def poll_create(request, building_pk, pk):
+    access = get_access_or_404(request.user, building_pk, MANAGE)
+    proposal = get_proposal_or_404(access, pk)
+    if not perms.can_open_poll(access, proposal):
+        messages.error(
+            request, _("Only a proposal in discussion can be put to the vote.")
+        )
+        return redirect(proposal)
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    form = PollForm(
+        request.POST or None,
+        initial={
+            "question": proposal.title,
+            "opens_at": now,
+            "closes_at": now + timedelta(days=7),
+            "is_secret": False,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            poll = services.open_poll(
+                proposal=proposal,
+                created_by=request.user,
+                question=data["question"],
+                option_labels=form.option_labels(),
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                electorate=data["electorate"],
+                quorum_percent=data["quorum_percent"],
+                is_secret=data["is_secret"],
+                results_live=data["results_live"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The poll is open. Share it in the WeChat group.")
+            )
+            return redirect(poll)
+    return render(
+        request,
+        T + "poll_form.html",
+        {"building": access.building, "proposal": proposal, "form": form},
+    )
+
+
+def _my_ballot(poll, resident):
+    if resident is None:
+        return None
+    values = Poll.voter_values(resident)
+    return _ballot_in_slots.first(
+        poll_id=poll.pk,
+        household_slot=values["household_slot"],
+        resident_slot=values["resident_slot"],
+    )
+
+
+def _poll_personal(request, building_pk, pk, *, access=None, poll=None, options=None):
+    """The poll page's own part for this person: their household's ballot and the form.
+    (On a cache hit the poll and its options come with the kept page.)"""
+    if access is None:
+        access = get_access_or_404(request.user, building_pk, VIEW)
+    if poll is None:
+        poll = _get_poll(access, pk)
+    if options is None:
+        options = _poll_options.all(poll_id=poll.pk)
+    my_ballot = _my_ballot(poll, access.resident)
+    can_vote = perms.can_vote(access, poll)
+    can_change = (
+        can_vote
+        and my_ballot is not None
+        and not poll.is_secret
+        and my_ballot.origin == Origin.ONLINE
+        and my_ballot.resident_id == access.resident.pk
+    )
+    return {
+        "building": access.building,
+        "poll": poll,
+        "options": options,
+        "my_ballot": my_ballot,
+        "can_vote": can_vote and (my_ballot is None or can_change),
+        "can_change": can_change,
+    }
+
+
+@cached_page(personal=_poll_personal)
+def poll_detail(request, building_pk, pk):
+    access = get_access_or_404(request.user, building_pk, VIEW)
+    poll = _get_poll(access, pk)
+    mine = _poll_personal(request, building_pk, pk, access=access, poll=poll)
+    pagecache.share(request, poll=poll, options=mine["options"])
+    results = services.poll_results(poll)
+    show_choices = perms.can_see_voter_choices(access, poll)
+    ballots = poll.ballots.select_related("household", "resident", "entered_by")
+    if show_choices:
+        ballots = ballots.select_related("option")
+    else:
+        ballots = ballots.defer("option")
+    not_voted = []
+    if access.can_manage and poll.is_open and not poll.per_resident:
+        not_voted = access.building.households.exclude(
+            pk__in=poll.ballots.values("household_id")
+        ).values_list("room", flat=True)
+    return render(
+        request,
+        T + "poll_detail.html",
+        {
+            **mine,
+            "proposal": poll.proposal,
+            "results": results,
+            "results_visible": poll.results_visible,
+            "can_enter": perms.can_enter_ballots(access, poll),
+            "can_close": perms.can_close_poll(access, poll),
+            "show_choices": show_choices,
+            "ballots": ballots,
+            "not_voted": not_voted,
+            "is_leader": access.can_manage,
+            "wechat_text": wechat_text(
+                heading=_("Vote"),
+                title=poll.question,
+                body=_("Open until %(time)s. One ballot per household.")
+                % {"time": when_text(poll.closes_at)}
+                if not poll.per_resident
+                else _("Open until %(time)s. Every adult votes.")
+                % {"time": when_text(poll.closes_at)},
+                url=full_url(poll),
+            ),
+        },
+    )
+
+
+@require_POST
+def poll_vote(request, building_pk, pk):
+    access = get_access_or_404(request.user, building_pk, PARTICIPATE)
+    poll = _get_poll(access, pk)
+    if access.resident is None:
+        messages.error(request, _("Only residents of this building vote."))
+        return redirect(poll)
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose one of this poll's options."))
+        return redirect(poll)
+    try:
+        ballot = services.cast_ballot(
+            poll=poll, option_id=form.cleaned_data["option"], resident=access.resident
+        )
+    except ValidationError as error:
+        show_error(request, error)
+    else:
+        if poll.is_secret:
+            messages.success(
+                request, _("Your secret ballot has been counted. Thank you!")
+            )
+        elif ballot.changed_at:
+            messages.success(request, _("Your vote has been changed."))
+        else:
+            messages.success(request, _("Your vote has been recorded. Thank you!"))
+    return redirect(poll)
+
+
+def poll_enter(request, building_pk, pk):
+    """A leader enters a paper, door-to-door or proxy ballot."""
+    access = get_access_or_404(request.user, building_pk, MANAGE)
+    poll = _get_poll(access, pk)
+    if not poll.is_open:
+        messages.error(request, _("This poll is not open: no ballots can be entered."))
+        return redirect(poll)
+    form = EnterBallotForm(request.POST or None, request.FILES or None, poll=poll)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            household = find_household(building=access.building, room=data["room"])
+            resident = None
+            if data["voter"].strip():
+                resident = (
+                    household.residents.approved()
+                    .filter(name=data["voter"].strip())
+                    .first()
+                )
+                if resident is None:
+                    raise ValidationError(
+                        _("Nobody called %(name)s is registered in room %(room)s.")
+                        % {"name": data["voter"].strip(), "room": household.room}
+                    )
+            services.cast_ballot(
+                poll=poll,
+                option_id=data["option"],
+                household=household,
+                resident=resident,
+                origin=data["origin"],
+                entered_by=request.user,
+                slip_photo=data.get("slip_photo"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The ballot of room %(room)s has been entered.")
+                % {"room": household.room},
+            )
+            return redirect("proposals:poll-enter", access.building.pk, poll.pk)
+    return render(
+        request,
+        T + "poll_enter.html",
+        {"building": access.building, "poll": poll, "form": form},
+    )
+
+
+@require_POST
+def poll_close(request, building_pk, pk):
+    access = get_access_or_404(request.user, building_pk, MANAGE)
+    poll = _get_poll(access, pk)
+    form = ClosePollForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["reason"][0])
+        return redirect(poll)
+    try:
+        poll = services.close_poll(
+            poll=poll, closed_by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        show_error(request, error)
+    else:
+        messages.success(
+            request,
+            _("The poll is closed: %(outcome)s")
+            % {"outcome": poll.get_outcome_display()},
+        )
+    return redirect(poll)
+
+
+def poll_poster(request, building_pk, pk):
+    """Printable A4 result poster for the lobby, once the result is announced."""
+    access = get_access_or_404(request.user, building_pk, VIEW)
+    poll = _get_poll(access, pk)
+    if poll.closed_at is None:
+        messages.error(
+            request, _("The result poster can be printed once the vote is closed.")
+        )
+        return redirect(poll)
+    return render(
+        request,
+        T + "poll_poster.html",
+        {
+            "building": access.building,
+            "poll": poll,
+            "results": services.poll_results(poll),
+            "qr": qr_svg(full_url(poll), scale=4),
+            "live_url": full_url(poll),
+        },
+    )
