@@ -10,8 +10,13 @@ class ActivitiesConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from activities import models
+        from buildings.extensions import register_nav_link, register_resident_link
         from buildings.notify import register_kinds
 
+        register_nav_link("activities:index", _("Activities"), "calendar")
+        register_resident_link(
+            "activities:resident-hours", _("Volunteer hours statement")
+        )
         register_kinds(
             {
                 "waitlist_promoted": _("I got a place from the waiting list"),

@@ -1,3 +1,4 @@
+from buildings.extensions import NAV_LINKS
 from buildings.permissions import active_membership
 
 
@@ -19,6 +20,7 @@ def navigation(request):
     return {
         "nav_membership": membership,
         "nav_building": nav_building,
+        "nav_links": NAV_LINKS,
         "nav_is_leader": membership is not None
         and membership.is_approved
         and membership.role == "leader",

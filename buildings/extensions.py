@@ -76,10 +76,49 @@ PRIVATE_MEDIA: dict[str, str] = {}
 STAFF_HOME: list[str] = []
 
 
+@dataclass(frozen=True)
+class NavLink:
+    """A link in a member's bottom bar: a URL name that takes the building's pk."""
+
+    url_name: str
+    label: str
+    icon: str  # a name templates/partials/icon.html knows
+
+
+# The bottom bar between "Home" and the leader's "To do", in the order registered.
+NAV_LINKS: list[NavLink] = []
+
+
+@dataclass(frozen=True)
+class ResidentLink:
+    """A button on a resident's page (for the leader): a URL name taking the building's
+    and the resident's pk."""
+
+    url_name: str
+    label: str
+
+
+RESIDENT_LINKS: list[ResidentLink] = []
+
+
 def register_private_media(folder: str, permission: str) -> None:
     """Files under MEDIA_ROOT/<folder>/ are given at /media/ only to holders of
     `permission` ("app_label.codename")."""
     PRIVATE_MEDIA[folder] = permission
+
+
+def register_nav_link(url_name: str, label, icon: str) -> None:
+    """Show this page of the member's building in the bottom bar."""
+    link = NavLink(url_name, label, icon)
+    if link not in NAV_LINKS:
+        NAV_LINKS.append(link)
+
+
+def register_resident_link(url_name: str, label) -> None:
+    """Offer this page about one resident on the resident's page."""
+    link = ResidentLink(url_name, label)
+    if link not in RESIDENT_LINKS:
+        RESIDENT_LINKS.append(link)
 
 
 def register_staff_home(url_name: str) -> None:

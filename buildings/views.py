@@ -636,6 +636,7 @@ def resident_detail(request, pk, resident_pk):
             "resident": resident,
             "form": form,
             "acts": resident.proxy_acts.select_related("actor")[:50],
+            "resident_links": extensions.RESIDENT_LINKS,
         },
     )
 

@@ -8,9 +8,8 @@ class FundsConfig(AppConfig):
 
     def ready(self):
         from auditlog.registry import auditlog
-        from django.utils.translation import gettext_lazy as _
 
-        from buildings.extensions import register_private_media
+        from buildings.extensions import register_nav_link, register_private_media
         from buildings.notify import register_kinds
         from core.registry import register_restore_check
         from funds import models
@@ -18,6 +17,7 @@ class FundsConfig(AppConfig):
         # Receipt photos are shown by funds' own views; /media/ only to admin viewers.
         register_private_media("receipts", "funds.view_receipt")
         register_restore_check("check_ledger")
+        register_nav_link("funds:index", _("Fund"), "coin")
         register_kinds(
             {"fund_donation": _("My donation to the building fund is recorded")}
         )
