@@ -12,14 +12,14 @@ from PIL import Image
 
 from activities.ics import activity_ics, fold
 from activities.models import Registration
-from buildings.models import Notification, Resident
+from buildings.models import Notification, Resident, User
 from tests.activities.factories import (
     ActivityFactory,
     RegistrationFactory,
     ShiftFactory,
     TaskFactory,
 )
-from tests.factories import AccountResidentFactory, BuildingFactory
+from tests.factories import AccountResidentFactory, BuildingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -190,14 +190,19 @@ def test_activity_page_query_budget_with_500_registrations(
 ):
     activity = ActivityFactory(building=building, capacity=300)
     household = AccountResidentFactory(household__building=building).household
+    # 500 people with accounts, inserted in three statements rather than one by one.
+    users = User.objects.bulk_create(UserFactory.build_batch(500))
+    people = Resident.objects.bulk_create(
+        AccountResidentFactory.build(user=user, household=household) for user in users
+    )
     rows = [
         Registration(
             activity=activity,
-            resident=AccountResidentFactory(household=household),
+            resident=person,
             household=household,
             status="confirmed" if i < 300 else "waitlisted",
         )
-        for i in range(500)
+        for i, person in enumerate(people)
     ]
     Registration.objects.bulk_create(rows)
     RegistrationFactory(
