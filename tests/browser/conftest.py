@@ -3,7 +3,6 @@
 Never downloads a browser. Skipped, with the reason, only when no Chromium exists.
 """
 
-import gzip
 import os
 import shutil
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.activities.factories import ActivityFactory
+from tests.browser.helpers import log_in
 from tests.factories import (
     AccountResidentFactory,
     AnnouncementFactory,
@@ -169,47 +169,79 @@ def main_pages(neighbourhood):
 
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-PAGE_WEIGHT_LIMIT = 60 * 1024  # first load of any resident page, compressed
+PAGE_WEIGHT_LIMIT = 60 * 1024  # bytes on the wire for the first load of a main page
+
+
+@pytest.fixture(scope="session")
+def live_server(request, tmp_path_factory):
+    """pytest-django's live server, with static files served as in production: collected
+    with their .gz and .br variants and sent by WhiteNoise, compressed (not by Django's
+    uncompressed development handler), so page weights are what a phone downloads."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    production_static = override_settings(
+        STATIC_ROOT=tmp_path_factory.mktemp("static"),
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {
+                "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+            },
+        },
+    )
+    server = LiveServer(
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost",
+        start=False,
+    )
+    server.thread.static_handler = lambda handler: handler  # WhiteNoise serves them
+    # Only while WhiteNoise starts (it lists STATIC_ROOT once, with the variants).
+    with production_static:
+        call_command("collectstatic", interactive=False, verbosity=0)
+        server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
 def audit(browser, live_server):
-    """audit(path, login=phone) -> (compressed bytes of the first load, serious axe violations).
+    """audit(path, login=phone) -> (bytes transferred on the first load, serious axe
+    violations, body font size, page).
 
-    A fresh context has an empty cache, so this is a first load. Transfer size is what
-    gzip makes of each same-origin response (production serves it compressed);
-    photos are excluded (they are lazy-loaded thumbnails).
+    The page opens in a fresh context (empty cache: a first load) that has only the
+    session cookie of a log-in made elsewhere. The weight is what went over the wire
+    (headers and compressed bodies, as the browser received them) for the page and
+    everything it loaded from the site: styles, scripts, images.
     """
     contexts = []
 
-    def _audit(path, login=None):
+    def _context(**extra):
         context = browser.new_context(
-            viewport=PHONE, base_url=live_server.url, locale="zh-CN", bypass_csp=True
+            viewport=PHONE, base_url=live_server.url, locale="zh-CN", **extra
         )
         contexts.append(context)
-        page = context.new_page()
+        return context
+
+    def _audit(path, login=None):
+        state = None
         if login is not None:
-            page.goto("/accounts/login/")
-            page.fill("input[name=username]", login)
-            page.fill("input[name=password]", "pass-word-123")
-            with page.expect_navigation():
-                page.click("main button[type=submit]")
+            page = _context().new_page()
+            log_in(page, login)
             page.wait_for_load_state("load")
-        bodies = []
-        page.on("response", lambda response: bodies.append(response))
+            state = page.context.storage_state()
+        page = _context(storage_state=state, bypass_csp=True).new_page()
+        finished = []
+        page.on("requestfinished", lambda done: finished.append(done))
         page.goto(path)
-        page.wait_for_load_state("load")
+        page.wait_for_load_state("networkidle")
         weight = 0
-        for response in bodies:
-            if response.request.resource_type == "image" or not response.url.startswith(
-                live_server.url
-            ):
-                continue
-            if 300 <= response.status < 400:
-                continue
-            # Fetched again through the same context (same cookies): bodies of finished
-            # navigations are not always kept by the browser.
-            weight += len(gzip.compress(context.request.get(response.url).body()))
+        for done in finished:
+            if done.url.startswith(live_server.url):
+                sizes = done.sizes()
+                weight += sizes["responseHeadersSize"] + sizes["responseBodySize"]
         page.add_script_tag(path=str(AXE))
         result = page.evaluate(
             "async () => await axe.run(document, {resultTypes: ['violations']})"

@@ -4,8 +4,8 @@ PASSWORD = "pass-word-123"  # tests.factories.UserFactory's
 
 
 def log_in(page, phone, password=PASSWORD):
-    """Log in through the log-in form and wait for the page it leads to."""
-    page.goto("/accounts/login/")
+    """Log in through the password log-in form and wait for the page it leads to."""
+    page.goto("/accounts/login/password/")
     page.fill("input[name=username]", phone)
     page.fill("input[name=password]", password)
     with page.expect_navigation():
