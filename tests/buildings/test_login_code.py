@@ -511,3 +511,43 @@ def test_a_user_gone_between_code_and_log_in_gets_the_message_not_an_error():
     response = client.post(LOGIN, {"phone": "13800000003", "code": code})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+# Registration proves the phone
+
+
+def register_data(code, phone="13900000001"):
+    return {
+        "phone": phone,
+        "code": code,
+        "name": "张阿姨",
+        "password1": "19550312",
+        "password2": "19550312",
+    }
+
+
+def test_registration_needs_the_code_sent_to_the_phone():
+    client = Client()
+    url = reverse("register")
+    response = client.post(url, {"phone": "139 0000 0001", "action": "send"})
+    assert response.status_code == 200
+    assert console.outbox[-1].kind == "register_code"
+    code = last_code("13900000001")
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    response = client.post(url, register_data(wrong))
+    assert "验证码不对或已过期" in response.content.decode()
+    assert not User.objects.filter(phone="13900000001").exists()
+    response = client.post(url, register_data(""))
+    assert "请输入短信里的6位验证码" in response.content.decode()
+    response = client.post(url, register_data(code))
+    assert response.status_code == 302
+    assert User.objects.get(phone="13900000001").check_password("19550312")
+
+
+def test_registration_code_is_not_sent_to_a_registered_number():
+    UserFactory(phone="13900000001")
+    response = Client().post(
+        reverse("register"), {"phone": "13900000001", "action": "send"}
+    )
+    assert response.status_code == 200
+    assert console.outbox == []
