@@ -551,3 +551,14 @@ def test_registration_code_is_not_sent_to_a_registered_number():
     )
     assert response.status_code == 200
     assert console.outbox == []
+
+
+def test_prune_codes_keeps_two_days():
+    from django.core.management import call_command
+
+    UserFactory(phone="13800000003")
+    with time_machine.travel(timezone.now() - timedelta(days=3)):
+        ask(Client(), "13800000003")
+    ask(Client(), "13800000003")
+    call_command("prune_codes")
+    assert PhoneCode.objects.count() == 1
