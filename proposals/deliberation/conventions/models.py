@@ -15,9 +15,6 @@ from proposals.deliberation.origin import Origin
 from proposals.deliberation.polls.models import Poll
 from proposals.deliberation.proposals.models import Proposal
 
-# DESIGN.md lists these under buildings; they live here because adopting one is a
-# poll outcome and buildings must not import proposals.
-
 
 class ConventionQuerySet(models.QuerySet):
     def current_for(self, building):
