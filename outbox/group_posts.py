@@ -5,6 +5,8 @@ soon, its result), found by the notification's link, one post per building; a ne
 is posted when it is created. The robot is optional: without one nothing is queued.
 """
 
+import time
+
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
@@ -96,9 +98,28 @@ def posts_for(notification: Notification):
             yield poll.building, _poll_text(poll, notification.kind)
 
 
+# (kind, link) of the messages this process looked at lately: notify_many() hands over
+# one notification per resident, and only the first of them needs a look.
+_recent: dict[tuple[str, str], float] = {}
+RECENT_SECONDS = 60
+
+
+def _seen_lately(kind: str, link: str) -> bool:
+    now = time.monotonic()
+    for key, at in list(_recent.items()):
+        if now - at > RECENT_SECONDS:
+            del _recent[key]
+    if (kind, link) in _recent:
+        return True
+    _recent[(kind, link)] = now
+    return False
+
+
 def queue_for_notification(notification: Notification) -> int:
     """Sender for LOUZU_NOTIFICATION_SENDERS: one group post per building and message."""
     if notification.kind not in GROUP_KINDS or not notification.link:
+        return 0
+    if _seen_lately(notification.kind, notification.link):
         return 0
     queued = 0
     with translation.override(settings.LANGUAGE_CODE):

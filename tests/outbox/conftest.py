@@ -1,5 +1,6 @@
 import pytest
 
+from outbox import group_posts
 from tests.outbox.standins import FlakySmsBackend, WecomStandIn
 
 ROBOT_URL = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"
@@ -29,3 +30,4 @@ def delivering(settings):
     ]
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.SITE_URL = "https://louzu.example"
+    group_posts._recent.clear()

@@ -292,3 +292,24 @@ def test_announcement_reaches_the_group_in_the_copy_box_words(
     client.force_login(roles.resident)
     page = client.get(announcement.get_absolute_url())
     assert wecom.texts() == [page.context["wechat_text"]]
+
+
+def test_one_look_per_message_not_per_resident(
+    roles, delivering, wecom, morning, django_assert_num_queries
+):
+    from buildings.notify import notify_many
+    from outbox.group_posts import queue_for_notification
+
+    setup_channels(roles.building)
+    poll = PollFactory(proposal__building=roles.building)
+    residents = [roles.resident, roles.team, roles.leader]
+    notify_many(
+        recipients=residents,
+        kind="poll_open",
+        text="投票",
+        link=poll.get_absolute_url(),
+    )
+    assert Delivery.objects.filter(channel="wecom").count() == 1
+    later = roles.resident.notifications.get(kind="poll_open")
+    with django_assert_num_queries(0):
+        assert queue_for_notification(later) == 0
