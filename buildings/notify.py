@@ -24,20 +24,6 @@ KINDS = {
     "announcement": _("New announcements"),
     "join_request": _("Someone asks to join my building (leaders)"),
     "join_decided": _("My request to join was decided"),
-    # Until proposals registers its own kinds (it is being split into sub-packages).
-    "issue_status": _("Status changes of issues I reported or support"),
-    "issue_fixed_check": _("Asked whether an issue I follow is really fixed"),
-    "issue_followed": _("News on an issue I reported anonymously"),
-    "issue_comment": _("New comments on issues I reported or support"),
-    "issue_new": _("A new issue is reported in my building (leaders and team)"),
-    "issue_reopened": _("A resident says an issue is not fixed (leaders and team)"),
-    "issue_overdue": _("Issues nobody answered in time (branch staff)"),
-    "proposal_discussion": _("A proposal is open for discussion"),
-    "meeting": _("A council meeting is called"),
-    "meeting_task": _("A follow-up task from a meeting is mine"),
-    "poll_open": _("A vote opens in my building"),
-    "poll_closing": _("A vote closes soon and my household has not voted"),
-    "poll_closed": _("The result of a vote"),
 }
 
 

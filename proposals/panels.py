@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buildings.compiled import Compiled
 from buildings.extensions import Note, Panel, TodoItem
+from core.compiled import Compiled
 from proposals.deliberation.meetings.models import MeetingTask
 from proposals.deliberation.polls.models import Poll
 from proposals.issues.models import Issue, response_deadline_hours

@@ -19,7 +19,7 @@ from buildings.admin import (
     KeepsSecrets,
     ReadOnlyAdmin,
 )
-from buildings.uploads import PhotoUploadsMixin
+from core.uploads import PhotoUploadsMixin
 from proposals.issues import services
 from proposals.issues.models import (
     Issue,

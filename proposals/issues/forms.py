@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Resident
-from buildings.uploads import ImageUploadField, clean_image
+from core.uploads import ImageUploadField, clean_image
 from proposals.issues.models import Issue, IssuePhoto
 
 

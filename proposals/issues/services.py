@@ -20,11 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from buildings import races
 from buildings.models import Building, Resident, User
 from buildings.notify import notify, notify_many
 from buildings.permissions import Access
 from buildings.services import record_proxy_act
+from core import races
 from proposals.issues import transitions
 from proposals.issues.models import (
     Issue,

@@ -19,12 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from buildings import pagecache
-from buildings.compiled import Compiled
-from buildings.pagecache import cached_page
 from buildings.permissions import PARTICIPATE, VIEW, get_access_or_404
-from buildings.qr import qr_svg
 from buildings.services import wechat_text
+from core import pagecache
+from core.compiled import Compiled
+from core.pagecache import cached_page
+from core.qr import qr_svg
 from proposals.issues import permissions as rules
 from proposals.issues import services, transitions
 from proposals.issues.forms import (
@@ -53,7 +53,7 @@ def _issue_or_404(access, pk, queryset=None):
     return get_object_or_404(queryset, building=access.building, pk=pk)
 
 
-# On every request for an issue page, cached or not (see buildings.compiled).
+# On every request for an issue page, cached or not (see core.compiled).
 _issue_in_building = Compiled(
     lambda building_id, pk: Issue.objects.filter(building_id=building_id, pk=pk)
 )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buildings.models import Building, Household, Resident, User
-from buildings.races import locked, pause, set_lock_timeout
+from core.races import locked, pause, set_lock_timeout
 from proposals.deliberation.consultations.models import (
     Answer,
     Choice,

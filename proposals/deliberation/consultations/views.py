@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from buildings.exports import csv_writer
 from buildings.permissions import ORGANISE, PARTICIPATE, VIEW, get_access_or_404
 from buildings.services import find_household, wechat_text
+from core.exports import csv_writer
 from proposals.deliberation.consultations import permissions as perms
 from proposals.deliberation.consultations import services
 from proposals.deliberation.consultations.forms import (

@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buildings.models import Household, Resident, User
-from buildings.races import locked, pause, set_lock_timeout
 from buildings.services import record_proxy_act
+from core.races import locked, pause, set_lock_timeout
 from proposals.deliberation.conventions.models import Convention, ConventionSignature
 from proposals.deliberation.origin import Origin
 

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from buildings.permissions import MANAGE, PARTICIPATE, VIEW, get_access_or_404
-from buildings.qr import qr_svg
 from buildings.services import find_household, wechat_text
+from core.qr import qr_svg
 from proposals.deliberation.conventions import permissions as perms
 from proposals.deliberation.conventions import services
 from proposals.deliberation.conventions.forms import PaperSignatureForm

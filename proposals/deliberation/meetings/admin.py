@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from buildings.uploads import PhotoUploadsMixin
+from core.uploads import PhotoUploadsMixin
 from proposals.deliberation.meetings.models import (
     Meeting,
     MeetingAttendance,

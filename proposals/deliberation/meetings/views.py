@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from buildings.models import Resident
 from buildings.permissions import ORGANISE, PARTICIPATE, VIEW, get_access_or_404
-from buildings.qr import qr_svg
 from buildings.services import wechat_text
+from core.qr import qr_svg
 from proposals.deliberation.meetings import permissions as perms
 from proposals.deliberation.meetings import services
 from proposals.deliberation.meetings.forms import (

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from buildings.uploads import ImageUploadField
+from core.uploads import ImageUploadField
 from proposals.deliberation.forms import DATETIME, refuse_long_lines
 from proposals.deliberation.origin import Origin
 from proposals.deliberation.polls.models import Poll, PollOption

@@ -36,7 +36,7 @@ class PollQuerySet(models.QuerySet):
         return self.needing_vote(**Poll.voter_values(resident), now=timezone.now())
 
     def needing_vote(self, building_id, household_slot, resident_slot, now):
-        """needing_vote_of() by values (see buildings.compiled)."""
+        """needing_vote_of() by values (see core.compiled)."""
         voted = Ballot.objects.filter(poll=OuterRef("pk")).filter(
             Q(slot=household_slot) | Q(slot=resident_slot)
         )

@@ -1,6 +1,6 @@
 """Writes and the count for polls: opening, casting ballots, counting, closing, reminding.
 
-Lock order everywhere: building -> poll -> household (buildings/races.py).
+Lock order everywhere: building -> poll -> household (core/races.py).
 """
 
 from dataclasses import dataclass
@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from buildings.models import Building, Household, Resident, User
 from buildings.notify import notify_many
-from buildings.races import locked, pause, set_lock_timeout
 from buildings.services import record_proxy_act
+from core.races import locked, pause, set_lock_timeout
 from proposals.deliberation.notices import notify_building, when_text
 from proposals.deliberation.origin import Origin
 from proposals.deliberation.polls.models import Ballot, Poll, PollOption

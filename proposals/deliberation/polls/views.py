@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from buildings import pagecache
-from buildings.compiled import Compiled
-from buildings.pagecache import cached_page
 from buildings.permissions import MANAGE, PARTICIPATE, VIEW, get_access_or_404
-from buildings.qr import qr_svg
 from buildings.services import find_household, wechat_text
+from core import pagecache
+from core.compiled import Compiled
+from core.pagecache import cached_page
+from core.qr import qr_svg
 from proposals.deliberation.notices import when_text
 from proposals.deliberation.origin import Origin
 from proposals.deliberation.polls import permissions as perms
@@ -30,7 +30,7 @@ from proposals.deliberation.polls.models import Ballot, Poll, PollOption
 from proposals.deliberation.proposals.permissions import get_proposal_or_404
 from proposals.deliberation.views import T, full_url, show_error
 
-# The poll page's personal part runs these on every request (see buildings.compiled).
+# The poll page's personal part runs these on every request (see core.compiled).
 _poll_in_building = Compiled(
     lambda building_id, pk: Poll.objects.filter(
         building_id=building_id, pk=pk

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buildings.models import Building, User
-from buildings.races import locked
+from core.races import locked
 from proposals.deliberation.conventions.services import adopt_convention
 from proposals.deliberation.notices import notify_building
 from proposals.deliberation.polls.models import Poll

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from buildings import pagecache
+from core import pagecache
 from proposals.deliberation.polls.services import close_due_polls, remind_closing_polls
 
 

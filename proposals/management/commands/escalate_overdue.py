@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from buildings import pagecache
+from core import pagecache
 from proposals.issues.services import escalate_overdue_issues
 
 

@@ -1,6 +1,6 @@
 """One ballot per household under concurrent votes, proven on PostgreSQL (TESTING.md).
 
-The guard has two layers: the household row lock (buildings.races.locked) and the
+The guard has two layers: the household row lock (core.races.locked) and the
 UniqueConstraint on (poll, slot). Each layer alone holds; with both off, the race
 stores several ballots for one household, so the proof is not vacuous.
 """
