@@ -28,7 +28,7 @@ def test_report_with_photo_resolve_and_confirm_fixed(phone, new_phone, tmp_path)
     log_in(page, reporter.user.phone)
     page.goto(f"/buildings/{building.pk}/issues/")
     page.click("text=我要反映")
-    page.click("text=公共设施(如大堂铁门)")
+    page.click("text=公共设施（如大堂铁门）")
     assert "单元门禁卡失灵" in page.content()  # similar open issue shown before saving
     assert fits_the_phone(page)
     page.fill("input[name=title]", "大堂铁门关不上")
