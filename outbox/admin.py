@@ -51,6 +51,11 @@ class WecomRobotAdmin(KeepsSecrets, admin.ModelAdmin):
     raw_id_fields = ["building", "updated_by"]
     search_fields = ["building__name"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "webhook_url":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 @admin.register(SmsBudget)
 class SmsBudgetAdmin(admin.ModelAdmin):

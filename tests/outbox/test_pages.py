@@ -134,7 +134,7 @@ def test_admin_lists_deliveries_read_only(roles, login, django_user_model):
     Delivery.objects.create(
         channel="sms", phone="13800001234", kind="meeting", text="开会"
     )
-    admin = django_user_model.objects.create_superuser("13900000000", "x-Very-long-1")
+    admin = django_user_model.objects.create_superuser("16600000001", "x-Very-long-1")
     client = login(admin)
     listing = client.get(reverse("admin:outbox_delivery_changelist"))
     assert listing.status_code == 200 and "开会" in listing.content.decode()
