@@ -31,11 +31,8 @@ from tests.funds.factories import donate, photo_content, ready_fund, spend
 from tests.proposals.deliberation.factories import PollFactory, end_voting
 from tests.proposals.factories import IssuePhotoFactory
 
-ON_POSTGRES = connection.vendor == "postgresql"
-needs_postgres = pytest.mark.skipif(
-    not ON_POSTGRES,
-    reason="backup/restore use pg_dump and pg_restore: set DATABASE_URL to PostgreSQL.",
-)
+# backup/restore use pg_dump and pg_restore: collected only on PostgreSQL (DATABASE_URL).
+needs_postgres = pytest.mark.postgres
 needs_pg_tools = pytest.mark.skipif(
     shutil.which("pg_dump") is None or shutil.which("pg_restore") is None,
     reason="pg_dump/pg_restore not installed (apt-get install postgresql-client).",
@@ -341,7 +338,7 @@ def test_missing_postgresql_programs_are_named(tmp_path, monkeypatch):
         restore(tmp_path, "whatever")
 
 
-@pytest.mark.skipif(ON_POSTGRES, reason="The SQLite refusal shows only on SQLite.")
+@pytest.mark.sqlite  # the SQLite refusal shows only on SQLite
 @pytest.mark.django_db
 def test_backup_refuses_sqlite(tmp_path):
     with pytest.raises(CommandError, match="PostgreSQL only"):
