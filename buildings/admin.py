@@ -13,6 +13,7 @@ from buildings.models import (
     Household,
     Notification,
     NotificationMute,
+    PhoneCode,
     ProxyAct,
     Resident,
     Skill,
@@ -237,6 +238,21 @@ class ProxyActAdmin(ReadOnlyAdmin):
     search_fields = ["resident__name", "actor__name", "action"]
     date_hierarchy = "created_at"
     list_select_related = ["actor", "resident__household__building"]
+
+
+@admin.register(PhoneCode)
+class PhoneCodeAdmin(ReadOnlyAdmin):
+    """One-time codes asked for and issued: to answer "I got no code" and to see abuse.
+
+    The code itself is stored only as a hash and never shown.
+    """
+
+    list_display = ["created_at", "phone", "purpose", "sent", "used_at", "issued_by"]
+    list_filter = ["purpose", "sent"]
+    search_fields = ["phone"]
+    date_hierarchy = "created_at"
+    exclude = ["code_hash"]
+    list_select_related = ["issued_by"]
 
 
 @admin.register(Notification)

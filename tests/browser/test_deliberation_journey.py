@@ -58,8 +58,11 @@ def test_naming_poll_renames_the_building(phone, new_phone):
     # The leader closes it; the result is announced and the building renamed.
     page.goto(poll_url)
     assert "2 / 3 户" in page.content()
-    page.click("text=立即结束并公布结果")
+    page.fill("textarea[name=reason]", "全楼已商量好，提前公布")
+    with page.expect_navigation():
+        page.click("text=立即结束并公布结果")
     assert "已通过" in page.content()
+    assert "全楼已商量好，提前公布" in page.content()
     assert "2 票 · 100%" in page.content()
 
     resident_page = new_phone()

@@ -192,7 +192,11 @@ def meeting_task_done(request, building_pk, pk, task_pk):
         if task.is_done:
             messages.error(request, _("This task is already done."))
             return redirect(meeting)
-        raise PermissionDenied
+        raise PermissionDenied(
+            _(
+                "Only the building leader, the team or the person it was given to can do this."
+            )
+        )
     try:
         services.complete_meeting_task(task=task, done_by=request.user)
     except ValidationError as error:
