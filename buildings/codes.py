@@ -100,7 +100,9 @@ def _usable(phone: str, purpose: str) -> bool:
     """Whether a code for this purpose can be used by this number's owner."""
     user = User.objects.filter(phone=phone).only("is_active").first()
     if purpose == Purpose.REGISTER:
-        return user is None
+        # The owner of a registered number gets the code too: registering with it logs
+        # them in to the account they already have (the page says so only then).
+        return user is None or user.is_active
     return user is not None and user.is_active
 
 

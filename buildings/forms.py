@@ -76,15 +76,8 @@ class RegisterForm(BaseUserCreationForm):
         fields = ["phone", "code", "name"]
         labels = {"name": _("Your real name")}
 
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"]
-        if User.objects.filter(phone=phone).exists():
-            raise forms.ValidationError(
-                _(
-                    "This phone number is already registered. Log in, or ask your building leader for help."
-                )
-            )
-        return phone
+    def validate_unique(self):
+        """Skipped: whether a number is registered shows only after its code is used."""
 
 
 class LoginForm(AuthenticationForm):

@@ -44,7 +44,7 @@ from buildings.forms import (
     RejectForm,
     TalentForm,
 )
-from buildings.models import Announcement, Building, Community, Resident, Talent
+from buildings.models import Announcement, Building, Community, Resident, Talent, User
 from buildings.permissions import (
     MANAGE,
     active_membership,
@@ -149,6 +149,17 @@ def register(request):
             "code", _("The code is not right or has run out. Ask for a new one.")
         )
     elif request.method == "POST" and form.is_valid():
+        existing = User.objects.filter(
+            phone=form.cleaned_data["phone"], is_active=True
+        ).first()
+        if existing is not None:
+            # The code proved the phone is theirs: log in to the account they have.
+            login(request, existing, backend="buildings.backends.CachedModelBackend")
+            messages.info(
+                request,
+                _("This number already had an account: you are now logged in to it."),
+            )
+            return redirect("home")
         user = form.save()
         login(request, user, backend="buildings.backends.CachedModelBackend")
         messages.success(

@@ -135,11 +135,38 @@ def test_full_width_and_prefixed_phone_is_normalised(client):
     assert User.objects.filter(phone="13912345678").exists()
 
 
-def test_duplicate_phone_is_refused_with_a_message(client):
-    UserFactory(phone="13912345678")
-    response = register(client, phone="13912345678")
-    assert "这个手机号已经注册过了" in response.content.decode()
+def test_registering_a_registered_number_tells_a_stranger_nothing(client):
+    UserFactory(phone="13912345678", name="王伯伯")
+    console.outbox.clear()
+    for phone in ["13912345678", "13912345679"]:  # registered, and not
+        client.post(reverse("register"), {"phone": phone, "action": "send"})
+    sent = next(m for m in console.outbox if m.phone == "13912345678")
+    wrong = f"{(int(sent.params['code']) + 1) % 1_000_000:06d}"
+    response = client.post(
+        reverse("register"),
+        {
+            "phone": "13912345678",
+            "code": wrong,  # not the code the phone received
+            "name": "张阿姨",
+            "password1": GOOD_PASSWORD,
+            "password2": GOOD_PASSWORD,
+        },
+    )
+    assert "验证码不对或已过期" in response.content.decode()
+    assert "这个手机号已经" not in response.content.decode()
     assert User.objects.count() == 1
+    # Both numbers were sent a code, so the answer and the phone bill are the same.
+    assert sorted(m.phone for m in console.outbox) == ["13912345678", "13912345679"]
+
+
+def test_owner_of_a_registered_number_is_logged_in_to_their_account(client):
+    owner = UserFactory(phone="13912345678", name="王伯伯")
+    response = register(client, phone="13912345678", name="张阿姨")
+    assert response.status_code == 302
+    assert User.objects.count() == 1
+    owner.refresh_from_db()
+    assert owner.name == "王伯伯"  # nothing about the account was changed
+    assert client.get(reverse("buildings:me")).wsgi_request.user == owner
 
 
 def test_ten_thousand_character_name_is_refused(client):

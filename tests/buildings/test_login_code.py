@@ -544,8 +544,8 @@ def test_registration_needs_the_code_sent_to_the_phone():
     assert User.objects.get(phone="13900000001").check_password("19550312")
 
 
-def test_registration_code_is_not_sent_to_a_registered_number():
-    UserFactory(phone="13900000001")
+def test_registration_code_is_not_sent_to_a_deactivated_number():
+    UserFactory(phone="13900000001", is_active=False)
     response = Client().post(
         reverse("register"), {"phone": "13900000001", "action": "send"}
     )
