@@ -20,6 +20,9 @@ class ActivitiesConfig(AppConfig):
         register_kinds(
             {
                 "waitlist_promoted": _("I got a place from the waiting list"),
+                "activity_changed": _(
+                    "An activity I signed up for changes time or place"
+                ),
                 "shift_reminder": _("Reminders of my volunteer shifts"),
                 "shift_swapped": _("Someone swaps a volunteer shift with me"),
             }

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from activities.formatting import when as format_when
 from activities.models import PARTY, Activity, RecapPhoto, Registration, Shift, Task
 from buildings.models import Building, Community, Resident, User
-from buildings.notify import notify
+from buildings.notify import notify, notify_many
 from buildings.services import record_proxy_act
 from core.races import locked, pause, set_lock_timeout
 
@@ -68,11 +68,38 @@ def update_activity(
             )
             % {"confirmed": confirmed}
         )
+    before = (activity.starts_at, activity.ends_at, activity.place)
     for name, value in fields.items():
         setattr(activity, name, value)
     activity.full_clean()
     activity.save()
-    return activity, _promote(activity)
+    promoted = _promote(activity)
+    if (activity.starts_at, activity.ends_at, activity.place) != before:
+        _tell_of_change(activity, promoted)
+    return activity, promoted
+
+
+def _tell_of_change(activity: Activity, promoted: list[Registration]) -> None:
+    """Everyone signed up or waiting hears the new time and place (the promoted heard already)."""
+    told = {registration.pk for registration in promoted}
+    people = [
+        registration.resident.user
+        for registration in activity.registrations.filter(
+            status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
+        ).select_related("resident__user")
+        if registration.pk not in told
+    ]
+    notify_many(
+        recipients=people,
+        kind="activity_changed",
+        text=_("“%(activity)s” has changed: now %(when)s, at %(place)s.")
+        % {
+            "activity": activity.title,
+            "when": format_when(activity.starts_at),
+            "place": activity.place,
+        },
+        link=activity.get_absolute_url(),
+    )
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ logger = logging.getLogger("outbox")
 SMS_KINDS = (
     "poll_closing",
     "waitlist_promoted",
+    "activity_changed",
     "meeting",
     "shift_reminder",
     "issue_status",

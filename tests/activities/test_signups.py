@@ -172,6 +172,35 @@ def test_capacity_never_below_confirmed(building):
     assert activity.capacity == 4
 
 
+def test_a_new_time_or_place_is_told_to_everyone_signed_up_or_waiting(building):
+    activity = ActivityFactory(building=building, capacity=1)
+    confirmed, waiting, cancelled = (resident_of(building) for _i in range(3))
+    for resident in (confirmed, waiting, cancelled):
+        services.sign_up(activity=activity, resident=resident, adults=1, children=0)
+    services.cancel_registration(
+        registration=activity.registrations.get(resident=cancelled),
+        actor=cancelled.user,
+    )
+    Notification.objects.all().delete()
+
+    services.update_activity(
+        activity=activity, actor=activity.created_by, title="改个名字"
+    )
+    assert not Notification.objects.filter(kind="activity_changed").exists()
+
+    later = activity.starts_at + timedelta(days=1)
+    services.update_activity(
+        activity=activity,
+        actor=activity.created_by,
+        starts_at=later,
+        ends_at=later + timedelta(hours=2),
+        place="二楼活动室",
+    )
+    told = Notification.objects.filter(kind="activity_changed")
+    assert {n.recipient_id for n in told} == {confirmed.user_id, waiting.user_id}
+    assert all("二楼活动室" in n.text for n in told)
+
+
 @pytest.mark.parametrize(("adults", "children"), [(0, 0), (-1, 1), (10_000, 0), (6, 5)])
 def test_bad_party_sizes_are_refused(building, adults, children):
     activity = ActivityFactory(building=building)

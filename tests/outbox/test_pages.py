@@ -89,6 +89,7 @@ def test_person_chooses_sms_per_kind(roles, login):
     data = {
         "poll_closing": "sms",
         "waitlist_promoted": "inbox",
+        "activity_changed": "inbox",
         "meeting": "sms",
         "shift_reminder": "inbox",
         "issue_status": "inbox",
