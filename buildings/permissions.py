@@ -1,4 +1,4 @@
-"""Who may do what (DESIGN.md section 4), decided here and only here.
+"""Who may do what (docs/architecture.md, "Who may do what"), decided here and only here.
 
 Views ask for a building through get_access_or_404(); it answers 404 to people who
 may not see the building at all (visitors, residents of other buildings, people still

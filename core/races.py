@@ -1,4 +1,4 @@
-"""The knobs every guarded write uses, so races can be proven (shared/TESTING.md).
+"""The knobs every guarded write uses, so races can be proven (docs/architecture.md, "Concurrency guards").
 
 Lock order everywhere: building -> fund or activity -> household.
 """

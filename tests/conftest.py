@@ -85,7 +85,7 @@ def building(db):
 
 
 class Roles:
-    """One person per role around one building (DESIGN.md section 4)."""
+    """One person per role around one building (docs/architecture.md, "Who may do what")."""
 
     def __init__(self, building):
         self.building = building

@@ -1,4 +1,4 @@
-"""Seats under concurrency, proven on PostgreSQL (shared/TESTING.md).
+"""Seats under concurrency, proven on PostgreSQL (docs/architecture.md, "Concurrency guards").
 
 The server allows about 100 connections and other test runs share it, so the 200
 requests are released together by a barrier but run their database work through a

@@ -1,4 +1,4 @@
-"""Every view and action of activities x every role (DESIGN.md section 4)."""
+"""Every view and action of activities x every role (docs/architecture.md, "Who may do what")."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""Who may do what (DESIGN.md section 4): every foundation view × every role."""
+"""Who may do what (docs/architecture.md, "Who may do what"): every foundation view × every role."""
 
 import pytest
 from django.urls import reverse

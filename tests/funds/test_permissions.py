@@ -1,4 +1,4 @@
-"""Every fund page and action × every role (DESIGN.md section 4)."""
+"""Every fund page and action × every role (docs/architecture.md, "Who may do what")."""
 
 from decimal import Decimal
 

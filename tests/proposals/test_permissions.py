@@ -1,4 +1,4 @@
-"""Every view and action of issue reports x every role (DESIGN.md section 4)."""
+"""Every view and action of issue reports x every role (docs/architecture.md, "Who may do what")."""
 
 import pytest
 from django.urls import reverse

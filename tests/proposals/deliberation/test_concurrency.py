@@ -1,4 +1,4 @@
-"""One ballot per household under concurrent votes, proven on PostgreSQL (TESTING.md).
+"""One ballot per household under concurrent votes, proven on PostgreSQL (docs/architecture.md, "Concurrency guards").
 
 The guard has two layers: the household row lock (core.races.locked) and the
 UniqueConstraint on (poll, slot). Each layer alone holds; with both off, the race

@@ -1,4 +1,4 @@
-"""Who may do what in 议事: every page and every action × every role (DESIGN.md 4).
+"""Who may do what in 议事: every page and every action × every role (docs/architecture.md, "Who may do what").
 
 Allowed and denied are both asserted, and a denied action writes nothing.
 """

@@ -1,4 +1,4 @@
-"""Polls (DESIGN.md 5b): one ballot per household, open vs secret, closing, decisions."""
+"""Polls (docs/architecture.md, "Privacy rules"): one ballot per household, open vs secret, closing, decisions."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""A secret poll's choices can never be paired with a voter (DESIGN.md 5b).
+"""A secret poll's choices can never be paired with a voter (docs/architecture.md, "Privacy rules").
 
 The crawl builds two worlds that differ only in who chose what: in world A 张三 chose
 甲方案 and 李四 chose 乙方案; in world B the other way round. Every page, export,
