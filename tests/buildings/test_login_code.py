@@ -204,7 +204,8 @@ def test_login_page_query_budget(django_assert_max_num_queries):
     client = Client()
     with django_assert_max_num_queries(3):
         client.get(LOGIN)
-    with django_assert_max_num_queries(12):
+    # 14 on PostgreSQL: its lock timeout and advisory lock are two statements more.
+    with django_assert_max_num_queries(14):
         ask(client, "13800000003")
 
 
