@@ -37,16 +37,9 @@ def _poll_text(poll, kind: str) -> str:
             body=poll.get_outcome_display(),
             url=url,
         )
-    if poll.electorate == "household":
-        body = _("Open until %(time)s. One ballot per household.")
-    else:
-        body = _("Open until %(time)s. Every adult votes.")
     heading = _("Vote closes soon") if kind == "poll_closing" else _("Vote")
     return wechat_text(
-        heading=heading,
-        title=poll.question,
-        body=body % {"time": _when(poll.closes_at)},
-        url=url,
+        heading=heading, title=poll.question, body=poll.wechat_body, url=url
     )
 
 

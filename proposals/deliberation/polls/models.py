@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from proposals.deliberation.origin import Origin
@@ -175,6 +177,16 @@ class Poll(models.Model):
     @property
     def per_resident(self) -> bool:
         return self.electorate == self.Electorate.RESIDENT
+
+    @property
+    def wechat_body(self) -> str:
+        """The line under the question in the WeChat-group text (page and group robot)."""
+        if self.per_resident:
+            text = gettext("Open until %(time)s. Every adult votes.")
+        else:
+            text = gettext("Open until %(time)s. One ballot per household.")
+        closes = date_format(timezone.localtime(self.closes_at), "DATETIME_FORMAT")
+        return text % {"time": closes}
 
     @property
     def results_visible(self) -> bool:

@@ -16,7 +16,6 @@ from core import pagecache
 from core.compiled import Compiled
 from core.pagecache import cached_page
 from core.qr import qr_svg
-from proposals.deliberation.notices import when_text
 from proposals.deliberation.origin import Origin
 from proposals.deliberation.polls import permissions as perms
 from proposals.deliberation.polls import services
@@ -177,11 +176,7 @@ def poll_detail(request, building_pk, pk):
             "wechat_text": wechat_text(
                 heading=_("Vote"),
                 title=poll.question,
-                body=_("Open until %(time)s. One ballot per household.")
-                % {"time": when_text(poll.closes_at)}
-                if not poll.per_resident
-                else _("Open until %(time)s. Every adult votes.")
-                % {"time": when_text(poll.closes_at)},
+                body=poll.wechat_body,
                 url=full_url(poll),
             ),
         },
