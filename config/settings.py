@@ -173,7 +173,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Uploaded photos: on local disk (MEDIA_ROOT), or in a private S3-compatible bucket
 # (AWS S3, MinIO, Aliyun OSS, Tencent COS...) when LOUZU_MEDIA_S3_BUCKET is set. Either
-# way browsers fetch them from this app at /media/ (buildings.views.media).
+# way browsers fetch them from this app at /media/ (buildings.views.site.media).
 MEDIA_S3_BUCKET = os.environ.get("LOUZU_MEDIA_S3_BUCKET", "")
 if MEDIA_S3_BUCKET:
     MEDIA_STORAGE = {

@@ -5,29 +5,28 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from buildings import account_views
-from buildings import views as building_views
+from buildings.views import account, site
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.ADMIN_SITE_HEADER
 
 urlpatterns = [
-    path("", building_views.home, name="home"),
-    path("accounts/register/", building_views.register, name="register"),
-    path("accounts/login/", account_views.login_with_code, name="login"),
+    path("", site.home, name="home"),
+    path("accounts/register/", account.register, name="register"),
+    path("accounts/login/", account.login_with_code, name="login"),
     path(
         "accounts/login/password/",
-        account_views.password_login,
+        account.password_login,
         name="login-password",
     ),
     path(
         "accounts/password/forgot/",
-        account_views.password_forgot,
+        account.password_forgot,
         name="password-forgot",
     ),
     path(
         "accounts/password/change/",
-        account_views.password_change,
+        account.password_change,
         name="password-change",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -45,5 +44,5 @@ urlpatterns = [
 # disk or an S3-compatible bucket alike: same origin, same security headers, and receipt
 # originals and ballot slips kept for the views that check who may see them.
 urlpatterns += [
-    path("media/<path:path>", building_views.media, name="media"),
+    path("media/<path:path>", site.media, name="media"),
 ]

@@ -1,7 +1,7 @@
 """Where uploaded photos live when they are not on local disk.
 
 The bucket stays private: browsers never talk to it. Every photo is fetched from this
-app at /media/<name> (buildings.views.media), so the strict Content-Security-Policy
+app at /media/<name> (buildings.views.site.media), so the strict Content-Security-Policy
 (img-src 'self') holds and the security headers and access rules apply as for any page.
 """
 

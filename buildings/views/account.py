@@ -1,6 +1,6 @@
-"""The log-in pages: by text-message code (the main way) or password, registration's
-phone check, a forgotten password, changing one's password, and the one-time code a
-leader gives a resident without a phone of their own."""
+"""The account pages: registration (the phone proven by a code first), log-in by
+text-message code (the main way) or password, a forgotten password, changing one's
+password, and the one-time code a leader gives a resident without a phone of their own."""
 
 from axes.helpers import get_client_ip_address
 from axes.utils import reset as axes_reset
@@ -22,6 +22,7 @@ from buildings.forms import (
     LoginForm,
     PasswordResetByCodeForm,
     PhoneField,
+    RegisterForm,
 )
 from buildings.models import Resident, User
 from buildings.permissions import MANAGE, get_access_or_404
@@ -193,3 +194,48 @@ def assisted_reset(request, pk, resident_pk):
     )
     response["Cache-Control"] = "no-store, private"
     return response
+
+
+@login_not_required
+def register(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = RegisterForm(
+        request.POST or None, initial={"phone": request.session.get("code_phone", "")}
+    )
+    if request.method == "POST" and request.POST.get("action") == "send":
+        error = send_code(request, codes.Purpose.REGISTER)
+        if error:
+            messages.error(request, error)
+        form = RegisterForm(initial={k: form.data.get(k) for k in ("phone", "name")})
+    elif (
+        request.method == "POST"
+        and form.is_valid()
+        and not codes.use_code(
+            phone=form.cleaned_data["phone"],
+            purposes=[codes.Purpose.REGISTER],
+            code=form.cleaned_data["code"],
+        )
+    ):
+        form.add_error(
+            "code", _("The code is not right or has run out. Ask for a new one.")
+        )
+    elif request.method == "POST" and form.is_valid():
+        existing = User.objects.filter(
+            phone=form.cleaned_data["phone"], is_active=True
+        ).first()
+        if existing is not None:
+            # The code proved the phone is theirs: log in to the account they have.
+            login(request, existing, backend="buildings.backends.CachedModelBackend")
+            messages.info(
+                request,
+                _("This number already had an account: you are now logged in to it."),
+            )
+            return redirect("home")
+        user = form.save()
+        login(request, user, backend="buildings.backends.CachedModelBackend")
+        messages.success(
+            request, _("Your account is ready. Now ask to join your building.")
+        )
+        return redirect("buildings:join-start")
+    return render(request, "registration/register.html", {"form": form})
