@@ -164,7 +164,7 @@ PAGES = {
 
 def _queries(user_id: int, path: str) -> tuple[int, int]:
     """Queries of the view itself: the page cache is off (a hit makes fewer, see
-    tests/buildings/test_pagecache.py)."""
+    tests/core/test_pagecache.py)."""
     client = Client()
     client.force_login(_user(user_id))
     with override_settings(LOUZU_PAGE_CACHE=False):

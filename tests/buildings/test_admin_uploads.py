@@ -23,8 +23,8 @@ from activities.models import RecapPhoto
 from buildings.models import User
 from core.uploads import ImageUploadField
 from tests.activities.factories import ActivityFactory
-from tests.buildings.test_media_storage import bucket_keys, media_storage  # noqa: F401
-from tests.buildings.test_uploads import gps_exif, photo_bytes, upload
+from tests.core.test_media_storage import bucket_keys, media_storage  # noqa: F401
+from tests.core.test_uploads import gps_exif, photo_bytes, upload
 from tests.factories import AccountResidentFactory, BuildingFactory, UserFactory
 from tests.proposals.deliberation.factories import MeetingFactory
 from tests.proposals.factories import IssuePhotoFactory
