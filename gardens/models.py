@@ -28,7 +28,7 @@ class GardenSpace(models.Model):
         related_name="garden_spaces",
         verbose_name=_("building"),
     )
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(_("space name"), max_length=60)
     place = models.CharField(
         _("where"), max_length=100, help_text=_("For example: stair window, 3rd floor.")
     )
@@ -74,7 +74,7 @@ class Adoption(models.Model):
     """One household looks after one space for one season."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Adopted")
+        ACTIVE = "active", _("Adopted for the season")
         GIVEN_UP = "given_up", _("Given up")
 
     space = models.ForeignKey(
