@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "proposals",
     "funds",
     "activities",
+    "gardens",
     "dashboard",
     "django_tasks",
     "django_tasks_db",

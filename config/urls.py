@@ -36,6 +36,7 @@ urlpatterns = [
     path("buildings/<int:building_pk>/", include("proposals.urls")),
     path("buildings/<int:building_pk>/fund/", include("funds.urls")),
     path("", include("activities.urls")),
+    path("", include("gardens.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("", include("outbox.urls")),
 ]

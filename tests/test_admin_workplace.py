@@ -17,7 +17,7 @@ INLINE_ONLY = {
     "funds.projectcategory",
     "funds.campaignneed",
 }
-APPS = ["buildings", "proposals", "funds", "activities"]
+APPS = ["buildings", "proposals", "funds", "activities", "gardens"]
 MODELS = [
     model
     for app in APPS

@@ -66,7 +66,14 @@ def query_parameters():
     """Every query parameter a view reads, found in the source."""
     names = {"q", "p", "o", "e", "_changelist_filters"}
     pattern = re.compile(r"request\.GET(?:\.get\(|\[)\s*[\"'](\w+)[\"']")
-    for app in ("buildings", "proposals", "funds", "activities", "dashboard"):
+    for app in (
+        "buildings",
+        "proposals",
+        "funds",
+        "activities",
+        "gardens",
+        "dashboard",
+    ):
         for path in (ROOT / app).rglob("*.py"):
             names.update(pattern.findall(path.read_text()))
     return sorted(names)

@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BELOW_FEATURES = ("buildings", "core")
-FEATURE_APPS = ("proposals", "funds", "activities", "dashboard", "outbox")
+FEATURE_APPS = ("proposals", "funds", "activities", "gardens", "dashboard", "outbox")
 # An app's name as code uses it: the bare label, or followed by "." (a module or a
 # permission), ":" (a URL name), "_" (a table) or "/" (a path or a template).
 _APPS = "|".join(FEATURE_APPS)

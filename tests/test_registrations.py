@@ -78,5 +78,11 @@ def test_backup_counts_every_table_of_the_project():
 
 
 def test_the_page_cache_watches_every_app_but_the_outbox():
-    assert {"buildings", "proposals", "funds", "activities"} <= pagecache.APPS
+    assert {
+        "buildings",
+        "proposals",
+        "funds",
+        "activities",
+        "gardens",
+    } <= pagecache.APPS
     assert "outbox" not in pagecache.APPS
