@@ -322,24 +322,23 @@ LOUZU_NOTIFICATION_SENDERS = env_list(
 )
 
 # The task queue that delivers notifications and runs the periodic jobs (`manage.py
-# worker`). Default: the database (nothing else to run). With several app servers,
-# LOUZU_TASKS_BACKEND=django_tasks_rq.RQBackend puts it on Redis (see the README).
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get(
-            "LOUZU_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
-        ),
-    }
-}
-# The Redis queue (pip install django-tasks-rq): its worker is `manage.py rqworker`.
-if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
-    INSTALLED_APPS.append("django_rq")
+# worker`). LOUZU_TASKS=db (the default): the database, nothing else to run. LOUZU_TASKS=rq:
+# a Redis queue (RQ) for several app servers and workers (see the README).
+LOUZU_TASKS = os.environ.get("LOUZU_TASKS", "db")
+if LOUZU_TASKS not in ("db", "rq"):
+    raise ImproperlyConfigured("LOUZU_TASKS must be db or rq.")
+if LOUZU_TASKS == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {
         "default": {
             "URL": os.environ.get("LOUZU_TASKS_REDIS_URL")
-            or os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+            or os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "DEFAULT_TIMEOUT": 300,
         }
     }
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Kinds sent by SMS even in the quiet hours (21:00-08:00), comma-separated.
 LOUZU_SMS_URGENT_KINDS = env_list("LOUZU_SMS_URGENT_KINDS")
 # WeCom group robots post here; tests point it at a local stand-in.

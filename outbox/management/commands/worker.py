@@ -7,8 +7,6 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
-from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
-from django_tasks_db import DatabaseBackend
 
 from outbox.schedule import queue_due_jobs
 
@@ -28,7 +26,7 @@ def schedule_forever(interval: float, stop: threading.Event) -> None:
 class Command(BaseCommand):
     help = (
         "Run the task worker: deliveries (SMS, WeCom) and the periodic jobs on their "
-        "schedule. With the Redis queue, run `rqworker` and `worker --schedule-only`."
+        "schedule, on the database queue or (LOUZU_TASKS=rq) on Redis."
     )
 
     def add_arguments(self, parser):
@@ -51,15 +49,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         stop = threading.Event()
-        on_database = isinstance(
-            task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend
-        )
-        if options["schedule_only"] or not on_database:
-            if not on_database:
-                self.stdout.write(
-                    "The task queue is not the database: run its own worker (e.g. "
-                    "`manage.py rqworker default`); this process queues the periodic jobs."
-                )
+        if options["schedule_only"]:
             try:
                 schedule_forever(5, stop)
             except KeyboardInterrupt:
@@ -68,13 +58,25 @@ class Command(BaseCommand):
         # In development db_worker reloads on code changes: the schedule runs in the
         # reloaded child that works the queue, not in the watching parent too.
         watching_parent = (
-            settings.DEBUG and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
+            settings.DEBUG
+            and settings.LOUZU_TASKS == "db"
+            and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
         )
         if not options["no_schedule"] and not watching_parent:
             threading.Thread(
                 target=schedule_forever, args=(5, stop), daemon=True
             ).start()
         try:
-            call_command("db_worker", interval=options["interval"], verbosity=0)
+            if settings.LOUZU_TASKS == "rq":
+                # RQ's worker with its scheduler, which queues the delayed retries when due.
+                call_command(
+                    "rqworker",
+                    "default",
+                    job_class="django_tasks_rq.Job",
+                    with_scheduler=True,
+                    verbosity=0,
+                )
+            else:
+                call_command("db_worker", interval=options["interval"], verbosity=0)
         finally:
             stop.set()
