@@ -21,6 +21,12 @@ class FundsConfig(AppConfig):
         register_kinds(
             {"fund_donation": _("My donation to the building fund is recorded")}
         )
+        from proposals.deliberation.raising.categories import (
+            register_category_source,
+        )
+
+        # A resident raising a matter may name one of the fund's project categories.
+        register_category_source(category_names)
 
         for model in [
             models.Fund,
@@ -34,3 +40,17 @@ class FundsConfig(AppConfig):
             models.StockMovement,
         ]:
             auditlog.register(model)
+
+
+def category_names(building) -> list[str]:
+    """The project categories of the building fund's current usage rules."""
+    from funds.models import ProjectCategory, RuleSet
+
+    ruleset = (
+        RuleSet.objects.filter(fund__building=building).order_by("-version").first()
+    )
+    if ruleset is None:
+        return []
+    return list(
+        ProjectCategory.objects.filter(ruleset=ruleset).values_list("name", flat=True)
+    )

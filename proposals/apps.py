@@ -45,6 +45,11 @@ def register_with_the_root() -> None:
             ),
             "issue_overdue": _("Issues nobody answered in time (branch staff)"),
             "proposal_discussion": _("A proposal is open for discussion"),
+            "proposal_followed": _("News on a matter I raised or co-signed"),
+            "proposal_raised": _(
+                "A resident raises a matter, or it gathers enough co-signatures "
+                "(leaders and team)"
+            ),
             "meeting": _("A council meeting is called"),
             "meeting_task": _("A follow-up task from a meeting is mine"),
             "poll_open": _("A vote opens in my building"),

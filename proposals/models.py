@@ -19,6 +19,11 @@ from proposals.deliberation.meetings.models import (
 )
 from proposals.deliberation.polls.models import Ballot, Poll, PollOption
 from proposals.deliberation.proposals.models import Proposal, ProposalComment
+from proposals.deliberation.raising.models import (
+    ProposalCosign,
+    ProposalPhoto,
+    RaiseRule,
+)
 from proposals.issues.models import (
     Issue,
     IssueComment,
@@ -49,5 +54,8 @@ __all__ = [
     "PollOption",
     "Proposal",
     "ProposalComment",
+    "ProposalCosign",
+    "ProposalPhoto",
     "Question",
+    "RaiseRule",
 ]

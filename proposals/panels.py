@@ -11,6 +11,7 @@ from buildings.extensions import Note, Panel, TodoItem
 from core.compiled import Compiled
 from proposals.deliberation.meetings.models import MeetingTask
 from proposals.deliberation.polls.models import Poll
+from proposals.deliberation.proposals.models import Proposal
 from proposals.issues.models import Issue, response_deadline_hours
 
 
@@ -126,6 +127,20 @@ def decision_todo(access) -> list[TodoItem]:
             url=reverse("proposals:poll-enter", args=[access.building.pk, poll.pk]),
         )
         for poll in _open_polls(access.building)
+    ]
+    raised = access.building.proposals.raised_by_residents()
+    items += [
+        TodoItem(
+            label=_("Raised matters waiting for the council agenda"),
+            count=raised.waiting_for_agenda().count(),
+            url=reverse("proposals:raised", args=[access.building.pk])
+            + "?show=waiting",
+        ),
+        TodoItem(
+            label=_("Raised matters gathering co-signatures"),
+            count=raised.filter(status=Proposal.Status.GATHERING).count(),
+            url=reverse("proposals:raised", args=[access.building.pk]),
+        ),
     ]
     tasks = MeetingTask.objects.open().filter(meeting__building=access.building).count()
     items.append(

@@ -20,6 +20,8 @@ def register_deliberation_models() -> None:
         m.Poll,
         m.Convention,
         m.ConventionSignature,
+        m.ProposalCosign,
+        m.RaiseRule,
     ]:
         auditlog.register(model)
     # Ballots are logged without their choice; options without their secret counter.

@@ -8,12 +8,14 @@ from proposals.deliberation.conventions import urls as convention_urls
 from proposals.deliberation.meetings import urls as meeting_urls
 from proposals.deliberation.polls import urls as poll_urls
 from proposals.deliberation.proposals import urls as proposal_urls
+from proposals.deliberation.raising import urls as raising_urls
 
 urlpatterns = [
     # The 议事 hub (bottom bar) is the deliberation hub; issues have their own overview.
     path("decide/", views.decisions, name="index"),
     path("decide/", views.decisions, name="decisions"),
     *proposal_urls.urlpatterns,
+    *raising_urls.urlpatterns,
     *poll_urls.urlpatterns,
     *meeting_urls.urlpatterns,
     *consultation_urls.urlpatterns,

@@ -10,6 +10,7 @@ from buildings.permissions import VIEW, get_access_or_404
 from proposals.deliberation.conventions.models import Convention
 from proposals.deliberation.polls.models import Poll
 from proposals.deliberation.proposals.models import Proposal
+from proposals.deliberation.raising.permissions import can_raise
 
 T = "proposals/deliberation/"
 
@@ -52,6 +53,10 @@ def decisions(request, building_pk):
             "building": building,
             "access": access,
             "in_discussion": proposals.in_discussion().with_comment_counts()[:10],
+            "gathering": proposals.filter(status=Proposal.Status.GATHERING)
+            .with_cosign_counts()
+            .order_by("-created_at")[:5],
+            "can_raise": can_raise(access),
             "drafts": proposals.filter(status=Proposal.Status.DRAFT)[:10]
             if access.can_organise
             else [],

@@ -1,5 +1,7 @@
 """Consultations (征询): questionnaires answered online or on a door-to-door visit."""
 
+import uuid
+
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -107,6 +109,10 @@ class Question(models.Model):
         return self.kind != self.Kind.TEXT
 
 
+def option_photo_upload_to(instance, filename):
+    return f"options/{uuid.uuid4().hex}.jpg"
+
+
 class Choice(models.Model):
     question = models.ForeignKey(
         Question,
@@ -116,6 +122,10 @@ class Choice(models.Model):
     )
     label = models.CharField(_("choice"), max_length=100)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # A photo or drawing of the choice (the lobby's design choices), shown large.
+    photo = models.ImageField(
+        _("photo or drawing"), upload_to=option_photo_upload_to, blank=True
+    )
     created_at = models.DateTimeField(
         _("created at"), default=timezone.now, editable=False
     )

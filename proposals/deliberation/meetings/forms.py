@@ -21,10 +21,19 @@ class MeetingForm(forms.ModelForm):
 
     def __init__(self, *args, building, **kwargs):
         super().__init__(*args, **kwargs)
+        # A raised matter still gathering co-signatures is not for the council yet.
         self.fields["agenda"].queryset = building.proposals.exclude(
-            status=Proposal.Status.WITHDRAWN
+            status__in=[Proposal.Status.WITHDRAWN, Proposal.Status.GATHERING]
         )
         self.fields["agenda"].required = False
+        if not self.is_bound and self.instance.pk is None:
+            # Raised matters that gathered their co-signatures come ticked.
+            self.initial.setdefault(
+                "agenda",
+                list(
+                    building.proposals.waiting_for_agenda().values_list("pk", flat=True)
+                ),
+            )
 
 
 class MinutesForm(forms.ModelForm):

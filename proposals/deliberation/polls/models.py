@@ -23,6 +23,10 @@ def slip_upload_to(instance, filename):
     return f"ballot-slips/{uuid.uuid4().hex}.jpg"
 
 
+def option_photo_upload_to(instance, filename):
+    return f"options/{uuid.uuid4().hex}.jpg"
+
+
 class PollQuerySet(models.QuerySet):
     def in_building(self, building):
         return self.filter(building=building)
@@ -208,6 +212,10 @@ class PollOption(models.Model):
         _("kind"), max_length=10, choices=Kind, default=Kind.CANDIDATE
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # A photo or drawing of the option (the lobby's design choices), shown large.
+    photo = models.ImageField(
+        _("photo or drawing"), upload_to=option_photo_upload_to, blank=True
+    )
     # Secret polls only: the choices, as a bare count (never linked to a ballot).
     secret_count = models.PositiveIntegerField(
         _("secret votes"), default=0, editable=False

@@ -24,6 +24,18 @@ class ProposalQuerySet(models.QuerySet):
             return self
         return self.exclude(status=Proposal.Status.DRAFT)
 
+    def raised_by_residents(self):
+        return self.filter(raised=True)
+
+    def waiting_for_agenda(self):
+        """Raised matters that reached their co-signatures but no meeting has them yet."""
+        return self.filter(
+            raised=True, status=Proposal.Status.DISCUSSION, meetings__isnull=True
+        ).exclude(agenda_reached_at__isnull=True)
+
+    def with_cosign_counts(self):
+        return self.annotate(cosign_count=Count("cosigns", distinct=True))
+
     def with_comment_counts(self):
         return self.annotate(comment_count=Count("comments", distinct=True))
 
@@ -37,6 +49,8 @@ class Proposal(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        # A matter a resident raised (举手), waiting for neighbours to co-sign it.
+        GATHERING = "gathering", _("Gathering co-signatures")
         DISCUSSION = "discussion", _("In discussion")
         VOTING = "voting", _("Voting")
         ADOPTED = "adopted", _("Adopted")
@@ -76,6 +90,21 @@ class Proposal(models.Model):
         related_name="proposals",
         verbose_name=_("from issue reports"),
     )
+    raised = models.BooleanField(
+        _("raised by a resident"),
+        default=False,
+        help_text=_(
+            "A resident raised it; it reaches the council once enough "
+            "households co-sign it."
+        ),
+    )
+    cosigns_needed = models.PositiveSmallIntegerField(
+        _("households needed to co-sign"), null=True, blank=True
+    )
+    agenda_reached_at = models.DateTimeField(
+        _("reached the council agenda at"), null=True, blank=True
+    )
+    fund_category = models.CharField(_("fund category"), max_length=80, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.CharField(
         _("how it was decided"), max_length=300, blank=True
@@ -103,6 +132,10 @@ class Proposal(models.Model):
 
     def get_absolute_url(self):
         return reverse("proposals:proposal", args=[self.building_id, self.pk])
+
+    @property
+    def is_gathering(self) -> bool:
+        return self.status == self.Status.GATHERING
 
     @property
     def is_adopted(self) -> bool:

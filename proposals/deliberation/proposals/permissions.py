@@ -35,6 +35,7 @@ def can_edit_proposal(access: Access, proposal: Proposal) -> bool:
 
 def can_comment(access: Access, proposal: Proposal) -> bool:
     return access.can_participate and proposal.status in (
+        Proposal.Status.GATHERING,
         Proposal.Status.DRAFT,
         Proposal.Status.DISCUSSION,
         Proposal.Status.VOTING,
@@ -42,9 +43,13 @@ def can_comment(access: Access, proposal: Proposal) -> bool:
 
 
 def allowed_status_changes(access: Access, proposal: Proposal) -> list[str]:
-    """The team opens and withdraws proposals; deciding without a poll is the leader's."""
+    """The team opens and withdraws proposals; deciding without a poll is the leader's,
+    and so is handling a matter residents raised while it gathers co-signatures."""
     Status = Proposal.Status
     changes = []
+    if access.can_manage and proposal.status == Status.GATHERING:
+        # A matter residents raised: on the agenda without waiting, or declined.
+        changes += [Status.DISCUSSION, Status.WITHDRAWN]
     if access.can_organise and proposal.status == Status.DRAFT:
         changes += [Status.DISCUSSION, Status.WITHDRAWN]
     if access.can_organise and proposal.status == Status.DISCUSSION:

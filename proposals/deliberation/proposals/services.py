@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buildings.models import Building, User
+from buildings.notify import notify_many
 from core.races import locked
 from proposals.deliberation.conventions.services import adopt_convention
 from proposals.deliberation.notices import notify_building
@@ -16,6 +17,11 @@ from proposals.deliberation.proposals.models import Proposal, ProposalComment
 from proposals.issues.models import Issue
 
 TRANSITIONS = {
+    # A raised matter: the leader may put it on the agenda early, or decline it.
+    Proposal.Status.GATHERING: {
+        Proposal.Status.DISCUSSION,
+        Proposal.Status.WITHDRAWN,
+    },
     Proposal.Status.DRAFT: {Proposal.Status.DISCUSSION, Proposal.Status.WITHDRAWN},
     Proposal.Status.DISCUSSION: {
         Proposal.Status.WITHDRAWN,
@@ -111,10 +117,36 @@ def change_proposal_status(
                 _("Say how it was decided, for example at which council meeting.")
             )
         proposal.decided_at = timezone.now()
+    was_gathering = proposal.is_gathering
+    if was_gathering and to_status == Proposal.Status.WITHDRAWN and not note.strip():
+        raise ValidationError(
+            _("Say why the matter is declined: the residents who raised it are told.")
+        )
+    if was_gathering and to_status == Proposal.Status.DISCUSSION:
+        proposal.agenda_reached_at = timezone.now()
     proposal.status = to_status
     proposal.decision_note = note.strip()[:300]
-    proposal.save(update_fields=["status", "decided_at", "decision_note", "updated_at"])
-    if to_status == Proposal.Status.DISCUSSION:
+    proposal.save(
+        update_fields=[
+            "status",
+            "decided_at",
+            "decision_note",
+            "agenda_reached_at",
+            "updated_at",
+        ]
+    )
+    if proposal.raised:
+        values = {
+            "title": proposal.title,
+            "status": proposal.get_status_display(),
+            "note": proposal.decision_note,
+        }
+        if proposal.decision_note:
+            text = _("“%(title)s” is now: %(status)s. Why: %(note)s") % values
+        else:
+            text = _("“%(title)s” is now: %(status)s.") % values
+        notify_followers(proposal=proposal, text=text)
+    if to_status == Proposal.Status.DISCUSSION and not was_gathering:
         notify_building(
             building=proposal.building,
             kind="proposal_discussion",
@@ -133,6 +165,7 @@ def add_comment(*, proposal: Proposal, author: User, name: str, text: str):
     if not text:
         raise ValidationError(_("Write something before sending."))
     if proposal.status not in (
+        Proposal.Status.GATHERING,
         Proposal.Status.DRAFT,
         Proposal.Status.DISCUSSION,
         Proposal.Status.VOTING,
@@ -140,6 +173,25 @@ def add_comment(*, proposal: Proposal, author: User, name: str, text: str):
         raise ValidationError(_("The discussion of this proposal is closed."))
     return ProposalComment.objects.create(
         proposal=proposal, author=author, author_name=name[:40], text=text
+    )
+
+
+def followers(proposal: Proposal) -> list[User]:
+    """Who follows a raised matter: its proposer and the residents who co-signed it."""
+    users = {proposal.author_id: proposal.author}
+    for cosign in proposal.cosigns.select_related("resident__user"):
+        if cosign.resident.user_id is not None:
+            users.setdefault(cosign.resident.user_id, cosign.resident.user)
+    return list(users.values())
+
+
+def notify_followers(*, proposal: Proposal, text: str) -> int:
+    """Tell the proposer and co-signers of a raised matter how it is getting on."""
+    return notify_many(
+        recipients=followers(proposal),
+        kind="proposal_followed",
+        text=text,
+        link=proposal.get_absolute_url(),
     )
 
 

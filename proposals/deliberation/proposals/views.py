@@ -14,6 +14,7 @@ from proposals.deliberation.proposals import services
 from proposals.deliberation.proposals.forms import CommentForm, ProposalForm, StatusForm
 from proposals.deliberation.proposals.models import Proposal
 from proposals.deliberation.proposals.permissions import get_proposal_or_404
+from proposals.deliberation.raising.views import raised_context
 from proposals.deliberation.views import T, full_url, show_error
 
 
@@ -99,11 +100,18 @@ def proposal_edit(request, building_pk, pk):
 def proposal_detail(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     proposal = get_proposal_or_404(access, pk)
-    changes = perms.allowed_status_changes(access, proposal)
+    raised = raised_context(access, proposal)
+    # A gathering matter is handled in its own box (agenda now, or decline with a reason).
+    changes = (
+        []
+        if raised.get("can_handle_raised")
+        else perms.allowed_status_changes(access, proposal)
+    )
     return render(
         request,
         T + "proposal_detail.html",
         {
+            **raised,
             "building": access.building,
             "proposal": proposal,
             "comments": proposal.comments.all(),
