@@ -1,6 +1,6 @@
 from django.urls import path
 
-from buildings import account_views, views
+from buildings import account_views, change_views, views
 
 app_name = "buildings"
 
@@ -30,6 +30,16 @@ urlpatterns = [
         name="notification-settings",
     ),
     path("announcements/<int:pk>/", views.announcement_detail, name="announcement"),
+    path(
+        "announcements/<int:pk>/edit/",
+        change_views.announcement_edit,
+        name="announcement-edit",
+    ),
+    path(
+        "announcements/<int:pk>/withdraw/",
+        change_views.announcement_withdraw,
+        name="announcement-withdraw",
+    ),
     path("buildings/<int:pk>/", views.building_detail, name="detail"),
     path("buildings/<int:pk>/edit/", views.building_edit, name="edit"),
     path("buildings/<int:pk>/todo/", views.todo, name="todo"),

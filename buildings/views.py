@@ -44,10 +44,19 @@ from buildings.forms import (
     RejectForm,
     TalentForm,
 )
-from buildings.models import Announcement, Building, Community, Resident, Talent, User
+from buildings.models import (
+    Announcement,
+    Building,
+    ChangeNote,
+    Community,
+    Resident,
+    Talent,
+    User,
+)
 from buildings.permissions import (
     MANAGE,
     active_membership,
+    can_change_announcement,
     can_post_community_announcement,
     get_access_or_404,
     household_members,
@@ -668,7 +677,12 @@ def announcement_detail(request, pk):
     return render(
         request,
         "buildings/announcement_detail.html",
-        {"announcement": announcement, "wechat_text": text},
+        {
+            "announcement": announcement,
+            "wechat_text": text,
+            "notes": list(ChangeNote.objects.about(announcement)),
+            "can_change": can_change_announcement(request.user, announcement),
+        },
     )
 
 
