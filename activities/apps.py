@@ -23,6 +23,7 @@ class ActivitiesConfig(AppConfig):
                 "activity_changed": _(
                     "An activity I signed up for changes time or place"
                 ),
+                "activity_cancelled": _("An activity I signed up for is cancelled"),
                 "shift_reminder": _("Reminders of my volunteer shifts"),
                 "shift_swapped": _("Someone swaps a volunteer shift with me"),
             }

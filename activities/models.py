@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from buildings.models import Building, Community, Household, Resident, User
+from buildings.models import Building, Cancellable, Community, Household, Resident, User
 
 
 def activity_cover_upload_to(instance, filename):
@@ -62,7 +62,7 @@ class ActivityQuerySet(models.QuerySet):
         )
 
 
-class Activity(models.Model):
+class Activity(Cancellable):
     """Something the building (or the whole community) does together."""
 
     class Kind(models.TextChoices):
@@ -183,7 +183,11 @@ class Activity(models.Model):
 
     def signup_open(self, now=None) -> bool:
         now = now or timezone.now()
-        return now < self.signup_deadline and now < self.starts_at
+        return (
+            self.cancelled_at is None
+            and now < self.signup_deadline
+            and now < self.starts_at
+        )
 
     def has_started(self, now=None) -> bool:
         return (now or timezone.now()) >= self.starts_at

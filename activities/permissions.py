@@ -47,6 +47,15 @@ def can_edit_activity(access: Access, activity: Activity) -> bool:
     return activity.building_id == access.building.pk and access.can_organise
 
 
+def can_cancel_activity(access: Access, activity: Activity) -> bool:
+    """The building's leader (or staff); a community-wide one: staff. Not once begun."""
+    if activity.is_cancelled or activity.has_started():
+        return False
+    if activity.is_community_wide:
+        return access.is_staff
+    return activity.building_id == access.building.pk and access.can_manage
+
+
 def can_run_activity(access: Access, activity: Activity) -> bool:
     """Check people in, see the roster, print the sheet, add the recap."""
     if can_edit_activity(access, activity):

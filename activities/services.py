@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from activities.formatting import when as format_when
 from activities.models import PARTY, Activity, RecapPhoto, Registration, Shift, Task
+from buildings import changes
 from buildings.models import Building, Community, Resident, User
 from buildings.notify import notify, notify_many
 from buildings.services import record_proxy_act
@@ -79,6 +80,44 @@ def update_activity(
     return activity, promoted
 
 
+@transaction.atomic
+def cancel_activity(*, activity: Activity, by: User, reason: str) -> int:
+    """Call an activity off with a reason; everyone signed up or waiting is told.
+
+    Their sign-ups stay as they were, so the page shows who had come forward."""
+    reason = changes.clean_reason(reason)
+    activity = _lock_activity(activity)
+    if activity.has_started():
+        raise ValidationError(_("This activity has already started."))
+    changes.cancel(obj=activity, by=by, reason=reason, building=activity.building)
+    registrations = activity.registrations.filter(
+        status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
+    ).select_related("resident__user", "resident__household")
+    told = 0
+    for building_id, group in _by_building(registrations).items():
+        told += notify_many(
+            recipients=[registration.resident.user for registration in group],
+            kind="activity_cancelled",
+            text=_("“%(activity)s” (%(when)s) is cancelled: %(reason)s")
+            % {
+                "activity": activity.title,
+                "when": format_when(activity.starts_at),
+                "reason": reason,
+            },
+            link=activity.url_in(building_id),
+        )
+    return told
+
+
+def _by_building(registrations) -> dict:
+    groups = {}
+    for registration in registrations:
+        groups.setdefault(registration.resident.household.building_id, []).append(
+            registration
+        )
+    return groups
+
+
 def _tell_of_change(activity: Activity, promoted: list[Registration]) -> None:
     """Everyone signed up or waiting hears the new time and place (the promoted heard already)."""
     told = {registration.pk for registration in promoted}
@@ -123,6 +162,11 @@ def sign_up(
         )
     activity = _lock_activity(activity)
     now = timezone.now()
+    if activity.is_cancelled:
+        raise ValidationError(
+            _("This activity was cancelled: %(reason)s")
+            % {"reason": activity.cancel_reason}
+        )
     if activity.has_started(now):
         raise ValidationError(
             _("This activity has already started; sign-up is closed.")

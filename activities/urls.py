@@ -1,6 +1,6 @@
 from django.urls import path
 
-from activities import views
+from activities import change_views, views
 
 app_name = "activities"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path(A + "new/", views.create, name="create"),
     path(A + "<int:pk>/", views.detail, name="detail"),
     path(A + "<int:pk>/edit/", views.edit, name="edit"),
+    path(A + "<int:pk>/cancel/", change_views.cancel_activity, name="cancel-activity"),
     path(A + "<int:pk>/sign-up/", views.sign_up, name="sign-up"),
     path(
         A + "<int:pk>/registrations/<int:registration_pk>/cancel/",

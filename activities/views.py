@@ -24,7 +24,7 @@ from activities.forms import (
 )
 from activities.ics import activity_ics
 from activities.models import Activity, Registration, Shift
-from buildings.models import Building, Community, Resident
+from buildings.models import Building, ChangeNote, Community, Resident
 from buildings.permissions import (
     MANAGE,
     ORGANISE,
@@ -162,7 +162,9 @@ def _detail_personal(
         "form": form or SignUpForm(),
         "signup_open": activity.signup_open(),
         "can_sign_up": permissions.can_sign_up(access),
-        "can_edit": permissions.can_edit_activity(access, activity),
+        "can_edit": permissions.can_edit_activity(access, activity)
+        and not activity.is_cancelled,
+        "can_cancel": permissions.can_cancel_activity(access, activity),
         "can_run": permissions.can_run_activity(access, activity),
     }
 
@@ -198,6 +200,7 @@ def _detail_context(request, access, activity, form=None):
         "waitlisted_count": counts["waitlisted_count"],
         "percent_full": min(100, counts["confirmed_people"] * 100 // activity.capacity),
         "photos": activity.photos.all(),
+        "notes": list(ChangeNote.objects.about(activity)),
         "wechat_text": wechat_text(
             heading=_("Activity"), title=activity.title, body=body, url=url
         ),

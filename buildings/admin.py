@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from buildings.models import (
     Announcement,
     Building,
+    ChangeNote,
     Community,
     Household,
     Notification,
@@ -238,6 +239,17 @@ class ProxyActAdmin(ReadOnlyAdmin):
     search_fields = ["resident__name", "actor__name", "action"]
     date_hierarchy = "created_at"
     list_select_related = ["actor", "resident__household__building"]
+
+
+@admin.register(ChangeNote)
+class ChangeNoteAdmin(ReadOnlyAdmin):
+    """The visible history lines of edits, cancellations, merges and hidings."""
+
+    list_display = ["created_at", "action", "content_type", "object_id", "by", "reason"]
+    list_filter = ["action", "content_type", "building__community"]
+    search_fields = ["reason"]
+    date_hierarchy = "created_at"
+    list_select_related = ["by", "content_type"]
 
 
 @admin.register(PhoneCode)

@@ -17,3 +17,4 @@ def register_models() -> None:
     auditlog.register(models.Resident)
     auditlog.register(models.Talent)
     auditlog.register(models.Announcement)
+    auditlog.register(models.ChangeNote)

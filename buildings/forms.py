@@ -200,6 +200,22 @@ class AnnouncementForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 6})}
 
 
+class ReasonForm(forms.Form):
+    """Why an item is changed or cancelled: shown to residents on the item's page."""
+
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Residents see this reason on the page and in their message."),
+    )
+
+    def clean_reason(self):
+        from buildings.changes import clean_reason
+
+        return clean_reason(self.cleaned_data["reason"])
+
+
 class BuildingForm(forms.ModelForm):
     cover = ImageUploadField(label=_("Cover photo"), required=False)
 

@@ -13,6 +13,7 @@ from django.contrib.auth.models import (
     BaseUserManager,
     PermissionsMixin,
 )
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -422,6 +423,76 @@ class Talent(models.Model):
         return f"{self.resident.name}: {self.skill.name}"
 
 
+class Cancellable(models.Model):
+    """Something a leader may call off with a reason: it stays, marked, with the reason."""
+
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(
+        _("why it was cancelled"), max_length=300, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+class ChangeNoteQuerySet(models.QuerySet):
+    def about(self, obj):
+        """The notes of one object, oldest first (one query)."""
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        ).select_related("by")
+
+
+class ChangeNote(models.Model):
+    """A visible line in an item's history: "changed on … by …: reason" (buildings.changes)."""
+
+    class Action(models.TextChoices):
+        EDITED = "edited", _("Changed")
+        CANCELLED = "cancelled", _("Cancelled")
+        HIDDEN = "hidden", _("Hidden")
+        MERGED = "merged", _("Merged")
+        RECATEGORISED = "recategorised", _("Category changed")
+
+    building = models.ForeignKey(
+        "Building",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="change_notes",
+        verbose_name=_("building"),
+    )
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    action = models.CharField(_("what"), max_length=16, choices=Action)
+    reason = models.CharField(_("reason"), max_length=300)
+    by = models.ForeignKey(
+        "User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+
+    objects = ChangeNoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("change note")
+        verbose_name_plural = _("change notes")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.action}: {self.reason[:40]}"
+
+
 class AnnouncementQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_at__lte=timezone.now())
@@ -441,7 +512,7 @@ class AnnouncementQuerySet(models.QuerySet):
         )
 
 
-class Announcement(models.Model):
+class Announcement(Cancellable):
     community = models.ForeignKey(
         Community,
         on_delete=models.CASCADE,

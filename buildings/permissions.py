@@ -101,6 +101,18 @@ def can_post_community_announcement(user) -> bool:
     return user.is_authenticated and user.is_staff
 
 
+def can_change_announcement(user, announcement) -> bool:
+    """The leader of its building (or staff); a community-wide one: staff only."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff:
+        return True
+    if announcement.building_id is None:
+        return False
+    resident = membership_for(user, announcement.building_id)
+    return resident is not None and resident.role == Resident.Role.LEADER
+
+
 def can_see_talent(viewer_access: Access | None, resident: Resident) -> bool:
     """Talents are shown per the resident's own choice of audience."""
     if resident.talent_visibility == Resident.Visibility.STAFF:

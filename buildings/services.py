@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from buildings import changes
 from buildings.models import (
     Announcement,
     Building,
@@ -261,6 +262,64 @@ def post_announcement(
         link=announcement.get_absolute_url(),
     )
     return announcement
+
+
+def _announcement_readers(announcement: Announcement, author: User):
+    readers = (
+        Resident.objects.approved().filter(user__isnull=False).exclude(user=author)
+    )
+    if announcement.building_id is None:
+        return readers.filter(household__building__community=announcement.community_id)
+    return readers.filter(household__building=announcement.building_id)
+
+
+@transaction.atomic
+def edit_announcement(
+    *,
+    announcement: Announcement,
+    by: User,
+    title: str,
+    body: str,
+    pinned: bool,
+    reason: str,
+) -> Announcement:
+    """Correct an announcement; readers are told what changed and why."""
+    announcement = Announcement.objects.select_for_update().get(pk=announcement.pk)
+    if announcement.is_cancelled:
+        raise ValidationError(_("A withdrawn announcement cannot be changed."))
+    reason = changes.clean_reason(reason)
+    announcement.title, announcement.body = title.strip(), body.strip()
+    announcement.pinned = pinned
+    announcement.save(update_fields=["title", "body", "pinned"])
+    changes.record_change(obj=announcement, by=by, reason=reason)
+    notify_many(
+        recipients=[
+            r.user
+            for r in _announcement_readers(announcement, by).select_related("user")
+        ],
+        kind="announcement",
+        text=_("Announcement changed: %(title)s (%(reason)s)")
+        % {"title": announcement.title, "reason": reason},
+        link=announcement.get_absolute_url(),
+    )
+    return announcement
+
+
+@transaction.atomic
+def withdraw_announcement(*, announcement: Announcement, by: User, reason: str) -> None:
+    """Withdraw an announcement: it stays readable, marked, with the reason."""
+    announcement = Announcement.objects.select_for_update().get(pk=announcement.pk)
+    changes.cancel(obj=announcement, by=by, reason=reason)
+    notify_many(
+        recipients=[
+            r.user
+            for r in _announcement_readers(announcement, by).select_related("user")
+        ],
+        kind="announcement",
+        text=_("Announcement withdrawn: %(title)s (%(reason)s)")
+        % {"title": announcement.title, "reason": announcement.cancel_reason},
+        link=announcement.get_absolute_url(),
+    )
 
 
 @transaction.atomic

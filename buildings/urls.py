@@ -10,6 +10,7 @@ from buildings.views import (
     members,
     site,
 )
+from buildings import change_views
 
 app_name = "buildings"
 
@@ -40,6 +41,16 @@ urlpatterns = [
         "announcements/<int:pk>/",
         announcements.announcement_detail,
         name="announcement",
+    ),
+    path(
+        "announcements/<int:pk>/edit/",
+        change_views.announcement_edit,
+        name="announcement-edit",
+    ),
+    path(
+        "announcements/<int:pk>/withdraw/",
+        change_views.announcement_withdraw,
+        name="announcement-withdraw",
     ),
     path("buildings/<int:pk>/", community.building_detail, name="detail"),
     path("buildings/<int:pk>/edit/", community.building_edit, name="edit"),

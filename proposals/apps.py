@@ -55,5 +55,8 @@ def register_with_the_root() -> None:
             "poll_open": _("A vote opens in my building"),
             "poll_closing": _("A vote closes soon and my household has not voted"),
             "poll_closed": _("The result of a vote"),
+            "poll_changed": _(
+                "A vote or consultation in my building is changed or cancelled"
+            ),
         }
     )

@@ -14,9 +14,10 @@ from buildings import services
 from buildings.forms import (
     AnnouncementForm,
 )
-from buildings.models import Announcement, Community
+from buildings.models import Announcement, ChangeNote, Community
 from buildings.permissions import (
     MANAGE,
+    can_change_announcement,
     can_post_community_announcement,
     get_access_or_404,
 )
@@ -38,7 +39,12 @@ def announcement_detail(request, pk):
     return render(
         request,
         "buildings/announcement_detail.html",
-        {"announcement": announcement, "wechat_text": text},
+        {
+            "announcement": announcement,
+            "wechat_text": text,
+            "notes": list(ChangeNote.objects.about(announcement)),
+            "can_change": can_change_announcement(request.user, announcement),
+        },
     )
 
 

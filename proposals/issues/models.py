@@ -30,8 +30,15 @@ class IssueQuerySet(models.QuerySet):
     def in_building(self, building):
         return self.filter(building=building)
 
+    def shown(self):
+        """What residents see: not hidden by a leader for abuse."""
+        return self.filter(hidden_at__isnull=True)
+
     def open(self):
-        return self.exclude(status__in=Issue.CLOSED_STATUSES)
+        """Still to be dealt with: not closed, not merged into another, not hidden."""
+        return self.exclude(status__in=Issue.CLOSED_STATUSES).filter(
+            merged_into__isnull=True, hidden_at__isnull=True
+        )
 
     def overdue(self, now=None):
         """Open issues nobody has answered within LOUZU_ISSUE_RESPONSE_HOURS."""
@@ -172,6 +179,30 @@ class Issue(models.Model):
         _("reported at"), default=timezone.now, editable=False
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+        verbose_name=_("merged into"),
+        help_text=_("Set when a leader merged this duplicate into another report."),
+    )
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+    hidden_reason = models.CharField(
+        _("why it was hidden"),
+        max_length=300,
+        blank=True,
+        help_text=_("Hidden reports are kept for branch staff in the admin."),
+    )
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hidden by"),
+    )
 
     objects = IssueQuerySet.as_manager()
 
@@ -204,7 +235,11 @@ class Issue(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status not in self.CLOSED_STATUSES
+        return self.status not in self.CLOSED_STATUSES and self.merged_into_id is None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
     @property
     def is_overdue(self) -> bool:
@@ -243,6 +278,9 @@ class IssueEvent(models.Model):
         FIXED = "fixed", _("Confirmed fixed")
         NOT_FIXED = "not_fixed", _("Said it is not fixed")
         EDITED = "edited", _("Edited")
+        RECATEGORISED = "recategorised", _("Category changed")
+        MERGED = "merged", _("Merged into another report")
+        MERGED_IN = "merged_in", _("A duplicate was merged in")
 
     class Role(models.TextChoices):
         REPORTER = "reporter", _("Reporter")

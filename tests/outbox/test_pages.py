@@ -90,6 +90,9 @@ def test_person_chooses_sms_per_kind(roles, login):
         "poll_closing": "sms",
         "waitlist_promoted": "inbox",
         "activity_changed": "inbox",
+        "activity_cancelled": "sms",
+        "poll_changed": "inbox",
+        "campaign_cancelled": "inbox",
         "meeting": "sms",
         "shift_reminder": "inbox",
         "issue_status": "inbox",
@@ -99,11 +102,15 @@ def test_person_chooses_sms_per_kind(roles, login):
         SmsChoice.objects.filter(user=roles.resident).values_list("kind", flat=True)
     ) == {
         "poll_closing",
+        "activity_cancelled",
         "meeting",
     }
     data["meeting"] = "inbox"
     client.post(url, data)
-    assert set(SmsChoice.objects.values_list("kind", flat=True)) == {"poll_closing"}
+    assert set(SmsChoice.objects.values_list("kind", flat=True)) == {
+        "poll_closing",
+        "activity_cancelled",
+    }
 
 
 def test_a_forged_choice_changes_nothing(roles, login):

@@ -8,19 +8,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buildings.models import Cancellable
 from proposals.deliberation.origin import Origin
 
 
 class ConsultationQuerySet(models.QuerySet):
     def open_now(self):
         now = timezone.now()
-        return self.filter(opens_at__lte=now, closes_at__gt=now)
+        return self.filter(
+            opens_at__lte=now, closes_at__gt=now, cancelled_at__isnull=True
+        )
 
     def with_response_counts(self):
         return self.annotate(response_count=Count("responses", distinct=True))
 
 
-class Consultation(models.Model):
+class Consultation(Cancellable):
     building = models.ForeignKey(
         "buildings.Building",
         on_delete=models.CASCADE,
@@ -36,6 +39,12 @@ class Consultation(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("published by"),
+    )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised by every edit: answers to an older version are refused."),
     )
     created_at = models.DateTimeField(
         _("created at"), default=timezone.now, editable=False
@@ -61,7 +70,7 @@ class Consultation(models.Model):
         return reverse("proposals:consultation", args=[self.building_id, self.pk])
 
     def is_open_at(self, moment) -> bool:
-        return self.opens_at <= moment < self.closes_at
+        return self.cancelled_at is None and self.opens_at <= moment < self.closes_at
 
     @property
     def is_open(self) -> bool:

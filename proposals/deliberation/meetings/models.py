@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buildings.models import Cancellable
 from proposals.deliberation.proposals.models import Proposal
 
 
@@ -22,7 +23,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(starts_at__lt=timezone.now()).order_by("-starts_at")
 
 
-class Meeting(models.Model):
+class Meeting(Cancellable):
     building = models.ForeignKey(
         "buildings.Building",
         on_delete=models.CASCADE,

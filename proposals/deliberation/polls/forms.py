@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from buildings.forms import ReasonForm
 from core.uploads import ImageUploadField
 from proposals.deliberation.forms import DATETIME, refuse_long_lines
 from proposals.deliberation.origin import Origin
@@ -70,6 +71,8 @@ class VoteForm(forms.Form):
         min_value=1,
         error_messages={"required": _("Please choose one of the options.")},
     )
+    # The version of the poll the voter read (polls.changes); absent from old pages.
+    version = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
 
 
 class ClosePollForm(forms.Form):
@@ -106,3 +109,26 @@ class EnterBallotForm(forms.Form):
         self.fields["option"].choices = [(o.pk, o.label) for o in poll.options.all()]
         if poll.is_secret:
             self.fields.pop("slip_photo")
+
+
+class PollEditForm(ReasonForm):
+    """Before the first ballot: the question, each option's words, the closing time."""
+
+    question = forms.CharField(label=_("Question"), max_length=200)
+    closes_at = forms.DateTimeField(label=_("Closes at"), widget=DATETIME)
+
+    def __init__(self, *args, options, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = PollOption._meta.get_field("label").max_length
+        for i, option in enumerate(options):
+            self.fields[f"option_{i}"] = forms.CharField(
+                label=_("Option %(number)d") % {"number": i + 1},
+                max_length=limit,
+                initial=option.label,
+            )
+        self.option_count = len(options)
+        numbered = [f"option_{i}" for i in range(self.option_count)]
+        self.order_fields(["question", *numbered, "closes_at", "reason"])
+
+    def option_labels(self) -> list[str]:
+        return [self.cleaned_data[f"option_{i}"] for i in range(self.option_count)]

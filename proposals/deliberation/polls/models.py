@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from buildings.models import Cancellable
 from proposals.deliberation.origin import Origin
 from proposals.deliberation.proposals.models import Proposal
 
@@ -33,7 +34,12 @@ class PollQuerySet(models.QuerySet):
 
     def open_now(self, now=None):
         now = now or timezone.now()
-        return self.filter(opens_at__lte=now, closes_at__gt=now, closed_at__isnull=True)
+        return self.filter(
+            opens_at__lte=now,
+            closes_at__gt=now,
+            closed_at__isnull=True,
+            cancelled_at__isnull=True,
+        )
 
     def needing_vote_of(self, resident):
         """Open polls in the resident's building where their ballot is still missing."""
@@ -52,7 +58,7 @@ class PollQuerySet(models.QuerySet):
         return self.annotate(ballot_count=Count("ballots", distinct=True))
 
 
-class Poll(models.Model):
+class Poll(Cancellable):
     class Electorate(models.TextChoices):
         HOUSEHOLD = "household", _("One ballot per household (一户一票)")
         RESIDENT = "resident", _("One ballot per adult resident")
@@ -123,6 +129,12 @@ class Poll(models.Model):
     household_count = models.PositiveIntegerField(
         _("households at closing"), null=True, blank=True
     )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised by every edit: a ballot for an older version is refused."),
+    )
     created_at = models.DateTimeField(
         _("created at"), default=timezone.now, editable=False
     )
@@ -164,7 +176,11 @@ class Poll(models.Model):
         }
 
     def is_open_at(self, moment) -> bool:
-        return self.closed_at is None and self.opens_at <= moment < self.closes_at
+        return (
+            self.closed_at is None
+            and self.cancelled_at is None
+            and self.opens_at <= moment < self.closes_at
+        )
 
     @property
     def is_open(self) -> bool:
@@ -172,7 +188,11 @@ class Poll(models.Model):
 
     @property
     def has_ended(self) -> bool:
-        return self.closed_at is not None or timezone.now() >= self.closes_at
+        return (
+            self.closed_at is not None
+            or self.cancelled_at is not None
+            or timezone.now() >= self.closes_at
+        )
 
     @property
     def is_finalised(self) -> bool:

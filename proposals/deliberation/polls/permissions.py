@@ -25,9 +25,15 @@ def can_enter_ballots(access: Access, poll: Poll) -> bool:
 
 
 def can_close_poll(access: Access, poll: Poll) -> bool:
-    return access.can_manage and not poll.is_finalised
+    return access.can_manage and not poll.is_finalised and not poll.is_cancelled
 
 
 def can_see_voter_choices(access: Access, poll: Poll) -> bool:
     """Open polls only, once results are visible; a secret poll's choices never."""
     return not poll.is_secret and poll.results_visible
+
+
+def can_change_poll(access: Access, poll: Poll) -> bool:
+    """Leaders and staff, while it is neither cancelled nor closed (and, checked under
+    the poll's lock by polls.changes, before the first ballot)."""
+    return access.can_manage and not poll.is_cancelled and not poll.is_finalised

@@ -157,21 +157,37 @@ def cast_ballot(
     origin: str = Origin.ONLINE,
     entered_by: User | None = None,
     slip_photo=None,
+    seen_version: int | None = None,
 ) -> Ballot:
-    """Record one ballot per household (or resident); an open ballot may be changed by its voter."""
+    """Record one ballot per household (or resident); an open ballot may be changed by its voter.
+
+    The poll row is locked first (then the household), so a leader's edit or cancellation
+    (polls.changes) happens wholly before or after a ballot; `seen_version`, the version of
+    the poll the voter read, makes a ballot for an edited poll fail instead of mismatch.
+    """
     online = origin == Origin.ONLINE
     if household is None:
         if resident is None:
             raise ValidationError(_("Choose the household that votes."))
         household = resident.household
     set_lock_timeout()
+    poll = locked(Poll.objects.filter(pk=poll.pk)).get()
     household = locked(
         Household.objects.filter(pk=household.pk).select_related("building")
     ).get()
-    poll = Poll.objects.get(pk=poll.pk)  # read again now that the household is ours
     now = timezone.now()
     if household.building_id != poll.building_id:
         raise ValidationError(_("This household does not belong to this building."))
+    if poll.is_cancelled:
+        raise ValidationError(
+            _("This poll was cancelled: %(reason)s") % {"reason": poll.cancel_reason}
+        )
+    if seen_version is not None and seen_version != poll.version:
+        raise ValidationError(
+            _(
+                "This poll was changed after you opened it. Your ballot was not recorded: please read it again and vote."
+            )
+        )
     if poll.closed_at is not None or now >= poll.closes_at:
         raise ValidationError(
             _("Voting closed at %(time)s. Your ballot was not recorded.")
@@ -363,6 +379,8 @@ def close_poll(*, poll: Poll, closed_by: User | None = None, reason: str = "") -
     poll = locked(Poll.objects.filter(pk=poll.pk)).select_related("proposal").get()
     if poll.closed_at is not None:
         raise ValidationError(_("This poll is already closed."))
+    if poll.is_cancelled:
+        raise ValidationError(_("This poll was cancelled: there is no result."))
     now = timezone.now()
     early = now < poll.closes_at
     reason = (reason or "").strip() if early else ""
@@ -497,7 +515,7 @@ def close_due_polls() -> int:
     """Count every poll whose closing time has passed (run from cron)."""
     closed = 0
     for poll in Poll.objects.filter(
-        closed_at__isnull=True, closes_at__lte=timezone.now()
+        closed_at__isnull=True, cancelled_at__isnull=True, closes_at__lte=timezone.now()
     ):
         try:
             close_poll(poll=poll)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from proposals.deliberation.polls import views
+from proposals.deliberation.polls import change_views, views
 
 urlpatterns = [
     path("decide/proposals/<int:pk>/poll/new/", views.poll_create, name="poll-create"),
@@ -10,5 +10,7 @@ urlpatterns = [
     path("decide/polls/<int:pk>/vote/", views.poll_vote, name="poll-vote"),
     path("decide/polls/<int:pk>/enter/", views.poll_enter, name="poll-enter"),
     path("decide/polls/<int:pk>/close/", views.poll_close, name="poll-close"),
+    path("decide/polls/<int:pk>/edit/", change_views.poll_edit, name="poll-edit"),
+    path("decide/polls/<int:pk>/cancel/", change_views.poll_cancel, name="poll-cancel"),
     path("decide/polls/<int:pk>/poster/", views.poll_poster, name="poll-poster"),
 ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from buildings.models import ChangeNote
 from buildings.permissions import MANAGE, PARTICIPATE, VIEW, get_access_or_404
 from buildings.services import find_household, wechat_text
 from core import pagecache
@@ -169,6 +170,9 @@ def poll_detail(request, building_pk, pk):
             "results_visible": poll.results_visible,
             "can_enter": perms.can_enter_ballots(access, poll),
             "can_close": perms.can_close_poll(access, poll),
+            "can_edit_poll": perms.can_change_poll(access, poll)
+            and not results.ballots,
+            "notes": list(ChangeNote.objects.about(poll)),
             "show_choices": show_choices,
             "ballots": ballots,
             "not_voted": not_voted,
@@ -196,7 +200,10 @@ def poll_vote(request, building_pk, pk):
         return redirect(poll)
     try:
         ballot = services.cast_ballot(
-            poll=poll, option_id=form.cleaned_data["option"], resident=access.resident
+            poll=poll,
+            option_id=form.cleaned_data["option"],
+            resident=access.resident,
+            seen_version=form.cleaned_data["version"],
         )
     except ValidationError as error:
         show_error(request, error)
