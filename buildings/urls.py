@@ -1,5 +1,6 @@
 from django.urls import path
 
+from buildings import change_views
 from buildings.views import (
     account,
     announcements,
@@ -10,7 +11,6 @@ from buildings.views import (
     members,
     site,
 )
-from buildings import change_views
 
 app_name = "buildings"
 
