@@ -17,3 +17,5 @@ def register_models() -> None:
     auditlog.register(models.Resident)
     auditlog.register(models.Talent)
     auditlog.register(models.Announcement)
+    auditlog.register(models.TalentInvitation)
+    auditlog.register(models.TeamEvent)

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from buildings import extensions, privacy, services
+from buildings import extensions, privacy, services, team_views
 from buildings.forms import (
     AnnouncementForm,
     BuildingForm,
@@ -37,6 +37,7 @@ from buildings.forms import (
     JoinForm,
     LeaveForm,
     NotificationChoicesForm,
+    PartyBadgeForm,
     ProfileForm,
     ProxyResidentForm,
     PublicDisplayForm,
@@ -229,7 +230,6 @@ def me(request):
                     iter(membership.talents.values_list("offer", flat=True)), ""
                 ),
                 "talent_visibility": membership.talent_visibility,
-                "shows_party_badge": membership.shows_party_badge,
             }
         )
     profile_form = ProfileForm(instance=request.user)
@@ -248,6 +248,7 @@ def me(request):
             "talent_form": talent_form,
             "profile_form": profile_form,
             "display_form": display_form,
+            **team_views.me_context(membership),
         },
     )
 
@@ -290,7 +291,6 @@ def _save_talents(request, resident, redirect_to, *args):
             skills=form.skill_list(),
             offer=form.cleaned_data["offer"],
             visibility=form.cleaned_data["talent_visibility"],
-            shows_party_badge=form.cleaned_data["shows_party_badge"],
             actor=request.user,
         )
         messages.success(request, _("Skills and choices saved."))
@@ -636,7 +636,6 @@ def resident_detail(request, pk, resident_pk):
                 t.skill.name for t in resident.talents.select_related("skill")
             ),
             "talent_visibility": resident.talent_visibility,
-            "shows_party_badge": resident.shows_party_badge,
         }
     )
     return render(
@@ -646,6 +645,11 @@ def resident_detail(request, pk, resident_pk):
             "building": access.building,
             "resident": resident,
             "form": form,
+            "badge_form": PartyBadgeForm(
+                initial={"shows_party_badge": resident.shows_party_badge}
+            )
+            if resident.is_party_member
+            else None,
             "acts": resident.proxy_acts.select_related("actor")[:50],
             "resident_links": extensions.RESIDENT_LINKS,
         },
