@@ -19,6 +19,8 @@ from buildings.models import (
     Resident,
     Skill,
     Talent,
+    TalentInvitation,
+    TeamEvent,
     User,
 )
 from core.uploads import PhotoUploadsMixin
@@ -208,6 +210,29 @@ class TalentAdmin(admin.ModelAdmin):
     search_fields = ["resident__name", "skill__name", "offer"]
     list_select_related = ["resident__household__building", "skill"]
     raw_id_fields = ["resident"]
+
+
+@admin.register(TalentInvitation)
+class TalentInvitationAdmin(ReadOnlyAdmin):
+    """Leaders' requests to list a resident as a talent, and the answers (the app writes
+    them: a talent is listed only with the resident's own yes)."""
+
+    list_display = ["created_at", "resident", "skill", "status", "proposed_by"]
+    list_filter = ["status", "resident__household__building__community"]
+    search_fields = ["resident__name", "skill__name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["resident__household__building", "skill", "proposed_by"]
+
+
+@admin.register(TeamEvent)
+class TeamEventAdmin(ReadOnlyAdmin):
+    """The history of roles, talents and party badges the leader sees per building."""
+
+    list_display = ["created_at", "building", "resident", "kind", "detail", "actor"]
+    list_filter = ["kind", "building__community"]
+    search_fields = ["resident__name", "detail", "actor__name"]
+    date_hierarchy = "created_at"
+    list_select_related = ["building", "resident", "actor"]
 
 
 @admin.register(Announcement)

@@ -18,3 +18,5 @@ def register_models() -> None:
     auditlog.register(models.Talent)
     auditlog.register(models.Announcement)
     auditlog.register(models.ChangeNote)
+    auditlog.register(models.TalentInvitation)
+    auditlog.register(models.TeamEvent)

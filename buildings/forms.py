@@ -161,9 +161,6 @@ class TalentForm(forms.Form):
     talent_visibility = forms.ChoiceField(
         label=_("Who may see my skills"), choices=Resident.Visibility
     )
-    shows_party_badge = forms.BooleanField(
-        label=_("Show my party member badge (党员亮身份)"), required=False
-    )
 
     def clean_skills(self):
         raw = self.cleaned_data["skills"].replace("，", ",").replace("、", ",")
@@ -326,3 +323,51 @@ class PasswordResetByCodeForm(forms.Form):
                 except forms.ValidationError as error:
                     self.add_error("new_password1", error)
         return data
+
+
+class PartyBadgeForm(forms.Form):
+    """A party member's own switch: show the badge on the building page, or not."""
+
+    shows_party_badge = forms.BooleanField(
+        label=_("Show my party member badge (党员亮身份)"), required=False
+    )
+
+
+class AppointForm(forms.Form):
+    resident = forms.TypedChoiceField(label=_("Resident"), coerce=int, choices=())
+
+    def __init__(self, *args, residents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resident"].choices = [
+            (r.pk, f"{r.household.room} · {r.name}") for r in residents
+        ]
+
+
+class RemoveFromTeamForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional, they will see it)"), max_length=200, required=False
+    )
+
+
+class ProposeTalentForm(forms.Form):
+    resident = forms.TypedChoiceField(label=_("Resident"), coerce=int, choices=())
+    skill = forms.CharField(
+        label=_("Skill"),
+        max_length=SKILL_LENGTH,
+        help_text=_("For example: haircuts, flower growing, computer help."),
+    )
+    offer = forms.CharField(
+        label=_("What they could offer neighbours"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, residents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resident"].choices = [
+            (r.pk, f"{r.household.room} · {r.name}") for r in residents
+        ]
+
+    def clean_skill(self):
+        skill = " ".join(self.cleaned_data["skill"].split())
+        if not skill:
+            raise forms.ValidationError(_("Name the skill, for example: haircuts."))
+        return skill

@@ -493,6 +493,110 @@ class ChangeNote(models.Model):
         return f"{self.action}: {self.reason[:40]}"
 
 
+class TalentInvitation(models.Model):
+    """A leader asks a resident to be listed as a talent (达人 / 能人) for a skill.
+
+    Nothing is shown until the resident accepts on their own page: accepting makes the
+    Talent row, shown to the audience the resident chose for their skills.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for their answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    resident = models.ForeignKey(
+        Resident,
+        on_delete=models.CASCADE,
+        related_name="talent_invitations",
+        verbose_name=_("resident"),
+    )
+    skill = models.ForeignKey(
+        Skill, on_delete=models.PROTECT, related_name="+", verbose_name=_("skill")
+    )
+    offer = models.CharField(_("what they would offer"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    created_at = models.DateTimeField(
+        _("proposed at"), default=timezone.now, editable=False
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("talent invitation")
+        verbose_name_plural = _("talent invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident", "skill"],
+                condition=Q(status="pending"),
+                name="talent_invitation_pending_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.resident.name}: {self.skill.name}"
+
+
+class TeamEvent(models.Model):
+    """One line of a building's visible history of roles, talents and party badges."""
+
+    class Kind(models.TextChoices):
+        APPOINTED = "appointed", _("Appointed to the team")
+        REMOVED = "removed", _("Removed from the team")
+        TALENT_PROPOSED = "talent_proposed", _("Asked to be a talent")
+        TALENT_ACCEPTED = "talent_accepted", _("Accepted to be a talent")
+        TALENT_DECLINED = "talent_declined", _("Declined to be a talent")
+        TALENT_WITHDRAWN = "talent_withdrawn", _("Talent invitation withdrawn")
+        BADGE_SHOWN = "badge_shown", _("Shows their party badge")
+        BADGE_HIDDEN = "badge_hidden", _("Hides their party badge")
+
+    building = models.ForeignKey(
+        Building,
+        on_delete=models.CASCADE,
+        related_name="team_events",
+        verbose_name=_("building"),
+    )
+    resident = models.ForeignKey(
+        Resident,
+        on_delete=models.CASCADE,
+        related_name="team_events",
+        verbose_name=_("resident"),
+    )
+    kind = models.CharField(_("what happened"), max_length=20, choices=Kind)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("team history entry")
+        verbose_name_plural = _("team history")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["building", "-created_at"], name="team_event_building_time"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.resident.name}: {self.get_kind_display()}"
+
+
 class AnnouncementQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_at__lte=timezone.now())

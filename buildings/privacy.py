@@ -46,6 +46,19 @@ def export_user_data(user: User) -> dict:
                     {"skill": t.skill.name, "offer": t.offer}
                     for t in m.talents.select_related("skill")
                 ],
+                "talent_invitations": [
+                    {
+                        "skill": i.skill.name,
+                        "offer": i.offer,
+                        "status": i.status,
+                        "asked_at": i.created_at.isoformat(),
+                    }
+                    for i in m.talent_invitations.select_related("skill")
+                ],
+                "team_history": [
+                    {"what": e.kind, "detail": e.detail, "at": e.created_at.isoformat()}
+                    for e in m.team_events.all()
+                ],
                 "asked_at": m.created_at.isoformat(),
             }
             for m in memberships

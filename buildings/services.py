@@ -201,13 +201,13 @@ def update_talents(
     skills: list[str],
     offer: str,
     visibility: str,
-    shows_party_badge: bool,
     actor: User,
 ) -> Resident:
-    """Replace a resident's skills and choices; recorded as 代录 when a leader does it."""
+    """Replace a resident's skills and choices; recorded as 代录 when a leader does it.
+
+    The party badge has its own switch (buildings.team.set_party_badge)."""
     resident.talent_visibility = visibility
-    resident.shows_party_badge = shows_party_badge
-    resident.save(update_fields=["talent_visibility", "shows_party_badge"])
+    resident.save(update_fields=["talent_visibility"])
     wanted = []
     for raw in skills:
         label = raw.strip()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from buildings import change_views
+from buildings import change_views, team_views
 from buildings.views import (
     account,
     announcements,
@@ -28,6 +28,12 @@ urlpatterns = [
     path("me/", me.me, name="me"),
     path("me/profile/", me.profile_update, name="profile-update"),
     path("me/talents/", me.talents_update, name="talents-update"),
+    path("me/party-badge/", team_views.party_badge, name="party-badge"),
+    path(
+        "me/talent-invitations/<int:invitation_pk>/<str:decision>/",
+        team_views.talent_answer,
+        name="talent-answer",
+    ),
     path("me/public-display/", me.public_display_update, name="public-display-update"),
     path("me/data/", me.my_data, name="my-data"),
     path("me/leave/", me.leave, name="leave"),
@@ -73,6 +79,26 @@ urlpatterns = [
         "buildings/<int:pk>/residents/<int:resident_pk>/reset-code/",
         account.assisted_reset,
         name="assisted-reset",
+    ),
+    path(
+        "buildings/<int:pk>/residents/<int:resident_pk>/party-badge/",
+        team_views.resident_party_badge,
+        name="resident-party-badge",
+    ),
+    path("buildings/<int:pk>/team/", team_views.team, name="team"),
+    path("buildings/<int:pk>/team/appoint/", team_views.team_appoint, name="appoint"),
+    path(
+        "buildings/<int:pk>/team/<int:resident_pk>/remove/",
+        team_views.team_remove,
+        name="team-remove",
+    ),
+    path(
+        "buildings/<int:pk>/talents/ask/", team_views.talent_propose, name="talent-ask"
+    ),
+    path(
+        "buildings/<int:pk>/talents/<int:invitation_pk>/withdraw/",
+        team_views.talent_withdraw,
+        name="talent-withdraw",
     ),
     path(
         "buildings/<int:pk>/announcements/new/",

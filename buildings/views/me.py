@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from buildings import privacy, services
+from buildings import privacy, services, team_views
 from buildings.forms import (
     LeaveForm,
     ProfileForm,
@@ -42,7 +42,6 @@ def me(request):
                     iter(membership.talents.values_list("offer", flat=True)), ""
                 ),
                 "talent_visibility": membership.talent_visibility,
-                "shows_party_badge": membership.shows_party_badge,
             }
         )
     profile_form = ProfileForm(instance=request.user)
@@ -61,6 +60,7 @@ def me(request):
             "talent_form": talent_form,
             "profile_form": profile_form,
             "display_form": display_form,
+            **team_views.me_context(membership),
         },
     )
 
@@ -103,7 +103,6 @@ def save_talents(request, resident, redirect_to, *args):
             skills=form.skill_list(),
             offer=form.cleaned_data["offer"],
             visibility=form.cleaned_data["talent_visibility"],
-            shows_party_badge=form.cleaned_data["shows_party_badge"],
             actor=request.user,
         )
         messages.success(request, _("Skills and choices saved."))

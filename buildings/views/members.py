@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from buildings import extensions, services
 from buildings.forms import (
     HouseholdsForm,
+    PartyBadgeForm,
     ProxyResidentForm,
     TalentForm,
 )
@@ -101,7 +102,6 @@ def resident_detail(request, pk, resident_pk):
                 t.skill.name for t in resident.talents.select_related("skill")
             ),
             "talent_visibility": resident.talent_visibility,
-            "shows_party_badge": resident.shows_party_badge,
         }
     )
     return render(
@@ -111,6 +111,11 @@ def resident_detail(request, pk, resident_pk):
             "building": access.building,
             "resident": resident,
             "form": form,
+            "badge_form": PartyBadgeForm(
+                initial={"shows_party_badge": resident.shows_party_badge}
+            )
+            if resident.is_party_member
+            else None,
             "acts": resident.proxy_acts.select_related("actor")[:50],
             "resident_links": extensions.RESIDENT_LINKS,
         },

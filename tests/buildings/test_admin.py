@@ -24,6 +24,8 @@ MODELS = [
     "announcement",
     "proxyact",
     "notification",
+    "talentinvitation",
+    "teamevent",
 ]
 
 

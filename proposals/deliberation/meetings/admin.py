@@ -13,7 +13,7 @@ from proposals.deliberation.meetings.models import (
 class AttendanceInline(admin.TabularInline):
     model = MeetingAttendance
     extra = 0
-    raw_id_fields = ["resident", "recorded_by"]
+    raw_id_fields = ["resident", "staff", "recorded_by"]
 
 
 class TaskInline(admin.TabularInline):

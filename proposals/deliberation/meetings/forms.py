@@ -49,7 +49,16 @@ class MinutesForm(forms.ModelForm):
 
 
 class AttendanceForm(forms.Form):
-    resident = forms.IntegerField(min_value=1)
+    """Who signs in: a resident of the building or a member of the branch staff."""
+
+    resident = forms.IntegerField(min_value=1, required=False)
+    staff = forms.IntegerField(min_value=1, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("resident")) == bool(data.get("staff")):
+            raise forms.ValidationError(_("Please choose who signs in."))
+        return data
 
 
 class TaskForm(forms.Form):

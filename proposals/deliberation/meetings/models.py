@@ -3,6 +3,7 @@
 import uuid
 
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -71,7 +72,7 @@ class Meeting(Cancellable):
 
 
 class MeetingAttendance(models.Model):
-    """One line of the sign-in sheet."""
+    """One line of the sign-in sheet: a resident of the building, or branch staff."""
 
     meeting = models.ForeignKey(
         Meeting,
@@ -82,8 +83,19 @@ class MeetingAttendance(models.Model):
     resident = models.ForeignKey(
         "buildings.Resident",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("resident"),
+    )
+    staff = models.ForeignKey(
+        "buildings.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("branch staff"),
+        help_text=_("Branch staff who came to the meeting (instead of a resident)."),
     )
     recorded_by = models.ForeignKey(
         "buildings.User",
@@ -98,15 +110,27 @@ class MeetingAttendance(models.Model):
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendances")
-        ordering = ["resident__household__room", "resident__name"]
+        ordering = ["resident__household__room", "resident__name", "staff__name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "resident"], name="attendance_once_per_meeting"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "staff"], name="staff_attendance_once_per_meeting"
+            ),
+            models.CheckConstraint(
+                condition=Q(resident__isnull=False, staff__isnull=True)
+                | Q(resident__isnull=True, staff__isnull=False),
+                name="attendance_is_resident_or_staff",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.meeting} · {self.resident.name}"
+        return f"{self.meeting} · {self.attendee_name}"
+
+    @property
+    def attendee_name(self) -> str:
+        return self.resident.name if self.resident_id else self.staff.name
 
 
 class MeetingTaskQuerySet(models.QuerySet):

@@ -74,6 +74,31 @@ def record_attendance(
         ) from exc
 
 
+def staff_who_may_attend():
+    """Branch staff who can be signed in at a meeting: every active staff member.
+
+    (Staff are not linked to communities yet; when they are, this is the one place to
+    narrow it to the staff responsible for the building.)"""
+    return User.objects.filter(is_staff=True, is_active=True).order_by("name", "pk")
+
+
+def record_staff_attendance(
+    *, meeting: Meeting, staff: User, recorded_by: User
+) -> MeetingAttendance:
+    """Tick a member of the branch staff on the sign-in sheet (once)."""
+    if not staff_who_may_attend().filter(pk=staff.pk).exists():
+        raise ValidationError(_("Only branch staff can be signed in this way."))
+    try:
+        with transaction.atomic():
+            return MeetingAttendance.objects.create(
+                meeting=meeting, staff=staff, recorded_by=recorded_by
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("%(name)s is already on the sign-in sheet.") % {"name": staff.name}
+        ) from exc
+
+
 def add_meeting_task(
     *, meeting: Meeting, title: str, owner: Resident, due_on=None
 ) -> MeetingTask:

@@ -73,10 +73,13 @@ def _get_meeting(access, pk) -> Meeting:
 def meeting_detail(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     meeting = _get_meeting(access, pk)
-    attendances = meeting.attendances.select_related("resident__household")
+    attendances = list(
+        meeting.attendances.select_related("resident__household", "staff")
+    )
     tasks = list(meeting.tasks.select_related("owner__household", "done_by"))
     can_manage = perms.can_manage_meeting(access, meeting)
     residents = []
+    staff = []
     if can_manage:
         residents = (
             Resident.objects.approved()
@@ -84,6 +87,9 @@ def meeting_detail(request, building_pk, pk):
             .select_related("household")
             .order_by("household__room", "name")
         )
+        staff = services.staff_who_may_attend().exclude(
+            pk__in=[a.staff_id for a in attendances if a.staff_id]
+        )[:200]
     signed_ids = {a.resident_id for a in attendances}
     return render(
         request,
@@ -96,6 +102,7 @@ def meeting_detail(request, building_pk, pk):
             "tasks": [(t, perms.can_complete_task(access, t)) for t in tasks],
             "can_manage": can_manage,
             "unsigned": [r for r in residents if r.pk not in signed_ids],
+            "unsigned_staff": staff,
             "task_form": TaskForm(residents=residents) if can_manage else None,
             "wechat_text": wechat_text(
                 heading=_("Council meeting"),
@@ -132,22 +139,30 @@ def meeting_attendance(request, building_pk, pk):
     meeting = _get_meeting(access, pk)
     form = AttendanceForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Please choose a resident."))
+        messages.error(request, _("Please choose who signs in."))
         return redirect(meeting)
-    resident = get_object_or_404(
-        Resident.objects.approved()
-        .in_building(access.building)
-        .select_related("household"),
-        pk=form.cleaned_data["resident"],
-    )
     try:
-        services.record_attendance(
-            meeting=meeting, resident=resident, recorded_by=request.user
-        )
+        if form.cleaned_data["staff"]:
+            attendee = get_object_or_404(
+                services.staff_who_may_attend(), pk=form.cleaned_data["staff"]
+            )
+            services.record_staff_attendance(
+                meeting=meeting, staff=attendee, recorded_by=request.user
+            )
+        else:
+            attendee = get_object_or_404(
+                Resident.objects.approved()
+                .in_building(access.building)
+                .select_related("household"),
+                pk=form.cleaned_data["resident"],
+            )
+            services.record_attendance(
+                meeting=meeting, resident=attendee, recorded_by=request.user
+            )
     except ValidationError as error:
         show_error(request, error)
     else:
-        messages.success(request, _("%(name)s signed in.") % {"name": resident.name})
+        messages.success(request, _("%(name)s signed in.") % {"name": attendee.name})
     return redirect(meeting)
 
 

@@ -241,6 +241,12 @@ def actions(w):
             {"resident": w.resident.pk},
             lambda: MeetingAttendance.objects.exists(),
         ),
+        "meeting-staff-attendance": (
+            ORGANISERS,
+            w.url("meeting-attendance", w.meeting.pk),
+            {"staff": w.roles.staff.pk},
+            lambda: MeetingAttendance.objects.filter(staff=w.roles.staff).exists(),
+        ),
         "meeting-task-create": (
             ORGANISERS,
             w.url("meeting-task-create", w.meeting.pk),
@@ -318,6 +324,7 @@ ACTION_NAMES = [
     "meeting-create",
     "meeting-edit",
     "meeting-attendance",
+    "meeting-staff-attendance",
     "meeting-task-create",
     "meeting-task-done",
     "consultation-create",
