@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from proposals.deliberation import paper
 from proposals.deliberation.polls import views
 
 urlpatterns = [
@@ -11,4 +12,5 @@ urlpatterns = [
     path("decide/polls/<int:pk>/enter/", views.poll_enter, name="poll-enter"),
     path("decide/polls/<int:pk>/close/", views.poll_close, name="poll-close"),
     path("decide/polls/<int:pk>/poster/", views.poll_poster, name="poll-poster"),
+    path("decide/polls/<int:pk>/ballot/", paper.poll_ballot, name="poll-ballot"),
 ]
