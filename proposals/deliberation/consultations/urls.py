@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from proposals.deliberation import paper
 from proposals.deliberation.consultations import views
 
 urlpatterns = [
@@ -30,6 +31,11 @@ urlpatterns = [
         "decide/consultations/<int:pk>/visit/",
         views.consultation_visit,
         name="consultation-visit",
+    ),
+    path(
+        "decide/consultations/<int:pk>/sheet/",
+        paper.consultation_sheet,
+        name="consultation-sheet",
     ),
     path(
         "decide/consultations/<int:pk>/export.csv",

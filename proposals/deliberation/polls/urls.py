@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from proposals.deliberation import paper
 from proposals.deliberation.polls import change_views, views
 
 urlpatterns = [
@@ -13,4 +14,5 @@ urlpatterns = [
     path("decide/polls/<int:pk>/edit/", change_views.poll_edit, name="poll-edit"),
     path("decide/polls/<int:pk>/cancel/", change_views.poll_cancel, name="poll-cancel"),
     path("decide/polls/<int:pk>/poster/", views.poll_poster, name="poll-poster"),
+    path("decide/polls/<int:pk>/ballot/", paper.poll_ballot, name="poll-ballot"),
 ]
