@@ -1,6 +1,6 @@
 from django.urls import path
 
-from buildings import account_views, views
+from buildings import account_views, search_views, views
 
 app_name = "buildings"
 
@@ -32,6 +32,7 @@ urlpatterns = [
     path("announcements/<int:pk>/", views.announcement_detail, name="announcement"),
     path("buildings/<int:pk>/", views.building_detail, name="detail"),
     path("buildings/<int:pk>/edit/", views.building_edit, name="edit"),
+    path("buildings/<int:pk>/search/", search_views.search, name="search"),
     path("buildings/<int:pk>/todo/", views.todo, name="todo"),
     path("buildings/<int:pk>/requests/", views.join_requests, name="join-requests"),
     path(
