@@ -18,7 +18,7 @@ from buildings.permissions import VIEW, Access, get_access_or_404
 from core.search import clean_query, matching
 
 PER_KIND = 8
-ORDER = ["issues", "proposals", "talents", "ledger"]
+ORDER = ["issue", "proposal", "talent", "ledger"]
 
 
 def talents(access: Access, query: str) -> list[SearchGroup]:
@@ -36,7 +36,7 @@ def talents(access: Access, query: str) -> list[SearchGroup]:
     url = reverse("buildings:detail", args=[access.building.pk]) + "#talents"
     return [
         SearchGroup(
-            kind="talents",
+            kind="talent",
             label=_("Talents"),
             hits=[
                 SearchHit(

@@ -42,7 +42,7 @@ def search(access, query: str) -> list[SearchGroup]:
     )
     return [
         SearchGroup(
-            kind="issues",
+            kind="issue",
             label=_("Issues"),
             hits=[
                 SearchHit(
@@ -58,7 +58,7 @@ def search(access, query: str) -> list[SearchGroup]:
             + "?status=all",
         ),
         SearchGroup(
-            kind="proposals",
+            kind="proposal",
             label=_("Proposals"),
             hits=[
                 SearchHit(

@@ -42,7 +42,7 @@ def test_who_may_search(roles, login, building, role):
     expected = {"visitor": 302, "outsider": 404, "pending": 404}.get(role, 200)
     assert response.status_code == expected
     if expected == 200:
-        assert titles(response)["issues"] == ["楼道铁门坏了"]
+        assert titles(response)["issue"] == ["楼道铁门坏了"]
 
 
 def test_one_box_finds_every_kind_grouped(roles, login, building):
@@ -58,13 +58,13 @@ def test_one_box_finds_every_kind_grouped(roles, login, building):
     response = search(login(roles.resident), building, "花")
     found = titles(response)
     assert found == {
-        "issues": ["楼前花坛没人浇水"],
-        "proposals": ["一尺花园认养办法"],
-        "talents": [f"养花 · {resident.name}"],
+        "issue": ["楼前花坛没人浇水"],
+        "proposal": ["一尺花园认养办法"],
+        "talent": [f"养花 · {resident.name}"],
         "ledger": ["买花苗"],
     }
     page = response.content.decode()
-    assert page.index('id="found-issues"') < page.index('id="found-ledger"')
+    assert page.index('id="found-issue"') < page.index('id="found-ledger"')
     assert "¥80.00" in page
 
 
@@ -72,7 +72,7 @@ def test_every_word_must_match(roles, login, building):
     IssueFactory(building=building, title="电梯 停了", text="三楼")
     IssueFactory(building=building, title="电梯 很吵", text="晚上")
     response = search(login(roles.resident), building, "电梯 三楼")
-    assert titles(response)["issues"] == ["电梯 停了"]
+    assert titles(response)["issue"] == ["电梯 停了"]
 
 
 def test_only_my_building(roles, login, building):
@@ -81,8 +81,8 @@ def test_only_my_building(roles, login, building):
     IssueFactory(building=outsider_building, title="隔壁楼的铁门")
     ProposalFactory(building=outsider_building, title="隔壁楼的铁门议题")
     response = search(login(roles.resident), building, "铁门")
-    assert titles(response)["issues"] == ["我们楼的铁门"]
-    assert titles(response)["proposals"] == []
+    assert titles(response)["issue"] == ["我们楼的铁门"]
+    assert titles(response)["proposal"] == []
     # Asking for the neighbours' building by its number is a 404, not their issues.
     assert search(login(roles.resident), outsider_building, "铁门").status_code == 404
 
@@ -94,7 +94,7 @@ def test_anonymous_reporter_is_never_found_nor_shown(roles, login, building):
     )
     for role in ("resident", "leader", "staff"):
         client = login(roles.get(role))
-        assert titles(search(client, building, "孙秘密"))["issues"] == []
+        assert titles(search(client, building, "孙秘密"))["issue"] == []
         page = search(client, building, "高空抛物").content.decode()
         assert "有人高空抛物" in page and "孙秘密" not in page
 
@@ -103,7 +103,7 @@ def test_drafts_only_for_the_team(roles, login, building):
     ProposalFactory(building=building, title="草稿：加装电梯", status="draft")
     for role, seen in [("resident", []), ("team", ["草稿：加装电梯"])]:
         response = search(login(roles.get(role)), building, "电梯")
-        assert titles(response)["proposals"] == seen
+        assert titles(response)["proposal"] == seen
 
 
 def test_talents_as_each_resident_chose(roles, login, building):
@@ -111,8 +111,8 @@ def test_talents_as_each_resident_chose(roles, login, building):
         household__building=building, talent_visibility="staff"
     )
     TalentFactory(resident=shy, skill=SkillFactory(name="修电脑"))
-    assert titles(search(login(roles.leader), building, "电脑"))["talents"] == []
-    assert len(titles(search(login(roles.staff), building, "电脑"))["talents"]) == 1
+    assert titles(search(login(roles.leader), building, "电脑"))["talent"] == []
+    assert len(titles(search(login(roles.staff), building, "电脑"))["talent"]) == 1
 
 
 def test_donors_are_not_searched(roles, login, building):
@@ -151,7 +151,7 @@ def test_hostile_queries_are_answered_calmly(roles, login, building, q):
 def test_control_characters_inside_a_word_do_not_hide_it(roles, login, building):
     IssueFactory(building=building, title="楼道铁门坏了")
     response = search(login(roles.resident), building, "\u202e铁门\u200b")
-    assert titles(response)["issues"] == ["楼道铁门坏了"]
+    assert titles(response)["issue"] == ["楼道铁门坏了"]
 
 
 def test_empty_and_nothing_found_say_what_to_do(roles, login, building):
@@ -193,7 +193,7 @@ def test_query_budget_is_the_same_for_a_big_building(
         response = search(client, building, "花")
     assert response.status_code == 200
     groups = {group.kind: group for group in response.context["groups"]}
-    for kind in ("issues", "proposals", "talents", "ledger"):
+    for kind in ("issue", "proposal", "talent", "ledger"):
         assert len(groups[kind].hits) == 8 and groups[kind].more
     assert "再加一个词" in response.content.decode()
 
@@ -212,7 +212,7 @@ def test_pg_trgm_is_installed_by_the_migration():
 def test_postgres_finds_a_near_miss_by_trigrams(roles, login, building):
     IssueFactory(building=building, title="The lobby door is broken", text="")
     response = search(login(roles.resident), building, "lobby brokn")
-    assert titles(response)["issues"] == ["The lobby door is broken"]
+    assert titles(response)["issue"] == ["The lobby door is broken"]
 
 
 @on_postgres
@@ -220,4 +220,4 @@ def test_postgres_ranks_the_closer_match_first(roles, login, building):
     IssueFactory(building=building, title="电梯维修费用", text="电梯")
     IssueFactory(building=building, title="楼道灯", text="顺便说一下电梯")
     response = search(login(roles.resident), building, "电梯维修")
-    assert titles(response)["issues"][0] == "电梯维修费用"
+    assert titles(response)["issue"][0] == "电梯维修费用"
