@@ -6,6 +6,8 @@ A feature app may provide, by module name:
   waiting for this person, on the building page) and `leader_todo(access) ->
   list[TodoItem]` (the leader's to-do page);
 - `<app>/privacy.py`: `export_user_data(user)` and `anonymise_user(user)`;
+- `<app>/search.py`: `search(access, query) -> list[SearchGroup]` (what the person may see
+  of their building that matches the words, a few rows per kind: the building's search page);
 - `<app>/synthetic/demo.py`: `seed_demo(community)`;
 - `<app>/synthetic/district.py`: `generate_district(district)`.
 They are found through the installed apps, in INSTALLED_APPS order.
@@ -47,6 +49,27 @@ class TodoItem:
     label: str
     count: int
     url: str
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One row found by the building's search: never more than the person may see."""
+
+    title: str
+    url: str
+    detail: str = ""  # a short line: status, date, amount
+    snippet: str = ""  # the start of the text
+
+
+@dataclass(frozen=True)
+class SearchGroup:
+    """The rows of one kind (issues, proposals, talents, ledger) found for a query."""
+
+    kind: str
+    label: str
+    hits: list[SearchHit]
+    more: bool = False  # more rows matched than are shown
+    more_url: str = ""  # where to see them all, if there is such a page
 
 
 def _find(dotted: str):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from buildings import change_views, team_views
+from buildings import change_views, search_views, team_views
 from buildings.views import (
     account,
     announcements,
@@ -60,6 +60,7 @@ urlpatterns = [
     ),
     path("buildings/<int:pk>/", community.building_detail, name="detail"),
     path("buildings/<int:pk>/edit/", community.building_edit, name="edit"),
+    path("buildings/<int:pk>/search/", search_views.search, name="search"),
     path("buildings/<int:pk>/todo/", community.todo, name="todo"),
     path("buildings/<int:pk>/requests/", joining.join_requests, name="join-requests"),
     path(

@@ -18,6 +18,7 @@ from tests.factories import (
     TalentFactory,
 )
 from tests.funds.factories import donate, ready_fund
+from tests.gardens.factories import AdoptionFactory, GardenSpaceFactory
 from tests.proposals.deliberation.factories import PollFactory
 from tests.proposals.factories import IssueFactory
 
@@ -137,7 +138,8 @@ def pages(data):
 @pytest.fixture
 def main_pages(neighbourhood):
     """The pages audited in test_page_quality.py, plus the other main pages of the building:
-    issues, a poll, the fund and its statement, the decide hub, activities."""
+    issues, a poll, the fund and its statement, the decide hub, activities, gardens and
+    the search page."""
     data = neighbourhood
     building = data["building"]
     resident = data["resident"].user.phone
@@ -153,6 +155,10 @@ def main_pages(neighbourhood):
         fund, fund_leader, "200", donor_resident=data["resident"], public_name="room"
     )
     activity = ActivityFactory(building=building, title="一尺花园亲子种花")
+    space = GardenSpaceFactory(
+        building=building, name="三楼楼梯窗台", place="三楼楼梯间朝南的窗台"
+    )
+    AdoptionFactory(space=GardenSpaceFactory(building=building, name="门厅角落"))
     base = f"/buildings/{building.pk}"
     return pages(data) + [
         (f"{base}/issues/", resident),
@@ -165,6 +171,10 @@ def main_pages(neighbourhood):
         (f"{base}/fund/statement/", resident),
         (f"{base}/activities/", resident),
         (f"{base}/activities/{activity.pk}/", resident),
+        (f"{base}/gardens/", resident),
+        (space.get_absolute_url(), resident),
+        (space.get_absolute_url(), leader),
+        (f"{base}/search/?q=铁门", resident),
     ]
 
 
