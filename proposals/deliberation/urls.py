@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from proposals.deliberation import views
+from proposals.deliberation import option_photos, views
 from proposals.deliberation.consultations import urls as consultation_urls
 from proposals.deliberation.conventions import urls as convention_urls
 from proposals.deliberation.meetings import urls as meeting_urls
@@ -20,4 +20,14 @@ urlpatterns = [
     *meeting_urls.urlpatterns,
     *consultation_urls.urlpatterns,
     *convention_urls.urlpatterns,
+    path(
+        "decide/polls/<int:pk>/photos/",
+        option_photos.poll_photos,
+        name="poll-photos",
+    ),
+    path(
+        "decide/consultations/<int:pk>/photos/",
+        option_photos.consultation_photos,
+        name="consultation-photos",
+    ),
 ]
