@@ -111,6 +111,8 @@ class IssueAdmin(KeepsSecrets, admin.ModelAdmin):
         "status",
         "category",
         "is_anonymous",
+        ("hidden_at", admin.EmptyFieldListFilter),
+        ("merged_into", admin.EmptyFieldListFilter),
         "building__community",
         "building",
     ]
@@ -126,6 +128,11 @@ class IssueAdmin(KeepsSecrets, admin.ModelAdmin):
         "first_response_at",
         "resolved_at",
         "created_at",
+        # Merging and hiding go through the leader's page, which keeps the history.
+        "merged_into",
+        "hidden_at",
+        "hidden_reason",
+        "hidden_by",
     ]
 
     def get_fields(self, request, obj=None):
@@ -144,6 +151,10 @@ class IssueAdmin(KeepsSecrets, admin.ModelAdmin):
             "first_response_at",
             "resolved_at",
             "created_at",
+            "merged_into",
+            "hidden_at",
+            "hidden_reason",
+            "hidden_by",
         ]
         if obj is not None and obj.is_anonymous and may_reveal(request.user):
             fields.insert(2, "revealed_reporter")

@@ -180,3 +180,29 @@ def residents_for_proxy(building):
         .select_related("household")
         .order_by("household__room")
     )
+
+
+class RecategoriseForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=Issue.Category)
+    reason = forms.CharField(
+        label=_("Why (optional)"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput,
+    )
+
+
+class MergeForm(forms.Form):
+    into = forms.TypedChoiceField(label=_("The report it repeats"), coerce=int)
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Residents see this on both reports."),
+    )
+
+    def __init__(self, *args, targets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].choices = [
+            (issue.pk, f"#{issue.pk} {issue.title}") for issue in targets
+        ]

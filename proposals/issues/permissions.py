@@ -59,3 +59,13 @@ def can_edit(access: Access, issue: Issue, user) -> bool:
 def can_see_overdue_list(access: Access) -> bool:
     """The community-wide list of unanswered issues is a branch staff tool."""
     return access.is_staff
+
+
+def can_moderate(access: Access, issue: Issue) -> bool:
+    """The building's leader (or staff) re-categorises, merges or hides a report."""
+    return access.can_manage and not issue.is_hidden and issue.merged_into_id is None
+
+
+def can_see_hidden(access: Access, issue: Issue) -> bool:
+    """A hidden report: its leader and staff, and its own reporter; no other resident."""
+    return access.can_manage or is_reporter(access, issue)

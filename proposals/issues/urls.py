@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from proposals.issues import views
+from proposals.issues import moderation_views, views
 
 urlpatterns = [
     path("issues/hub/", views.index, name="issues-hub"),
@@ -17,4 +17,12 @@ urlpatterns = [
     path("issues/<int:pk>/status/", views.issue_status, name="issue-status"),
     path("issues/<int:pk>/comment/", views.issue_comment, name="issue-comment"),
     path("issues/<int:pk>/feedback/", views.issue_feedback, name="issue-feedback"),
+    path("issues/<int:pk>/manage/", moderation_views.issue_manage, name="issue-manage"),
+    path(
+        "issues/<int:pk>/recategorise/",
+        moderation_views.issue_recategorise,
+        name="issue-recategorise",
+    ),
+    path("issues/<int:pk>/merge/", moderation_views.issue_merge, name="issue-merge"),
+    path("issues/<int:pk>/hide/", moderation_views.issue_hide, name="issue-hide"),
 ]

@@ -125,6 +125,11 @@ def issue_list(request, building_pk):
     filters = form.cleaned_data if form.is_valid() else {}
     status = filters.get("status") or "open"
     issues = Issue.objects.in_building(building).for_list()
+    if filters.get("mine") and access.resident is not None:
+        # A reporter still finds their own report after a leader hid it.
+        issues = issues.filter(Q(hidden_at__isnull=True) | Q(reporter=access.resident))
+    else:
+        issues = issues.shown()
     if status == "open":
         issues = issues.open()
     elif status == "overdue":
@@ -241,11 +246,14 @@ def _issue_personal(request, building_pk, pk, *, access=None, issue=None):
         if issue is None:
             raise Http404
         issue.building = access.building
+    if issue.is_hidden and not rules.can_see_hidden(access, issue):
+        raise Http404
     is_supporter = _is_supporter(access, issue)
     return {
         "building": access.building,
         "access": access,
         "issue": issue,
+        "can_moderate": rules.can_moderate(access, issue),
         "is_supporter": is_supporter,
         "is_reporter": rules.is_reporter(access, issue),
         "can_support": rules.can_support(access, issue),
@@ -265,7 +273,9 @@ def issue_detail(request, building_pk, pk):
     issue = _issue_or_404(
         access,
         pk,
-        Issue.objects.with_support_count().select_related("building", "reporter"),
+        Issue.objects.with_support_count().select_related(
+            "building", "reporter", "merged_into"
+        ),
     )
     mine = _issue_personal(request, building_pk, pk, access=access, issue=issue)
     pagecache.share(request, issue=issue)

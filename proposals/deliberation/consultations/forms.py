@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from buildings.forms import ReasonForm
 from proposals.deliberation.consultations.models import Choice, Question
 from proposals.deliberation.forms import DATETIME, refuse_long_lines
 
@@ -26,6 +27,20 @@ class ConsultationForm(forms.Form):
                 "closes_at", _("The consultation must close after it opens.")
             )
         return data
+
+
+class ConsultationEditForm(ReasonForm):
+    """Before the first answer: the title, introduction and closing time."""
+
+    title = forms.CharField(label=_("Title"), max_length=120)
+    intro = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    closes_at = forms.DateTimeField(label=_("Closes at"), widget=DATETIME)
+    field_order = ["title", "intro", "closes_at", "reason"]
 
 
 class QuestionForm(forms.Form):

@@ -92,10 +92,13 @@ def submit_response(
     resident: Resident | None = None,
     household: Household | None = None,
     entered_by: User | None = None,
+    seen_version: int | None = None,
 ) -> ConsultationResponse:
     """Store one resident's answers, or one household's answers taken on a visit.
 
-    answers maps each Question to a list of Choice (choice questions) or a str.
+    answers maps each Question to a list of Choice (choice questions) or a str. The
+    consultation row is locked first, as an edit (consultations.changes) locks it: an
+    answer to a version the resident did not read is refused.
     """
     visit = entered_by is not None and resident is None
     if household is None:
@@ -103,6 +106,18 @@ def submit_response(
             raise ValidationError(_("Choose the household you visited."))
         household = resident.household
     set_lock_timeout()
+    consultation = locked(Consultation.objects.filter(pk=consultation.pk)).get()
+    if consultation.is_cancelled:
+        raise ValidationError(
+            _("This consultation was cancelled: %(reason)s")
+            % {"reason": consultation.cancel_reason}
+        )
+    if seen_version is not None and seen_version != consultation.version:
+        raise ValidationError(
+            _(
+                "This consultation was changed after you opened it. Your answers were not recorded: please read it again."
+            )
+        )
     household = locked(Household.objects.filter(pk=household.pk)).get()
     if household.building_id != consultation.building_id:
         raise ValidationError(_("This household does not belong to this building."))

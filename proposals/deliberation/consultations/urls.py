@@ -3,7 +3,7 @@
 from django.urls import path
 
 from proposals.deliberation import paper
-from proposals.deliberation.consultations import views
+from proposals.deliberation.consultations import change_views, views
 
 urlpatterns = [
     path("decide/consultations/", views.consultation_list, name="consultations"),
@@ -41,5 +41,15 @@ urlpatterns = [
         "decide/consultations/<int:pk>/export.csv",
         views.consultation_export,
         name="consultation-export",
+    ),
+    path(
+        "decide/consultations/<int:pk>/edit/",
+        change_views.consultation_edit,
+        name="consultation-edit",
+    ),
+    path(
+        "decide/consultations/<int:pk>/cancel/",
+        change_views.consultation_cancel,
+        name="consultation-cancel",
     ),
 ]

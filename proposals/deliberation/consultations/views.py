@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from buildings.models import ChangeNote
 from buildings.permissions import ORGANISE, PARTICIPATE, VIEW, get_access_or_404
 from buildings.services import find_household, wechat_text
 from core.exports import csv_writer
@@ -155,6 +156,7 @@ def _consultation_context(access, consultation, questions, form=None):
     )
     if form is None and can_answer:
         form = AnswerForm(consultation=consultation, questions=questions)
+    response_count = consultation.responses.count()
     show_results = answered or visited or consultation.has_closed or access.can_organise
     return {
         "building": access.building,
@@ -164,10 +166,14 @@ def _consultation_context(access, consultation, questions, form=None):
         "answered": answered,
         "visited": visited,
         "can_organise": access.can_organise,
+        "can_change": access.can_manage
+        and not consultation.is_cancelled
+        and not response_count,
+        "notes": list(ChangeNote.objects.about(consultation)),
         "results": consultation_results(consultation, questions)
         if show_results
         else None,
-        "response_count": consultation.responses.count(),
+        "response_count": response_count,
         "visit_count": consultation.responses.filter(
             origin=Origin.DOOR_TO_DOOR
         ).count(),
@@ -178,6 +184,14 @@ def _consultation_context(access, consultation, questions, form=None):
             url=full_url(consultation),
         ),
     }
+
+
+def _seen_version(request) -> int | None:
+    """The version of the consultation the resident read (a hidden field), if sent."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
 
 
 def consultation_detail(request, building_pk, pk):
@@ -202,6 +216,7 @@ def consultation_answer(request, building_pk, pk):
                 consultation=consultation,
                 answers=form.answers(),
                 resident=access.resident,
+                seen_version=_seen_version(request),
             )
         except ValidationError as error:
             show_error(request, error)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from buildings.forms import ReasonForm
 from core.uploads import ImageUploadField
 from proposals.deliberation.forms import DATETIME
 from proposals.deliberation.meetings.models import Meeting
@@ -34,6 +35,11 @@ class MeetingForm(forms.ModelForm):
                     building.proposals.waiting_for_agenda().values_list("pk", flat=True)
                 ),
             )
+
+
+class MeetingChangeForm(MeetingForm, ReasonForm):
+    class Meta(MeetingForm.Meta):
+        pass
 
 
 class MinutesForm(forms.ModelForm):

@@ -70,6 +70,10 @@ class Meeting(Cancellable):
     def get_absolute_url(self):
         return reverse("proposals:meeting", args=[self.building_id, self.pk])
 
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
 
 class MeetingAttendance(models.Model):
     """One line of the sign-in sheet: a resident of the building, or branch staff."""

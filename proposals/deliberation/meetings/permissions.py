@@ -11,6 +11,11 @@ def can_manage_meeting(access: Access, meeting: Meeting) -> bool:
     return access.can_organise
 
 
+def can_change_meeting(access: Access, meeting: Meeting) -> bool:
+    """The leader (or staff) moves or cancels a meeting not yet held."""
+    return access.can_manage and not meeting.is_cancelled and not meeting.has_started
+
+
 def can_complete_task(access: Access, task: MeetingTask) -> bool:
     """The team, or the task's owner."""
     if task.is_done:

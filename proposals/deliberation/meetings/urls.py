@@ -2,13 +2,23 @@
 
 from django.urls import path
 
-from proposals.deliberation.meetings import views
+from proposals.deliberation.meetings import change_views, views
 
 urlpatterns = [
     path("decide/meetings/", views.meeting_list, name="meetings"),
     path("decide/meetings/new/", views.meeting_create, name="meeting-create"),
     path("decide/meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("decide/meetings/<int:pk>/minutes/", views.meeting_edit, name="meeting-edit"),
+    path(
+        "decide/meetings/<int:pk>/change/",
+        change_views.meeting_change,
+        name="meeting-change",
+    ),
+    path(
+        "decide/meetings/<int:pk>/cancel/",
+        change_views.meeting_cancel,
+        name="meeting-cancel",
+    ),
     path(
         "decide/meetings/<int:pk>/attendance/",
         views.meeting_attendance,

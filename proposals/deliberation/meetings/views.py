@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from buildings.models import Resident
+from buildings.models import ChangeNote, Resident
 from buildings.permissions import ORGANISE, PARTICIPATE, VIEW, get_access_or_404
 from buildings.services import wechat_text
 from core.qr import qr_svg
@@ -101,6 +101,8 @@ def meeting_detail(request, building_pk, pk):
             "attendances": attendances,
             "tasks": [(t, perms.can_complete_task(access, t)) for t in tasks],
             "can_manage": can_manage,
+            "can_change": perms.can_change_meeting(access, meeting),
+            "notes": list(ChangeNote.objects.about(meeting)),
             "unsigned": [r for r in residents if r.pk not in signed_ids],
             "unsigned_staff": staff,
             "task_form": TaskForm(residents=residents) if can_manage else None,
