@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import translation
 from django.utils.translation import gettext
 
-from buildings.models import Resident
-from buildings.notify import notify
+from buildings.models import Resident, User
+from buildings.notify import At, Message, notify, notify_many
 from core.sms import SmsError
 from outbox import services
 from outbox.models import Delivery, ScheduledRun, SmsBudget, WecomRobot
@@ -313,3 +313,30 @@ def test_one_look_per_message_not_per_resident(
     later = roles.resident.notifications.get(kind="poll_open")
     with django_assert_num_queries(0):
         assert queue_for_notification(later) == 0
+
+
+def test_each_sms_is_in_the_language_its_reader_chose(
+    roles, delivering, flaky_sms, morning
+):
+    SmsBudget.objects.create(community=roles.building.community, monthly_limit=100)
+    User.objects.filter(pk=roles.team.pk).update(language="en")
+    for user in (roles.team, roles.resident):
+        services.set_sms_choices(user=user, wanted={"meeting"})
+    with translation.override("zh-hans"):  # the leader calls the meeting in Chinese
+        notify_many(
+            recipients=[roles.team, roles.resident],
+            kind="meeting",
+            text=Message(
+                "Council meeting %(when)s at %(place)s: %(title)s",
+                when=At(datetime(2026, 6, 3, 19, 0, tzinfo=SHANGHAI)),
+                place="活动室",
+                title="电梯",
+            ),
+            link="/",
+        )
+    run_worker()
+    sent = dict(flaky_sms.sent)
+    assert sent[roles.team.phone].startswith("Council meeting ")
+    assert "活动室" in sent[roles.team.phone]
+    assert "Council meeting" not in sent[roles.resident.phone]
+    assert "活动室" in sent[roles.resident.phone]
