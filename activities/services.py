@@ -16,12 +16,12 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from activities.formatting import when as format_when
 from activities.models import PARTY, Activity, RecapPhoto, Registration, Shift, Task
 from buildings import changes
 from buildings.models import Building, Community, Resident, User
-from buildings.notify import notify, notify_many
+from buildings.notify import At, Message, notify, notify_many
 from buildings.services import record_proxy_act
 from core.races import locked, pause, set_lock_timeout
 
@@ -131,12 +131,12 @@ def _tell_of_change(activity: Activity, promoted: list[Registration]) -> None:
     notify_many(
         recipients=people,
         kind="activity_changed",
-        text=_("“%(activity)s” has changed: now %(when)s, at %(place)s.")
-        % {
-            "activity": activity.title,
-            "when": format_when(activity.starts_at),
-            "place": activity.place,
-        },
+        text=Message(
+            gettext_noop("“%(activity)s” has changed: now %(when)s, at %(place)s."),
+            activity=activity.title,
+            when=At(activity.starts_at, "when"),
+            place=activity.place,
+        ),
         link=activity.get_absolute_url(),
     )
 
@@ -266,14 +266,16 @@ def _promote(activity: Activity) -> list[Registration]:
         registration.save(update_fields=["status", "confirmed_at"])
         free -= registration.party_size
         promoted.append(registration)
-        when = format_when(activity.starts_at)
         notify(
             recipient=registration.resident.user,
             kind="waitlist_promoted",
-            text=_(
-                "Good news: a seat came free. You are now confirmed for %(activity)s (%(when)s)."
-            )
-            % {"activity": activity.title, "when": when},
+            text=Message(
+                gettext_noop(
+                    "Good news: a seat came free. You are now confirmed for %(activity)s (%(when)s)."
+                ),
+                activity=activity.title,
+                when=At(activity.starts_at, "when"),
+            ),
             link=_activity_link(activity, registration.resident),
         )
     return promoted
@@ -502,12 +504,12 @@ def swap_shifts(
     notify(
         recipient=offerer.user,
         kind="shift_swapped",
-        text=_("%(name)s swapped with you: you now do %(task)s on %(when)s.")
-        % {
-            "name": resident.name,
-            "task": mine.task.title,
-            "when": format_when(mine.starts_at),
-        },
+        text=Message(
+            gettext_noop("%(name)s swapped with you: you now do %(task)s on %(when)s."),
+            name=resident.name,
+            task=mine.task.title,
+            when=At(mine.starts_at, "when"),
+        ),
         link=mine.task.get_absolute_url(),
     )
     return wanted, mine
@@ -551,8 +553,11 @@ def send_shift_reminders(*, within: timedelta = timedelta(hours=24)) -> int:
             notify(
                 recipient=shift.volunteer.user,
                 kind="shift_reminder",
-                text=_("Reminder: you do %(task)s on %(when)s. Thank you!")
-                % {"task": shift.task.title, "when": format_when(shift.starts_at)},
+                text=Message(
+                    gettext_noop("Reminder: you do %(task)s on %(when)s. Thank you!"),
+                    task=shift.task.title,
+                    when=At(shift.starts_at, "when"),
+                ),
                 link=shift.task.get_absolute_url(),
             )
             sent += 1

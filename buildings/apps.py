@@ -7,6 +7,13 @@ class BuildingsConfig(AppConfig):
     verbose_name = _("Buildings and residents")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from buildings import audit
+        from buildings.views.account import remember_language_at_login
+
+        user_logged_in.connect(
+            remember_language_at_login, dispatch_uid="buildings-remember-language"
+        )
 
         audit.register_models()

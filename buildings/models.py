@@ -8,6 +8,7 @@ their QuerySets and constraints side by side.
 
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import (
     AbstractBaseUser,
     BaseUserManager,
@@ -20,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buildings import wording
 from buildings.phones import mask_phone, validate_mobile
 
 
@@ -64,6 +66,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(
         _("joined at"), default=timezone.now, editable=False
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Of text messages; set when the person switches language."),
     )
 
     objects = UserManager()
@@ -708,7 +717,11 @@ class Notification(models.Model):
         verbose_name=_("recipient"),
     )
     kind = models.CharField(_("kind"), max_length=40)
+    # As written in the sender's language; `message` keeps its words for every reader.
     text = models.CharField(_("text"), max_length=300)
+    message = models.JSONField(
+        _("message id and values"), null=True, blank=True, editable=False
+    )
     link = models.CharField(_("link"), max_length=300, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     created_at = models.DateTimeField(
@@ -729,6 +742,13 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def body(self) -> str:
+        """The text in the active language (older rows: as they were written)."""
+        if not self.message:
+            return self.text
+        return wording.render(self.message)[:300]
 
 
 class NotificationMute(models.Model):

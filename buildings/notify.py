@@ -1,6 +1,9 @@
 """Notifications any app can send.
 
 Every notification lands in the recipient's in-app inbox, unless they muted its kind.
+Its words are best given as a `Message` (buildings.wording): stored as the English message
+id and its values, so that each person reads it in their own language; plain text is
+stored as it is.
 External senders (SMS, WeChat) plug in through settings.LOUZU_NOTIFICATION_SENDERS:
 dotted paths of callables taking the Notification; development prints to the console,
 tests send nothing anywhere.
@@ -14,6 +17,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Notification, NotificationMute
+from buildings.wording import At, Message  # noqa: F401 (for the apps that notify)
 from core import pagecache
 
 logger = logging.getLogger(__name__)
@@ -32,20 +36,29 @@ def register_kinds(kinds: dict) -> None:
     KINDS.update(kinds)
 
 
-def notify(*, recipient, kind: str, text: str, link: str = "") -> Notification | None:
+def _words(text) -> dict:
+    """The fields that keep a notification's words: text as of now, and the message."""
+    if isinstance(text, Message):
+        return {"text": str(text)[:300], "message": text.stored()}
+    return {"text": str(text)[:300], "message": None}
+
+
+def notify(
+    *, recipient, kind: str, text: str | Message, link: str = ""
+) -> Notification | None:
     """Store an in-app notification for a user (nothing for residents without an account)."""
     if recipient is None:
         return None
     if NotificationMute.objects.filter(user=recipient, kind=kind).exists():
         return None
     notification = Notification.objects.create(
-        recipient=recipient, kind=kind, text=text[:300], link=link
+        recipient=recipient, kind=kind, link=link, **_words(text)
     )
     transaction.on_commit(lambda: deliver(notification))
     return notification
 
 
-def notify_many(*, recipients, kind: str, text: str, link: str = "") -> int:
+def notify_many(*, recipients, kind: str, text: str | Message, link: str = "") -> int:
     """Notify many users at once (one query for mutes, one insert); returns how many."""
     users = {user.pk: user for user in recipients if user is not None}
     muted = set(
@@ -53,8 +66,9 @@ def notify_many(*, recipients, kind: str, text: str, link: str = "") -> int:
             "user_id", flat=True
         )
     )
+    words = _words(text)
     created = Notification.objects.bulk_create(
-        Notification(recipient=user, kind=kind, text=text[:300], link=link)
+        Notification(recipient=user, kind=kind, link=link, **words)
         for pk, user in users.items()
         if pk not in muted
     )
@@ -75,5 +89,5 @@ def deliver(notification: Notification) -> None:
 def console_sender(notification: Notification) -> None:
     """Development sender: prints what an SMS would say."""
     print(
-        f"[notify {notification.recipient.masked_phone}] {notification.text} {notification.link}"
+        f"[notify {notification.recipient.masked_phone}] {notification.body} {notification.link}"
     )

@@ -64,7 +64,7 @@ def export_user_data(user: User) -> dict:
             for m in memberships
         ],
         "notifications": [
-            {"kind": n.kind, "text": n.text, "at": n.created_at.isoformat()}
+            {"kind": n.kind, "text": n.body, "at": n.created_at.isoformat()}
             for n in Notification.objects.filter(recipient=user)
         ],
         "muted_notification_kinds": list(

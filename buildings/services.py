@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from buildings import changes
 from buildings.models import (
@@ -18,7 +19,7 @@ from buildings.models import (
     Talent,
     User,
 )
-from buildings.notify import KINDS, notify, notify_many
+from buildings.notify import KINDS, Message, notify, notify_many
 from buildings.phones import ascii_digits
 
 
@@ -64,8 +65,15 @@ def request_to_join(
         notify(
             recipient=leader.user,
             kind="join_request",
-            text=_("%(name)s asks to join %(household)s.")
-            % {"name": resident.name, "household": household},
+            text=Message(
+                gettext_noop("%(name)s asks to join %(household)s."),
+                name=resident.name,
+                household=Message(
+                    gettext_noop("%(building)s, room %(room)s"),
+                    building=building.number,
+                    room=household.room,
+                ),
+            ),
             link=link,
         )
     return resident
@@ -91,15 +99,19 @@ def decide_join_request(
     resident.save(update_fields=["status", "reject_reason", "decided_by", "decided_at"])
     building = resident.household.building
     if approve:
-        text = _("Welcome! You have joined %(building)s.") % {
-            "building": building.display_name
-        }
+        text = Message(
+            gettext_noop("Welcome! You have joined %(building)s."),
+            building=building.display_name,
+        )
         link = building.get_absolute_url()
     else:
-        text = _("Your request to join %(building)s was not approved: %(reason)s") % {
-            "building": building.display_name,
-            "reason": reason,
-        }
+        text = Message(
+            gettext_noop(
+                "Your request to join %(building)s was not approved: %(reason)s"
+            ),
+            building=building.display_name,
+            reason=reason,
+        )
         link = reverse("buildings:me")
     notify(recipient=resident.user, kind="join_decided", text=text, link=link)
     return resident
@@ -258,7 +270,9 @@ def post_announcement(
     notify_many(
         recipients=[resident.user for resident in readers.select_related("user")],
         kind="announcement",
-        text=_("New announcement: %(title)s") % {"title": announcement.title},
+        text=Message(
+            gettext_noop("New announcement: %(title)s"), title=announcement.title
+        ),
         link=announcement.get_absolute_url(),
     )
     return announcement

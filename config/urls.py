@@ -1,9 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from buildings.views import account, site
 
@@ -30,7 +28,7 @@ urlpatterns = [
         name="password-change",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", account.switch_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("buildings.urls")),
     path("buildings/<int:building_pk>/", include("proposals.urls")),

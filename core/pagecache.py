@@ -135,6 +135,16 @@ def touch_inboxes(user_ids) -> None:
     transaction.on_commit(lambda: _bump(scopes))
 
 
+def touch_community(community_id: int) -> None:
+    """A community's pages are out of date (a write the page cache does not watch)."""
+    state = getattr(_state, "request", None)
+    if state is not None:
+        state["communities"].add(community_id)
+        return
+    _bump([f"c{community_id}"])
+    transaction.on_commit(lambda: _bump([f"c{community_id}"]))
+
+
 def bump_all() -> None:
     """Every cached page is out of date (commands that change rows in bulk call this)."""
     _bump(["all"])

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -320,16 +319,3 @@ def compare_pilots(rows: list[BuildingRow]) -> list[dict]:
 
 def month_starts_for_display(now=None) -> list:
     return month_starts(now or timezone.now())
-
-
-CACHE_SECONDS = 300
-
-
-def cached_community_rows(community: Community, *, fresh: bool = False):
-    """(rows, computed_at): the figures are kept for five minutes unless asked fresh."""
-    key = f"dashboard:community:{community.pk}"
-    cached = None if fresh else cache.get(key)
-    if cached is None:
-        cached = (community_rows(community), timezone.now())
-        cache.set(key, cached, CACHE_SECONDS)
-    return cached

@@ -1,12 +1,15 @@
 from functools import wraps
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from buildings.models import Community
 from core.pagecache import cached_page
 from dashboard import charts, metrics
+from dashboard import figures as dashboard_figures
 from funds.money import format_money
 from proposals.issues.models import response_deadline_hours
 from proposals.models import Issue
@@ -115,12 +118,10 @@ def _charts(rows: list[metrics.BuildingRow]) -> list[charts.BarChart]:
 
 
 @staff_required
-@cached_page(unless=lambda request: "fresh" in request.GET)  # "Refresh now"
+@cached_page
 def community(request, pk):
     community = get_object_or_404(Community, pk=pk)
-    rows, computed_at = metrics.cached_community_rows(
-        community, fresh="fresh" in request.GET
-    )
+    rows, figures = dashboard_figures.read(community)
     rows_by_index = sorted(rows, key=lambda row: -row.index)
     for row in rows:
         row.sparkline = charts.sparkline(row.trend)
@@ -157,6 +158,23 @@ def community(request, pk):
             "deadline_hours": response_deadline_hours(),
             "window_days": metrics.WINDOW_DAYS,
             "months": metrics.month_starts_for_display(),
-            "computed_at": computed_at,
+            "computed_at": figures.computed_at,
+            "refreshing": figures.refresh_requested_at is not None,
         },
     )
+
+
+@staff_required
+@require_POST
+def refresh(request, pk):
+    """ "Refresh now": the worker computes the figures again; this returns at once."""
+    community = get_object_or_404(Community, pk=pk)
+    dashboard_figures.request_refresh(community)
+    messages.info(
+        request,
+        _(
+            "The figures are being computed again by the background worker; "
+            "reload this page in a minute to see them."
+        ),
+    )
+    return redirect("dashboard:community", community.pk)

@@ -15,9 +15,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from buildings.models import Building, Resident, User
-from buildings.notify import notify
+from buildings.notify import Message, notify
 from core.races import locked, pause, set_lock_timeout
 from funds.blur import blur_image
 from funds.models import (
@@ -361,10 +362,12 @@ def record_donation(
             notify(
                 recipient=donor_resident.user,
                 kind="fund_donation",
-                text=_(
-                    "Thank you! Your donation of %(amount)s to the building fund is recorded."
-                )
-                % {"amount": format_money(amount)},
+                text=Message(
+                    gettext_noop(
+                        "Thank you! Your donation of %(amount)s to the building fund is recorded."
+                    ),
+                    amount=format_money(amount),
+                ),
                 link=entry.get_absolute_url(),
             )
     return entry, created

@@ -29,6 +29,7 @@ JOBS = {
         Job("remind_shifts", timedelta(minutes=10), "volunteer shift reminders"),
         Job("check_ledger", timedelta(days=1), "verify every fund's ledger"),
         Job("post_statements", timedelta(hours=6), "last month's statement to groups"),
+        Job("compute_dashboards", timedelta(minutes=5), "the dashboard's figures"),
     )
 }
 

@@ -12,10 +12,10 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from buildings.models import Building, Notification, Resident
+from buildings.models import Building, Notification, Resident, User
 from outbox.models import Channel, Delivery, SmsBudget, SmsChoice, WecomRobot
 
 logger = logging.getLogger("outbox")
@@ -84,7 +84,13 @@ def queue_notification(notification: Notification) -> Delivery | None:
     ).exists():
         return None
     user = notification.recipient
-    text = notification.text
+    # In the language the person reads (kept fresh on the account, not the cached copy).
+    language = (
+        User.objects.filter(pk=user.pk).values_list("language", flat=True).first()
+        or settings.LANGUAGE_CODE
+    )
+    with translation.override(language):
+        text = notification.body
     if notification.link:
         text = f"{text} {settings.SITE_URL}{notification.link}"
     now = timezone.now()

@@ -4,6 +4,7 @@ password, and the one-time code a leader gives a resident without a phone of the
 
 from axes.helpers import get_client_ip_address
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -15,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from buildings import codes
 from buildings.forms import (
@@ -239,3 +241,24 @@ def register(request):
         )
         return redirect("buildings:join-start")
     return render(request, "registration/register.html", {"form": form})
+
+
+def remember_language(user, language: str) -> None:
+    """Keep the person's language for what reaches them outside a page (text messages)."""
+    if user.is_authenticated and language in dict(settings.LANGUAGES):
+        User.objects.filter(pk=user.pk).exclude(language=language).update(
+            language=language
+        )
+
+
+@login_not_required
+def switch_language(request):
+    """Django's set_language, and the choice kept on the account of whoever is logged in."""
+    response = set_language(request)
+    if request.method == "POST":
+        remember_language(request.user, request.POST.get("language", ""))
+    return response
+
+
+def remember_language_at_login(sender, request, user, **kwargs):
+    remember_language(user, getattr(request, "LANGUAGE_CODE", ""))

@@ -6,14 +6,16 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from buildings.models import Building, Resident
-from buildings.notify import notify_many
+from buildings.notify import Message, notify_many
 
 
 def when_text(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
-def notify_building(*, building: Building, kind: str, text: str, link: str) -> None:
+def notify_building(
+    *, building: Building, kind: str, text: str | Message, link: str
+) -> None:
     """Tell every approved resident with an account in the building."""
     residents = (
         Resident.objects.approved()

@@ -19,9 +19,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from buildings.models import Building, Resident, User
-from buildings.notify import notify, notify_many
+from buildings.notify import Message, notify, notify_many
 from buildings.permissions import Access
 from buildings.services import record_proxy_act
 from core import races
@@ -57,7 +58,9 @@ def role_of(access: Access) -> str:
     )
 
 
-def _tell_participants(issue: Issue, *, exclude_user_id, kind: str, text: str) -> None:
+def _tell_participants(
+    issue: Issue, *, exclude_user_id, kind: str, text: Message
+) -> None:
     """Tell the reporter (if they have an account) and everyone who said "me too".
 
     The reporter of an anonymous issue gets a message that does not name the issue, of
@@ -80,8 +83,10 @@ def _tell_participants(issue: Issue, *, exclude_user_id, kind: str, text: str) -
         notify(
             recipient=reporter,
             kind=FOLLOWED_KIND,
-            text=_(
-                "There is news on an issue you follow. Open “mine” in the issue list."
+            text=Message(
+                gettext_noop(
+                    "There is news on an issue you follow. Open “mine” in the issue list."
+                )
             ),
             link=reverse("proposals:issues", args=[issue.building_id]) + "?mine=on",
         )
@@ -206,8 +211,11 @@ def report_issue(
             building, exclude_user_id=None if quiet_reporter else entered_by.pk
         ),
         kind="issue_new",
-        text=_("New issue in %(building)s: %(title)s")
-        % {"building": building.number, "title": title},
+        text=Message(
+            gettext_noop("New issue in %(building)s: %(title)s"),
+            building=building.number,
+            title=title,
+        ),
         link=issue.get_absolute_url(),
     )
     return issue
@@ -383,15 +391,19 @@ def change_issue_status(
         reason=reason,
     )
     if to_status == Issue.Status.RESOLVED:
-        text = _(
-            "“%(title)s” is marked resolved. Is it really fixed? Please tell us."
-        ) % {"title": issue.title}
+        text = Message(
+            gettext_noop(
+                "“%(title)s” is marked resolved. Is it really fixed? Please tell us."
+            ),
+            title=issue.title,
+        )
         kind = "issue_fixed_check"
     else:
-        text = _("“%(title)s” is now: %(status)s.") % {
-            "title": issue.title,
-            "status": Issue.Status(to_status).label,
-        }
+        text = Message(
+            gettext_noop("“%(title)s” is now: %(status)s."),
+            title=issue.title,
+            status=Issue.Status(to_status).label,
+        )
         kind = "issue_status"
     _tell_participants(issue, exclude_user_id=actor.pk, kind=kind, text=text)
     return issue
@@ -447,10 +459,11 @@ def comment_on_issue(
             issue.first_response_at = comment.created_at
             issue.save(update_fields=["first_response_at", "updated_at"])
     short = text if len(text) <= 60 else text[:60] + "…"
-    message = _("New reply on “%(title)s”: %(text)s") % {
-        "title": issue.title,
-        "text": short,
-    }
+    message = Message(
+        gettext_noop("New reply on “%(title)s”: %(text)s"),
+        title=issue.title,
+        text=short,
+    )
     if role in ANSWERING_ROLES:
         _tell_participants(
             issue, exclude_user_id=author.pk, kind="issue_comment", text=message
@@ -541,8 +554,13 @@ def give_issue_feedback(
             notify(
                 recipient=user,
                 kind="issue_reopened",
-                text=_("“%(title)s” is not fixed, a neighbour says: %(reason)s")
-                % {"title": issue.title, "reason": reason[:80]},
+                text=Message(
+                    gettext_noop(
+                        "“%(title)s” is not fixed, a neighbour says: %(reason)s"
+                    ),
+                    title=issue.title,
+                    reason=reason[:80],
+                ),
                 link=issue.get_absolute_url(),
             )
     return issue
@@ -570,12 +588,14 @@ def escalate_overdue_issues(*, now=None) -> int:
         notify_many(
             recipients=staff,
             kind="issue_overdue",
-            text=_("No response for %(hours)d hours: %(building)s, “%(title)s”")
-            % {
-                "hours": response_deadline_hours(),
-                "building": issue.building.number,
-                "title": issue.title,
-            },
+            text=Message(
+                gettext_noop(
+                    "No response for %(hours)d hours: %(building)s, “%(title)s”"
+                ),
+                hours=response_deadline_hours(),
+                building=issue.building.number,
+                title=issue.title,
+            ),
             link=reverse("proposals:issues-overdue", args=[issue.building_id]),
         )
     Issue.objects.filter(pk__in=[issue.pk for issue in overdue]).update(

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import translation
 from django.utils.translation import gettext
 
-from buildings.models import Resident
-from buildings.notify import notify
+from buildings.models import Resident, User
+from buildings.notify import At, Message, notify, notify_many
 from core.sms import SmsError
 from outbox import services
 from outbox.models import Delivery, ScheduledRun, SmsBudget, WecomRobot
@@ -215,15 +215,16 @@ def test_periodic_jobs_are_queued_once_per_period(db):
             "remind_shifts",
             "check_ledger",
             "post_statements",
+            "compute_dashboards",
         }
         assert queue_due_jobs() == []
         clock.shift(timedelta(minutes=1))
         assert set(queue_due_jobs()) == {"close_due_polls", "send_held_sms"}
         run_worker()
-    assert ScheduledRun.objects.count() == 6
+    assert ScheduledRun.objects.count() == 7
     from django_tasks_db.models import DBTaskResult
 
-    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 8
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 9
 
 
 def test_new_activity_is_posted_to_the_building_group(
@@ -313,3 +314,30 @@ def test_one_look_per_message_not_per_resident(
     later = roles.resident.notifications.get(kind="poll_open")
     with django_assert_num_queries(0):
         assert queue_for_notification(later) == 0
+
+
+def test_each_sms_is_in_the_language_its_reader_chose(
+    roles, delivering, flaky_sms, morning
+):
+    SmsBudget.objects.create(community=roles.building.community, monthly_limit=100)
+    User.objects.filter(pk=roles.team.pk).update(language="en")
+    for user in (roles.team, roles.resident):
+        services.set_sms_choices(user=user, wanted={"meeting"})
+    with translation.override("zh-hans"):  # the leader calls the meeting in Chinese
+        notify_many(
+            recipients=[roles.team, roles.resident],
+            kind="meeting",
+            text=Message(
+                "Council meeting %(when)s at %(place)s: %(title)s",
+                when=At(datetime(2026, 6, 3, 19, 0, tzinfo=SHANGHAI)),
+                place="活动室",
+                title="电梯",
+            ),
+            link="/",
+        )
+    run_worker()
+    sent = dict(flaky_sms.sent)
+    assert sent[roles.team.phone].startswith("Council meeting ")
+    assert "活动室" in sent[roles.team.phone]
+    assert "Council meeting" not in sent[roles.resident.phone]
+    assert "活动室" in sent[roles.resident.phone]

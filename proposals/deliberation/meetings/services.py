@@ -6,15 +6,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from buildings.models import Building, Resident, User
-from buildings.notify import notify
+from buildings.notify import At, Message, notify
 from proposals.deliberation.meetings.models import (
     Meeting,
     MeetingAttendance,
     MeetingTask,
 )
-from proposals.deliberation.notices import notify_building, when_text
+from proposals.deliberation.notices import notify_building
 from proposals.deliberation.proposals.models import Proposal
 
 
@@ -46,12 +47,12 @@ def schedule_meeting(
     notify_building(
         building=building,
         kind="meeting",
-        text=_("Council meeting %(when)s at %(place)s: %(title)s")
-        % {
-            "when": when_text(starts_at),
-            "place": meeting.place,
-            "title": meeting.title,
-        },
+        text=Message(
+            gettext_noop("Council meeting %(when)s at %(place)s: %(title)s"),
+            when=At(starts_at),
+            place=meeting.place,
+            title=meeting.title,
+        ),
         link=meeting.get_absolute_url(),
     )
     return meeting
@@ -111,7 +112,9 @@ def add_meeting_task(
     notify(
         recipient=owner.user,
         kind="meeting_task",
-        text=_("A follow-up task for you: %(title)s") % {"title": task.title},
+        text=Message(
+            gettext_noop("A follow-up task for you: %(title)s"), title=task.title
+        ),
         link=meeting.get_absolute_url(),
     )
     return task

@@ -11,9 +11,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from buildings.models import Building, Household, Resident, User
-from buildings.notify import notify_many
+from buildings.notify import At, Message, notify_many
 from buildings.services import record_proxy_act
 from core.races import locked, pause, set_lock_timeout
 from proposals.deliberation.notices import notify_building, when_text
@@ -117,8 +118,11 @@ def open_poll(
     notify_building(
         building=proposal.building,
         kind="poll_open",
-        text=_("Vote now: %(question)s (until %(closes)s)")
-        % {"question": poll.question, "closes": when_text(closes_at)},
+        text=Message(
+            gettext_noop("Vote now: %(question)s (until %(closes)s)"),
+            question=poll.question,
+            closes=At(closes_at),
+        ),
         link=poll.get_absolute_url(),
     )
     return poll
@@ -451,13 +455,13 @@ def close_poll(*, poll: Poll, closed_by: User | None = None, reason: str = "") -
         winner = poll.options.get(pk=results.winner_id)
         apply_adoption(proposal=proposal, poll=poll, winner=winner)
     if results.outcome == NO_QUORUM:
-        text = _("Poll closed without quorum: %(question)s")
+        text = gettext_noop("Poll closed without quorum: %(question)s")
     else:
-        text = _("Poll result: %(question)s")
+        text = gettext_noop("Poll result: %(question)s")
     notify_building(
         building=proposal.building,
         kind="poll_closed",
-        text=text % {"question": poll.question},
+        text=Message(text, question=poll.question),
         link=poll.get_absolute_url(),
     )
     return poll
@@ -493,17 +497,17 @@ def remind_closing_polls(*, now: datetime | None = None) -> int:
             not in voted
         ]
         if household_poll:
-            text = _(
+            text = gettext_noop(
                 "The vote “%(question)s” closes %(when)s and your household has not voted yet."
             )
         else:
-            text = _(
+            text = gettext_noop(
                 "The vote “%(question)s” closes %(when)s and you have not voted yet."
             )
         notify_many(
             recipients=missing,
             kind="poll_closing",
-            text=text % {"question": poll.question, "when": when_text(poll.closes_at)},
+            text=Message(text, question=poll.question, when=At(poll.closes_at)),
             link=poll.get_absolute_url(),
         )
         Poll.objects.filter(pk=poll.pk).update(reminded_at=now)

@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from buildings.models import Building, User
-from buildings.notify import notify_many
+from buildings.notify import Message, notify_many
 from core.races import locked
 from proposals.deliberation.conventions.services import adopt_convention
 from proposals.deliberation.notices import notify_building
@@ -150,8 +151,10 @@ def change_proposal_status(
         notify_building(
             building=proposal.building,
             kind="proposal_discussion",
-            text=_("New proposal for discussion: %(title)s")
-            % {"title": proposal.title},
+            text=Message(
+                gettext_noop("New proposal for discussion: %(title)s"),
+                title=proposal.title,
+            ),
             link=proposal.get_absolute_url(),
         )
     elif proposal.is_adopted:
