@@ -98,12 +98,12 @@ def cancel_activity(*, activity: Activity, by: User, reason: str) -> int:
         told += notify_many(
             recipients=[registration.resident.user for registration in group],
             kind="activity_cancelled",
-            text=_("“%(activity)s” (%(when)s) is cancelled: %(reason)s")
-            % {
-                "activity": activity.title,
-                "when": format_when(activity.starts_at),
-                "reason": reason,
-            },
+            text=Message(
+                gettext_noop("“%(activity)s” (%(when)s) is cancelled: %(reason)s"),
+                activity=activity.title,
+                when=At(activity.starts_at, "when"),
+                reason=reason,
+            ),
             link=activity.url_in(building_id),
         )
     return told
