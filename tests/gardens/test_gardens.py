@@ -13,7 +13,7 @@ from activities.models import Shift
 from activities.services import claim_shift, send_shift_reminders
 from gardens.models import Adoption, GardenSpace
 from gardens.seasons import current_season, next_season, season_end, season_of
-from tests.buildings.test_uploads import gps_exif, photo_bytes, upload
+from tests.core.test_uploads import gps_exif, photo_bytes, upload
 from tests.factories import AccountResidentFactory
 from tests.gardens.factories import AdoptionFactory, GardenSpaceFactory
 
