@@ -165,6 +165,9 @@ def main_pages(neighbourhood):
         (f"{base}/fund/statement/", resident),
         (f"{base}/activities/", resident),
         (f"{base}/activities/{activity.pk}/", resident),
+        ("/me/notifications/settings/", resident),
+        ("/me/notifications/sms/", resident),
+        (f"{base}/wecom/", leader),
     ]
 
 
