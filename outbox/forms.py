@@ -30,7 +30,7 @@ class SmsChoicesForm(forms.Form):
 
     INBOX, SMS = "inbox", "sms"
 
-    def __init__(self, *args, kinds, chosen, **kwargs):
+    def __init__(self, *args, kinds, chosen, muted=(), **kwargs):
         super().__init__(*args, **kwargs)
         choices = [(self.INBOX, _("Inbox only")), (self.SMS, _("Inbox + SMS"))]
         for kind, label in kinds:
@@ -39,6 +39,12 @@ class SmsChoicesForm(forms.Form):
                 choices=choices,
                 widget=forms.RadioSelect,
                 initial=self.SMS if kind in chosen else self.INBOX,
+                help_text=_(
+                    "You switched these messages off, so they come neither to the "
+                    "inbox nor by SMS."
+                )
+                if kind in muted
+                else "",
             )
 
     def wanted(self) -> set[str]:

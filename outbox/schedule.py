@@ -23,7 +23,11 @@ class Job:
 JOBS = {
     job.command: job
     for job in (
-        Job("close_due_polls", timedelta(minutes=1), "closing reminders, then results"),
+        # Every 20 s: a closing reminder goes out within a minute of being due, even
+        # when the provider fails twice (10 + 20 s of back-off).
+        Job(
+            "close_due_polls", timedelta(seconds=20), "closing reminders, then results"
+        ),
         Job("send_held_sms", timedelta(minutes=1), "SMS held for the quiet hours"),
         Job("escalate_overdue", timedelta(minutes=10), "unanswered issues to staff"),
         Job("remind_shifts", timedelta(minutes=10), "volunteer shift reminders"),

@@ -58,6 +58,7 @@ def sms_choices(request):
         request.POST or None,
         kinds=kinds,
         chosen=services.sms_kinds_of(request.user),
+        muted=set(request.user.notification_mutes.values_list("kind", flat=True)),
     )
     if request.method == "POST":
         if form.is_valid():

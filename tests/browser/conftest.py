@@ -175,6 +175,9 @@ def main_pages(neighbourhood):
         (space.get_absolute_url(), resident),
         (space.get_absolute_url(), leader),
         (f"{base}/search/?q=铁门", resident),
+        ("/me/notifications/settings/", resident),
+        ("/me/notifications/sms/", resident),
+        (f"{base}/wecom/", leader),
     ]
 
 

@@ -136,7 +136,7 @@ def test_retries_stop_after_the_last_attempt(roles, delivering, flaky_sms, morni
 
 
 def test_back_off_doubles():
-    assert [services.retry_delay(n).seconds for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert [services.retry_delay(n).seconds for n in (1, 2, 3, 4)] == [10, 20, 40, 80]
 
 
 def test_no_sms_in_quiet_hours_until_the_morning(roles, delivering, flaky_sms):
@@ -341,3 +341,40 @@ def test_each_sms_is_in_the_language_its_reader_chose(
     assert "活动室" in sent[roles.team.phone]
     assert "Council meeting" not in sent[roles.resident.phone]
     assert "活动室" in sent[roles.resident.phone]
+
+
+def test_a_vote_reminder_reaches_sms_and_group_within_a_minute_of_being_due(
+    roles, delivering, flaky_sms, wecom
+):
+    """The worst case: the schedule queued its jobs a second before the reminder fell due,
+    and the SMS provider and WeCom each fail twice. The worker's loop is played second by
+    second: the schedule looks every 5 s, the queue is worked every second."""
+    due = datetime(2026, 6, 1, 10, 0, tzinfo=SHANGHAI)  # a day before the poll closes
+    setup_channels(roles.building)
+    services.set_sms_choices(user=roles.resident, wanted={"poll_closing"})
+    flaky_sms.failures = 2
+    wecom.answers = [45009, 45009]
+    with time_machine.travel(due - timedelta(seconds=1), tick=False) as clock:
+        PollFactory(
+            proposal__building=roles.building,
+            question="加装电梯",
+            closes_at=due + timedelta(hours=24),
+        )
+        queue_due_jobs()  # the reminder is not due yet
+        run_worker()
+        assert not Delivery.objects.exists()
+        for second in range(120):
+            clock.shift(timedelta(seconds=1))
+            if second % 5 == 0:
+                queue_due_jobs()
+            run_worker()
+            if Delivery.objects.filter(status="sent").count() == 2:
+                break
+    sms = Delivery.objects.get(channel="sms")
+    group = Delivery.objects.get(channel="wecom")
+    assert (sms.status, sms.attempts) == ("sent", 3)
+    assert (group.status, group.attempts) == ("sent", 3)
+    assert sms.sent_at - due <= timedelta(minutes=1)
+    assert group.sent_at - due <= timedelta(minutes=1)
+    assert flaky_sms.sent[0][0] == roles.resident.phone
+    assert "加装电梯" in wecom.texts()[-1]

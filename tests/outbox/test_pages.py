@@ -1,5 +1,7 @@
 """The leader's WeCom robot page, the person's SMS choices, and the admin."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -157,3 +159,30 @@ def test_admin_lists_deliveries_read_only(roles, login, django_user_model):
 def test_residents_never_see_the_admin(roles, login):
     response = login(roles.leader).get(reverse("admin:outbox_delivery_changelist"))
     assert response.status_code == 302
+
+
+def test_sms_page_in_english_names_each_kind_and_a_muted_one(
+    roles, login, django_assert_max_num_queries
+):
+    from buildings.models import NotificationMute
+
+    NotificationMute.objects.create(user=roles.resident, kind="meeting")
+    SmsChoice.objects.create(user=roles.resident, kind="poll_closing")
+    client = login(roles.resident)
+    client.cookies["django_language"] = "en"
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("outbox:sms-choices")).content.decode()
+    assert "Inbox only" in page and "Inbox + SMS" in page
+    assert "You switched these messages off" in page
+    checked = re.findall(r'name="([a-z_]+)" value="(\w+)"[^>]*checked', page)
+    assert ("poll_closing", "sms") in checked and ("meeting", "inbox") in checked
+    assert "<script" not in page.split("</main>")[0].split("<main")[1]
+
+
+def test_building_page_without_channels_says_so_in_english(roles, login):
+    client = login(roles.resident)
+    client.cookies["django_language"] = "en"
+    page = client.get(roles.building.get_absolute_url()).content.decode()
+    assert "In-app inbox: always" in page
+    assert "SMS: not offered in this community" in page
+    assert "WeCom group robot: not set up" in page
