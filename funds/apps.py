@@ -19,7 +19,12 @@ class FundsConfig(AppConfig):
         register_restore_check("check_ledger")
         register_nav_link("funds:index", _("Fund"), "coin")
         register_kinds(
-            {"fund_donation": _("My donation to the building fund is recorded")}
+            {
+                "fund_donation": _("My donation to the building fund is recorded"),
+                "campaign_cancelled": _(
+                    "A campaign I pledged to is changed or cancelled"
+                ),
+            }
         )
         from proposals.deliberation.raising.categories import (
             register_category_source,

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buildings.forms import ReasonForm
 from buildings.models import Resident
 from core.uploads import ImageUploadField
 from funds.blur import cell_region, grid_cells
@@ -158,6 +159,23 @@ class CampaignForm(forms.Form):
     def __init__(self, *args, categories, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
+
+
+class CampaignEditForm(ReasonForm):
+    """What an open campaign asks for and until when, with the reason for the change."""
+
+    title = forms.CharField(label=_("Title"), max_length=80)
+    purpose = forms.CharField(
+        label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    goal = MoneyField(
+        allow_zero=True,
+        required=False,
+        label=_("Money goal (¥)"),
+        help_text=_("Leave empty if you ask only for goods or hands."),
+    )
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+    field_order = ["title", "purpose", "goal", "deadline", "reason"]
 
 
 class NeedForm(forms.Form):

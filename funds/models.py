@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from buildings.models import Cancellable
 from funds.money import to_money
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -291,10 +292,10 @@ class CampaignQuerySet(models.QuerySet):
         )
 
     def open(self):
-        return self.filter(status=Campaign.Status.OPEN)
+        return self.filter(status=Campaign.Status.OPEN, cancelled_at__isnull=True)
 
 
-class Campaign(models.Model):
+class Campaign(Cancellable):
     """A crowdfunding campaign (众筹): money, goods and hands, each with its progress."""
 
     class Status(models.TextChoices):
@@ -362,7 +363,11 @@ class Campaign(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status == self.Status.OPEN and self.deadline >= timezone.localdate()
+        return (
+            self.status == self.Status.OPEN
+            and self.cancelled_at is None
+            and self.deadline >= timezone.localdate()
+        )
 
 
 class CampaignNeedQuerySet(models.QuerySet):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from funds import views
+from funds import change_views, views
 
 app_name = "funds"
 
@@ -13,6 +13,12 @@ urlpatterns = [
     path("campaigns/new/", views.campaign_create, name="campaign-create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign"),
     path("campaigns/<int:pk>/close/", views.campaign_close, name="campaign-close"),
+    path("campaigns/<int:pk>/edit/", change_views.campaign_edit, name="campaign-edit"),
+    path(
+        "campaigns/<int:pk>/cancel/",
+        change_views.campaign_cancel,
+        name="campaign-cancel",
+    ),
     path("needs/<int:pk>/pledge/", views.need_pledge, name="pledge"),
     path("needs/<int:pk>/withdraw/", views.need_withdraw, name="pledge-withdraw"),
     path("donations/new/", views.donation_create, name="donation-create"),

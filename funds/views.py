@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from buildings.models import ChangeNote
 from buildings.permissions import MANAGE, ORGANISE, PARTICIPATE, VIEW, get_access_or_404
 from buildings.services import wechat_text
 from core.exports import csv_writer, spreadsheet_row
@@ -307,6 +308,10 @@ def campaign_detail(request, building_pk, pk):
         "can_log": permissions.can_log_money(access),
         "can_close": permissions.can_start_campaign(access)
         and campaign.status == Campaign.Status.OPEN,
+        "can_change": access.can_manage
+        and campaign.status == Campaign.Status.OPEN
+        and not campaign.is_cancelled,
+        "notes": list(ChangeNote.objects.about(campaign)),
         "wechat_text": wechat_text(
             heading=_("Building crowdfunding"),
             title=campaign.title,
