@@ -159,6 +159,8 @@ PAGES = {
     ),
     "volunteer rota": lambda o: f"/buildings/{o['building']}/volunteer/",
     "leader's to-do": lambda o: f"/buildings/{o['building']}/todo/",
+    "search": lambda o: f"/buildings/{o['building']}/search/?q=门",
+    "gardens": lambda o: f"/buildings/{o['building']}/gardens/",
 }
 
 
