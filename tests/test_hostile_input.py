@@ -21,7 +21,9 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Q
+from django.test import override_settings
 
 from buildings.models import Resident, User
 
@@ -166,10 +168,16 @@ PLAUSIBLE = {
 
 
 def text_columns():
+    """(model, its text columns) for every model with any: one query per model finds
+    a mark in any of them."""
     for model in apps.get_models():
-        for field in model._meta.concrete_fields:
-            if isinstance(field, (models.CharField, models.TextField)):
-                yield model, field.attname
+        columns = [
+            field.attname
+            for field in model._meta.concrete_fields
+            if isinstance(field, (models.CharField, models.TextField))
+        ]
+        if columns:
+            yield model, columns
 
 
 class Sweep:
@@ -329,13 +337,19 @@ class Sweep:
             return
         mark = data[long][: len(LONG_TAG) + 5]
         full = self.long_values[mark]
-        stored = [
-            (model, column, value)
-            for model, column in text_columns()
-            for value in model._default_manager.filter(
-                **{f"{column}__startswith": mark}
-            ).values_list(column, flat=True)
-        ]
+        stored = []
+        for model, columns in text_columns():
+            anywhere = Q()
+            for column in columns:
+                anywhere |= Q(**{f"{column}__startswith": mark})
+            for row in model._default_manager.filter(anywhere).values_list(*columns):
+                stored += [
+                    (model, column, value)
+                    for column, value in zip(columns, row, strict=True)
+                    # as the filter matched (LIKE ignores ASCII case on SQLite)
+                    if isinstance(value, str)
+                    and value[: len(mark)].casefold() == mark.casefold()
+                ]
         for model, column, value in stored:
             if value.strip() != full:
                 self.problems.append(
@@ -359,23 +373,36 @@ def summary(data):
     }
 
 
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo community, seeded once for the module (not once per role) and rolled
+    back after it; each role's sweep runs in its own transaction inside it, so what one
+    role's hostile posts stored is gone before the next role starts."""
+    md5 = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    )
+    with django_db_blocker.unblock(), md5, transaction.atomic():
+        call_command("seed_demo", stdout=StringIO())
+        superuser = User.objects.create_superuser(phone="13900000000", password="x")
+        leader = Resident.objects.get(user__phone="13800000001")
+        yield {
+            "visitor": None,
+            "outsider": User.objects.get(phone="13800000006"),  # 16号楼, not 8号楼
+            "resident": User.objects.get(phone="13800000003"),
+            "team": User.objects.get(phone="13800000002"),
+            "leader": leader.user,
+            "staff": User.objects.get(phone="13800000009"),
+            "superuser": superuser,
+            "building": leader.household.building,
+        }
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(settings):
+def demo(settings, demo_data):
     settings.LOUZU_PAGE_CACHE_VERIFY = False  # a crawl, not a cache test
     settings.AXES_ENABLED = False  # hostile log-ins must not lock the sweep out
-    call_command("seed_demo", stdout=StringIO())
-    superuser = User.objects.create_superuser(phone="13900000000", password="x")
-    leader = Resident.objects.get(user__phone="13800000001")
-    return {
-        "visitor": None,
-        "outsider": User.objects.get(phone="13800000006"),  # 16号楼, not 8号楼
-        "resident": User.objects.get(phone="13800000003"),
-        "team": User.objects.get(phone="13800000002"),
-        "leader": leader.user,
-        "staff": User.objects.get(phone="13800000009"),
-        "superuser": superuser,
-        "building": leader.household.building,
-    }
+    return demo_data
 
 
 STARTS = {

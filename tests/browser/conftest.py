@@ -225,11 +225,12 @@ def audit(browser, live_server):
     violations, body font size, page).
 
     The page opens in a fresh context (empty cache: a first load) that has only the
-    session cookie of a log-in made elsewhere. The weight is what went over the wire
+    session cookie of a log-in made elsewhere (once per person, kept for the test). The weight is what went over the wire
     (headers and compressed bodies, as the browser received them) for the page and
     everything it loaded from the site: styles, scripts, images.
     """
     contexts = []
+    sessions = {}  # phone -> storage state: each person logs in once, not once a page
 
     def _context(**extra):
         context = browser.new_context(
@@ -240,11 +241,13 @@ def audit(browser, live_server):
 
     def _audit(path, login=None):
         state = None
-        if login is not None:
+        if login is not None and login not in sessions:
             page = _context().new_page()
             log_in(page, login)
             page.wait_for_load_state("load")
-            state = page.context.storage_state()
+            sessions[login] = page.context.storage_state()
+        if login is not None:
+            state = sessions[login]
         page = _context(storage_state=state, bypass_csp=True).new_page()
         finished = []
         page.on("requestfinished", lambda done: finished.append(done))

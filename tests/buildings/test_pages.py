@@ -1,7 +1,6 @@
 """The community and building pages: what they show, to whom, and at what cost."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from buildings.models import (
@@ -189,29 +188,6 @@ def test_home_sends_each_person_where_they_belong(client, building):
     pending = AccountResidentFactory(household__building=building, status="pending")
     client.force_login(pending.user)
     assert client.get("/")["Location"] == reverse("buildings:me")
-
-
-def test_seed_demo_is_idempotent():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-    counts = [
-        model.objects.count()
-        for model in (User, Building, Household, Resident, Announcement, Talent)
-    ]
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-    assert [
-        model.objects.count()
-        for model in (User, Building, Household, Resident, Announcement, Talent)
-    ] == counts
-    assert Building.objects.filter(is_pilot=True).count() == 2
-    assert set(Resident.objects.values_list("role", flat=True)) == {
-        "resident",
-        "team",
-        "leader",
-    }
-    assert User.objects.filter(is_staff=True).exists()
-    assert Resident.objects.filter(
-        user__isnull=True, registered_by__isnull=False
-    ).exists()
 
 
 def test_security_headers_on_every_response(client):
