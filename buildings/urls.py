@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("join/", views.join_start, name="join-start"),
     path("me/", views.me, name="me"),
+    path("me/building/", views.switch_building, name="switch-building"),
     path("me/profile/", views.profile_update, name="profile-update"),
     path("me/talents/", views.talents_update, name="talents-update"),
     path(

@@ -46,11 +46,15 @@ from buildings.forms import (
 )
 from buildings.models import Announcement, Building, Community, Resident, Talent, User
 from buildings.permissions import (
+    CHOSEN_BUILDING,
     MANAGE,
     active_membership,
     can_post_community_announcement,
     get_access_or_404,
     household_members,
+    is_staff_for,
+    membership_for,
+    memberships_of,
 )
 from buildings.phones import MOBILE_RE, normalize_phone
 from core import pagecache
@@ -87,7 +91,7 @@ def home(request):
 
 @login_not_required
 def community_list(request):
-    communities = Community.objects.all()
+    communities = Community.objects.select_related("town")
     return render(
         request, "buildings/community_list.html", {"communities": communities}
     )
@@ -100,13 +104,12 @@ def community_detail(request, pk):
     buildings = community.buildings.with_counts()
     announcements = Announcement.objects.community_wide(community)[:20]
     membership = active_membership(request.user)
-    in_community = (
-        membership is not None
-        and membership.is_approved
-        and membership.household.building.community_id == community.pk
+    in_community = any(
+        m.is_approved and m.household.building.community_id == community.pk
+        for m in memberships_of(request.user)
     )
     talents = []
-    if in_community or (request.user.is_authenticated and request.user.is_staff):
+    if in_community or is_staff_for(request.user, community.pk):
         talents = Talent.objects.visible_in_community(community)[:50]
     return render(
         request,
@@ -117,7 +120,7 @@ def community_detail(request, pk):
             "announcements": announcements,
             "talents": talents,
             "membership": membership,
-            "can_post": can_post_community_announcement(request.user),
+            "can_post": can_post_community_announcement(request.user, community),
         },
     )
 
@@ -179,9 +182,6 @@ def join_start(request):
 
 def join(request, community_pk):
     community = get_object_or_404(Community, pk=community_pk)
-    membership = active_membership(request.user)
-    if membership is not None:
-        return redirect("buildings:me")
     form = JoinForm(
         request.POST or None, community=community, initial={"name": request.user.name}
     )
@@ -213,8 +213,9 @@ def join(request, community_pk):
 def me(request):
     """The person's own page: their membership, household, profile and skills."""
     membership = active_membership(request.user)
+    others = [m for m in memberships_of(request.user) if m is not membership]
     past = request.user.memberships.exclude(
-        pk=getattr(membership, "pk", None)
+        status__in=[Resident.Status.PENDING, Resident.Status.APPROVED]
     ).select_related("household__building")
     members = []
     talent_form = None
@@ -243,6 +244,7 @@ def me(request):
         "buildings/me.html",
         {
             "membership": membership,
+            "other_memberships": others,
             "past_memberships": past,
             "household_members": members,
             "talent_form": talent_form,
@@ -250,6 +252,28 @@ def me(request):
             "display_form": display_form,
         },
     )
+
+
+@never_cache
+def switch_building(request):
+    """Make one of the person's buildings "my building" (kept in the session)."""
+    if request.method != "POST":
+        membership = active_membership(request.user)
+        others = [m for m in memberships_of(request.user) if m is not membership]
+        return render(
+            request,
+            "buildings/switch_building.html",
+            {"membership": membership, "other_memberships": others},
+        )
+    building_pk = request.POST.get("building", "")
+    membership = (
+        membership_for(request.user, building_pk) if building_pk.isdigit() else None
+    )
+    if membership is None:
+        messages.error(request, _("You are not a resident of that building."))
+        return redirect("buildings:me")
+    request.session[CHOSEN_BUILDING] = membership.household.building_id
+    return redirect(membership.household.building)
 
 
 @require_POST
@@ -701,7 +725,7 @@ def announcement_create(request, pk):
 
 def community_announcement_create(request, community_pk):
     community = get_object_or_404(Community, pk=community_pk)
-    if not can_post_community_announcement(request.user):
+    if not can_post_community_announcement(request.user, community):
         raise PermissionDenied(
             _("Only branch staff can post an announcement to the whole community.")
         )
