@@ -7,4 +7,5 @@ app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
     path("c/<int:pk>/", views.community, name="community"),
+    path("t/<int:pk>/", views.town, name="town"),
 ]
