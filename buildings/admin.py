@@ -128,6 +128,11 @@ class UserAdmin(PhotoUploadsMixin, KeepsSecrets, DjangoUserAdmin):
     ]
     inlines = [StaffPostInline]
 
+    def get_inlines(self, request, obj):
+        return (
+            super().get_inlines(request, obj) if obj is not None else []
+        )  # added later
+
     def get_readonly_fields(self, request, obj=None):
         """Only a superuser makes someone staff or gives permissions."""
         fields = list(super().get_readonly_fields(request, obj))
