@@ -32,6 +32,8 @@ from buildings.permissions import (
     VIEW,
     active_membership,
     get_access_or_404,
+    is_staff_for,
+    memberships_of,
 )
 from buildings.services import wechat_text
 from core import pagecache
@@ -512,12 +514,15 @@ def community_detail(request, community_pk, pk):
     activity = get_object_or_404(
         Activity, community_id=community_pk, pk=pk, building__isnull=True
     )
-    membership = active_membership(request.user)
-    if membership is not None and membership.is_approved:
+    memberships = [m for m in memberships_of(request.user) if m.is_approved]
+    current = active_membership(request.user)
+    if current in memberships:  # "my building" first, then any other of mine there
+        memberships.insert(0, current)
+    for membership in memberships:
         building = membership.household.building
         if building.community_id == community_pk:
             return redirect(activity.url_in(building.pk))
-    if request.user.is_staff:
+    if is_staff_for(request.user, community_pk):
         first = (
             get_object_or_404(Community, pk=community_pk)
             .buildings.order_by("pk")

@@ -18,9 +18,11 @@ from buildings.models import (
     ProxyAct,
     Resident,
     Skill,
+    StaffPost,
     Talent,
     TalentInvitation,
     TeamEvent,
+    Town,
     User,
 )
 from core.uploads import PhotoUploadsMixin
@@ -75,6 +77,26 @@ class ReadOnlyAdmin(KeepsSecrets, admin.ModelAdmin):
         return False
 
 
+class OnlySuperusersChange:
+    """Who is staff where, and the site's structure, are set by superusers; staff look."""
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+class StaffPostInline(OnlySuperusersChange, admin.TabularInline):
+    model = StaffPost
+    extra = 0
+    fields = ["community", "town", "created_at"]
+    readonly_fields = ["created_at"]
+
+
 @admin.register(User)
 class UserAdmin(PhotoUploadsMixin, KeepsSecrets, DjangoUserAdmin):
     ordering = ["-created_at"]
@@ -107,6 +129,19 @@ class UserAdmin(PhotoUploadsMixin, KeepsSecrets, DjangoUserAdmin):
             },
         )
     ]
+    inlines = [StaffPostInline]
+
+    def get_inlines(self, request, obj):
+        return (
+            super().get_inlines(request, obj) if obj is not None else []
+        )  # added later
+
+    def get_readonly_fields(self, request, obj=None):
+        """Only a superuser makes someone staff or gives permissions."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_staff", "is_superuser", "groups", "user_permissions"]
+        return fields
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "phone":  # spaces, dashes, +86, full-width digits read
@@ -116,10 +151,43 @@ class UserAdmin(PhotoUploadsMixin, KeepsSecrets, DjangoUserAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+@admin.register(Town)
+class TownAdmin(OnlySuperusersChange, admin.ModelAdmin):
+    list_display = ["name", "district", "created_at"]
+    search_fields = ["name", "district"]
+
+
+@admin.register(StaffPost)
+class StaffPostAdmin(OnlySuperusersChange, admin.ModelAdmin):
+    list_display = ["user", "community", "town", "created_at"]
+    list_filter = ["town", "community"]
+    search_fields = ["user__name", "user__phone", "community__name", "town__name"]
+    list_select_related = ["user", "community", "town"]
+    raw_id_fields = ["user"]
+
+
+class CommunityStaffInline(OnlySuperusersChange, admin.TabularInline):
+    model = StaffPost
+    fk_name = "community"
+    extra = 0
+    fields = ["user", "created_at"]
+    readonly_fields = ["created_at"]
+    raw_id_fields = ["user"]
+
+
 @admin.register(Community)
 class CommunityAdmin(admin.ModelAdmin):
     list_display = ["name", "town", "district", "created_at"]
-    search_fields = ["name", "town", "district"]
+    list_filter = ["town"]
+    search_fields = ["name", "town__name", "district"]
+    list_select_related = ["town"]
+    inlines = [CommunityStaffInline]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
 @admin.register(Building)
@@ -199,6 +267,8 @@ class ResidentAdmin(KeepsSecrets, admin.ModelAdmin):
 
 @admin.register(Skill)
 class SkillAdmin(admin.ModelAdmin):
+    site_wide = True  # the list of skills names no one: every staff member may use it
+
     list_display = ["name", "created_at"]
     search_fields = ["name"]
 

@@ -2,7 +2,7 @@
 count read from the shared cache in one round trip instead of three queries.
 
 Entries are checked against the page cache's generations (core/pagecache.py): the
-user with their membership against "all" (bumped by any change to a building or
+user with their memberships and staff posts against "all" (bumped by any change to a building or
 household) and "u<id>" (bumped by any change to the user's row or to one of their
 memberships); the unread count against "i<id>" (bumped by any new, read or deleted
 notification of theirs). A password change, a deactivation or a new role therefore
@@ -12,7 +12,7 @@ SECONDS. Only where the page cache is on (a shared cache, or a single process).
 
 from django.contrib.auth.backends import ModelBackend
 
-from buildings.permissions import active_membership, household_members
+from buildings.permissions import household_members, memberships_of, staff_community_ids
 from core import pagecache
 
 SECONDS = 300
@@ -33,9 +33,9 @@ class CachedModelBackend(ModelBackend):
             user = super().get_user(user_id)
             if user is None:
                 return None
-            membership = active_membership(user)  # remembered on the user, kept with it
-            if membership is not None:
+            for membership in memberships_of(user):  # remembered on the user, kept
                 household_members(membership.household)  # the same
+            staff_community_ids(user)  # where a staff member answers: the same
             pagecache.store(who, tokens, who_scopes, user, SECONDS)
         if not self.user_can_authenticate(user):
             return None

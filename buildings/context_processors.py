@@ -1,5 +1,5 @@
 from buildings.extensions import NAV_LINKS
-from buildings.permissions import active_membership
+from buildings.permissions import active_membership, memberships_of
 
 
 def unread_count(user) -> int:
@@ -24,5 +24,6 @@ def navigation(request):
         "nav_is_leader": membership is not None
         and membership.is_approved
         and membership.role == "leader",
+        "nav_switchable": sum(m.is_approved for m in memberships_of(user)) > 1,
         "unread_count": unread_count(user),
     }

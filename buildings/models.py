@@ -95,9 +95,40 @@ class User(AbstractBaseUser, PermissionsMixin):
         return mask_phone(self.phone)
 
 
+class Town(models.Model):
+    """A town or sub-district (街镇, e.g. 罗店镇): the level above communities, with its
+    own staff who see its communities side by side."""
+
+    name = models.CharField(_("name"), max_length=60)
+    district = models.CharField(_("district"), max_length=60, blank=True)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("town")
+        verbose_name_plural = _("towns")
+        ordering = ["district", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "name"], name="town_name_unique_in_district"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class Community(models.Model):
     name = models.CharField(_("name"), max_length=60)
-    town = models.CharField(_("town / sub-district"), max_length=60, blank=True)
+    town = models.ForeignKey(
+        Town,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="communities",
+        verbose_name=_("town / sub-district"),
+    )
     district = models.CharField(_("district"), max_length=60, blank=True)
     description = models.TextField(_("description"), blank=True, max_length=2000)
     created_at = models.DateTimeField(
@@ -333,10 +364,13 @@ class Resident(models.Model):
         verbose_name_plural = _("residents")
         ordering = ["household__room", "name"]
         constraints = [
+            # One active membership per person and household; one per building is
+            # checked by request_to_join under a lock on the user (a person may belong
+            # to several buildings: a leader of two, staff who also live in one).
             models.UniqueConstraint(
-                fields=["user"],
+                fields=["user", "household"],
                 condition=Q(status__in=["pending", "approved"]),
-                name="one_active_membership_per_user",
+                name="one_active_membership_per_household",
             ),
             models.CheckConstraint(
                 condition=Q(user__isnull=False) | Q(registered_by__isnull=False),
@@ -362,6 +396,74 @@ class Resident(models.Model):
     @property
     def shows_badge(self) -> bool:
         return self.is_party_member and self.shows_party_badge
+
+
+class StaffPostQuerySet(models.QuerySet):
+    def community_ids_for(self, user) -> set[int]:
+        """The communities a staff member is responsible for: those of their posts, and
+        every community of the towns of their town posts (one query)."""
+        return set(
+            Community.objects.filter(
+                Q(staff_posts__user=user) | Q(town__staff_posts__user=user)
+            ).values_list("pk", flat=True)
+        )
+
+
+class StaffPost(models.Model):
+    """Branch staff (党支部 / 居委) of one community, or town staff (街镇) of one town.
+
+    Staff see and act only where they hold a post; a superuser operates the whole site.
+    """
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="staff_posts",
+        verbose_name=_("staff member"),
+    )
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="staff_posts",
+        verbose_name=_("community"),
+    )
+    town = models.ForeignKey(
+        Town,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="staff_posts",
+        verbose_name=_("town / sub-district"),
+        help_text=_("Town staff see every community of the town."),
+    )
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, editable=False
+    )
+
+    objects = StaffPostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("staff post")
+        verbose_name_plural = _("staff posts")
+        ordering = ["user", "town", "community"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(community__isnull=True, town__isnull=False)
+                | Q(community__isnull=False, town__isnull=True),
+                name="staff_post_community_or_town",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "community"], name="staff_post_once_per_community"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "town"], name="staff_post_once_per_town"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user.name} · {self.community or self.town}"
 
 
 class Skill(models.Model):

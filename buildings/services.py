@@ -43,16 +43,22 @@ def request_to_join(
 ) -> Resident:
     """Ask to join a building as a member of one household; a leader decides."""
     household = find_household(building=building, room=room)
-    existing = Resident.objects.filter(
-        user=user, status__in=[Resident.Status.PENDING, Resident.Status.APPROVED]
-    ).first()
-    if existing is not None:
-        raise ValidationError(
-            _("You already belong to or asked to join %(household)s.")
-            % {"household": existing.household}
-        )
     try:
         with transaction.atomic():
+            # One active membership per building: checked with the user's row locked,
+            # so two requests at once cannot both pass (the constraint holds per
+            # household).
+            User.objects.select_for_update().filter(pk=user.pk).first()
+            existing = Resident.objects.filter(
+                user=user,
+                household__building=building,
+                status__in=[Resident.Status.PENDING, Resident.Status.APPROVED],
+            ).first()
+            if existing is not None:
+                raise ValidationError(
+                    _("You already belong to or asked to join %(household)s.")
+                    % {"household": existing.household}
+                )
             resident = Resident.objects.create(
                 user=user, household=household, name=name.strip(), is_adult=is_adult
             )

@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("join/", joining.join_start, name="join-start"),
     path("me/", me.me, name="me"),
+    path("me/building/", me.switch_building, name="switch-building"),
     path("me/profile/", me.profile_update, name="profile-update"),
     path("me/talents/", me.talents_update, name="talents-update"),
     path("me/party-badge/", team_views.party_badge, name="party-badge"),

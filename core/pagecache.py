@@ -271,6 +271,10 @@ def _noted(instance, **kwargs) -> None:
     Resident = apps.get_model("buildings", "Resident")
     if isinstance(instance, User):
         state["users"].add(instance.pk)  # the cached log-in (buildings.backends)
+    elif isinstance(instance, apps.get_model("buildings", "StaffPost")):
+        state["users"].add(instance.user_id)  # the cached log-in holds the posts
+        state["all"] = True  # and every page built for the staff member's audience
+        return
     elif isinstance(instance, Resident):
         # Cached log-ins hold the membership and the household's members.
         if instance.user_id is not None:
@@ -282,7 +286,9 @@ def _noted(instance, **kwargs) -> None:
         return  # only the person's own settings page shows these
     Building = apps.get_model("buildings", "Building")
     Household = apps.get_model("buildings", "Household")
-    if isinstance(instance, Building | Household):
+    Community = apps.get_model("buildings", "Community")
+    Town = apps.get_model("buildings", "Town")
+    if isinstance(instance, Building | Household | Community | Town):
         # Rare (a rename, a new cover, a room renamed); a building could move to another
         # community, and cached log-ins hold their member's building and household.
         if isinstance(instance, Building):
@@ -405,12 +411,13 @@ def _has_messages(request) -> bool:
 
 def audience(request) -> str:
     """Who a page is built for, as far as anything outside its personal blocks goes:
-    visitor, or staff or not, with the building, status, role and age of a membership."""
+    visitor, or staff (with the communities they answer for) or not, with the building,
+    status, role and age of each membership and the building the person chose."""
     return audience_of(request.user)
 
 
 def audience_of(user) -> str:
-    from buildings.permissions import active_membership
+    from buildings.permissions import memberships_of, staff_community_ids
 
     if not user.is_authenticated:
         return "visitor"
@@ -418,14 +425,19 @@ def audience_of(user) -> str:
         "staff" if user.is_staff else "person",
         "super" if user.is_superuser else "",
     ]
-    membership = active_membership(user)
-    if membership is not None:
+    if user.is_staff and not user.is_superuser:
+        scope = ",".join(str(pk) for pk in sorted(staff_community_ids(user)))
+        parts.append(hashlib.md5(scope.encode()).hexdigest()[:12])
+    for membership in memberships_of(user):
         parts += [
             str(membership.household.building_id),
             membership.status,
             membership.role,
             "adult" if membership.is_adult else "minor",
         ]
+    chosen = getattr(user, "_louzu_chosen_building", None)
+    if chosen is not None:
+        parts.append(f"chose{chosen}")
     return "/".join(parts)
 
 

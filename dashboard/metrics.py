@@ -118,16 +118,24 @@ def month_starts(now) -> list:
 
 def community_rows(community: Community, now=None) -> list[BuildingRow]:
     """One row per building of the community, every measure filled in."""
+    return building_rows([community.pk], now)
+
+
+def building_rows(community_ids, now=None, trends=True) -> list[BuildingRow]:
+    """One row per building of these communities, every measure filled in, with the
+    same fixed number of grouped queries whatever the number of communities."""
     now = now or timezone.now()
     since = now - timedelta(days=WINDOW_DAYS)
+    communities = list(community_ids)
+    buildings = Building.objects.filter(community__in=communities)
     rows = {
         b.pk: BuildingRow(
             building=b, households=b.household_count, joined=b.joined_count
         )
-        for b in community.buildings.with_counts().order_by("number")
+        for b in buildings.with_counts().order_by("community", "number")
     }
 
-    issues = Issue.objects.filter(building__community=community)
+    issues = Issue.objects.filter(building__community__in=communities)
     recent = Q(created_at__gte=since)
     for item in issues.values("building").annotate(
         recent=Count("pk", filter=recent),
@@ -166,19 +174,19 @@ def community_rows(community: Community, now=None) -> list[BuildingRow]:
 
     # The fund's own figures (funds defines raised, matched, spent and the balance).
     for group, totals in LedgerEntry.objects.filter(
-        fund__building__community=community
+        fund__building__community__in=communities
     ).totals_by("fund__building"):
         row = rows[group["fund__building"]]
         row.raised, row.matched = totals["raised"], totals["matched"]
         row.spent, row.balance = totals["spent"], totals["balance"]
 
     held = Activity.objects.filter(
-        building__community=community, ends_at__lt=now, starts_at__gte=since
+        building__community__in=communities, ends_at__lt=now, starts_at__gte=since
     )
     for item in held.values("building").annotate(count=Count("pk")):
         rows[item["building"]].activities_held = item["count"]
     checked_in = Registration.objects.attended().filter(
-        resident__household__building__community=community,
+        resident__household__building__community__in=communities,
         activity__starts_at__gte=since,
     )
     for item in checked_in.values("resident__household__building").annotate(
@@ -188,13 +196,13 @@ def community_rows(community: Community, now=None) -> list[BuildingRow]:
 
     # Volunteer hours as activities defines them (the same as each resident's page).
     for building_id, total in volunteer_hours.hours_by_building(
-        community.buildings.all(), start=since
+        buildings, start=since
     ).items():
         rows[building_id].volunteer_hours = total
 
     turnouts: dict[int, list[float]] = {}
     polls = (
-        Poll.objects.filter(building__community=community, closed_at__gte=since)
+        Poll.objects.filter(building__community__in=communities, closed_at__gte=since)
         .annotate(voted=Count("ballots__household", distinct=True))
         .values_list("building", "voted", "household_count")
     )
@@ -207,18 +215,19 @@ def community_rows(community: Community, now=None) -> list[BuildingRow]:
     for building_id, values in turnouts.items():
         rows[building_id].turnout = sum(values) / len(values)
     voted = Ballot.objects.filter(
-        poll__building__community=community, cast_at__gte=since
+        poll__building__community__in=communities, cast_at__gte=since
     ).households_by_building()
     for building_id, count in voted.items():
         rows[building_id].households_voted = count
 
-    _fill_trends(rows, community, now)
+    if trends:
+        _fill_trends(rows, communities, now)
     for row in rows.values():
         score(row)
     return list(rows.values())
 
 
-def _fill_trends(rows: dict[int, BuildingRow], community: Community, now) -> None:
+def _fill_trends(rows: dict[int, BuildingRow], communities: list, now) -> None:
     """Monthly acts of participation per building: reports, "me too", ballots, check-ins,
     donations and volunteer shifts done."""
     months = month_starts(now)
@@ -226,20 +235,22 @@ def _fill_trends(rows: dict[int, BuildingRow], community: Community, now) -> Non
     since = timezone.make_aware(datetime.combine(months[0], time.min))
     sources = [
         (
-            Issue.objects.filter(building__community=community, created_at__gte=since),
+            Issue.objects.filter(
+                building__community__in=communities, created_at__gte=since
+            ),
             "building",
             "created_at",
         ),
         (
             Ballot.objects.filter(
-                poll__building__community=community, cast_at__gte=since
+                poll__building__community__in=communities, cast_at__gte=since
             ),
             "poll__building",
             "cast_at",
         ),
         (
             Registration.objects.filter(
-                resident__household__building__community=community,
+                resident__household__building__community__in=communities,
                 attendance=Registration.Attendance.CHECKED_IN,
                 activity__starts_at__gte=since,
             ),
@@ -248,7 +259,7 @@ def _fill_trends(rows: dict[int, BuildingRow], community: Community, now) -> Non
         ),
         (
             LedgerEntry.objects.filter(
-                fund__building__community=community,
+                fund__building__community__in=communities,
                 kind=LedgerEntry.Kind.DONATION,
                 recorded_at__gte=since,
             ),
@@ -257,7 +268,7 @@ def _fill_trends(rows: dict[int, BuildingRow], community: Community, now) -> Non
         ),
         (
             Shift.objects.done().filter(
-                task__building__community=community, starts_at__gte=since
+                task__building__community__in=communities, starts_at__gte=since
             ),
             "task__building",
             "starts_at",
@@ -275,6 +286,64 @@ def _fill_trends(rows: dict[int, BuildingRow], community: Community, now) -> Non
             position = index.get(month)
             if position is not None and item[building_field] in rows:
                 rows[item[building_field]].trend[position] += item["count"]
+
+
+@dataclass
+class CommunityRow(BuildingRow):
+    """A community's figures on the town dashboard: the sums of its buildings' rows
+    (building_rows, the one definition), and the vitality index of those sums."""
+
+    community: Community | None = None
+    buildings: int = 0
+
+
+SUMMED = [
+    "households",
+    "joined",
+    "issues_recent",
+    "issues_open",
+    "issues_overdue",
+    "answered_in_time",
+    "resolved",
+    "satisfied",
+    "not_satisfied",
+    "raised",
+    "matched",
+    "spent",
+    "balance",
+    "activities_held",
+    "participants",
+    "volunteer_hours",
+    "polls",
+    "households_voted",
+]
+
+
+def community_summaries(communities, now=None) -> list[CommunityRow]:
+    """One row per community (the town dashboard), summed from building_rows()."""
+    communities = list(communities)
+    summaries = {c.pk: CommunityRow(building=None, community=c) for c in communities}
+    for row in building_rows(summaries, now, trends=False):
+        summary = summaries[row.building.community_id]
+        summary.buildings += 1
+        for name in SUMMED:
+            setattr(summary, name, getattr(summary, name) + getattr(row, name))
+    for summary in summaries.values():
+        score(summary)
+    return list(summaries.values())
+
+
+def cached_community_summaries(town, communities, *, fresh: bool = False):
+    """(rows, computed_at) for a town page, kept five minutes like a community's."""
+    communities = list(communities)
+    key = "dashboard:town:{}:{}".format(
+        town.pk, ",".join(str(c.pk) for c in communities)
+    )
+    cached = None if fresh else cache.get(key)
+    if cached is None:
+        cached = (community_summaries(communities), timezone.now())
+        cache.set(key, cached, CACHE_SECONDS)
+    return cached
 
 
 def compare_pilots(rows: list[BuildingRow]) -> list[dict]:

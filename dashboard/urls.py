@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("c/<int:pk>/", views.community, name="community"),
     path("c/<int:pk>/refresh/", views.refresh, name="refresh"),
+    path("t/<int:pk>/", views.town, name="town"),
 ]

@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from buildings.models import Community
+from buildings.models import Community, Town
+from buildings.permissions import is_staff_for, staff_communities
 from core.pagecache import cached_page
 from dashboard import charts, metrics
 from dashboard import figures as dashboard_figures
@@ -27,12 +28,65 @@ def staff_required(view):
     return wrapper
 
 
+def community_staff_required(view):
+    """Staff of this community (its own or its town's) or a superuser; other staff 403."""
+
+    @wraps(view)
+    def wrapper(request, pk, *args, **kwargs):
+        if not is_staff_for(request.user, pk):
+            raise PermissionDenied(
+                _("Only the staff of this community can open its dashboard.")
+            )
+        return view(request, pk, *args, **kwargs)
+
+    return wrapper
+
+
 @staff_required
 def home(request):
-    communities = list(Community.objects.all())
+    """The communities and towns a staff member answers for (a superuser: all)."""
+    communities = list(staff_communities(request.user).select_related("town"))
+    towns = {c.town for c in communities if c.town is not None}
     if len(communities) == 1:
         return redirect("dashboard:community", communities[0].pk)
-    return render(request, "dashboard/home.html", {"communities": communities})
+    return render(
+        request,
+        "dashboard/home.html",
+        {
+            "communities": communities,
+            "towns": sorted(towns, key=lambda town: (town.district, town.name)),
+        },
+    )
+
+
+@staff_required
+def town(request, pk):
+    """The town's communities side by side (those the person answers for): one row per
+    community, summed from the building figures of the community dashboard."""
+    town = get_object_or_404(Town, pk=pk)
+    communities = list(
+        staff_communities(request.user).filter(town=town).order_by("name")
+    )
+    if not communities:
+        raise PermissionDenied(
+            _("Only the staff of this town or of one of its communities can open this.")
+        )
+    rows, computed_at = metrics.cached_community_summaries(
+        town, communities, fresh="fresh" in request.GET
+    )
+    overdue_counts = sum(row.issues_overdue for row in rows)
+    return render(
+        request,
+        "dashboard/town.html",
+        {
+            "town": town,
+            "rows": sorted(rows, key=lambda row: -row.index),
+            "overdue_total": overdue_counts,
+            "weights": metrics.WEIGHTS,
+            "window_days": metrics.WINDOW_DAYS,
+            "computed_at": computed_at,
+        },
+    )
 
 
 def _percent(value) -> str:
@@ -118,6 +172,7 @@ def _charts(rows: list[metrics.BuildingRow]) -> list[charts.BarChart]:
 
 
 @staff_required
+@community_staff_required
 @cached_page
 def community(request, pk):
     community = get_object_or_404(Community, pk=pk)

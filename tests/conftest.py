@@ -5,7 +5,13 @@ from django.core.cache import cache
 from django.utils import translation
 
 from core import pagecache
-from tests.factories import AccountResidentFactory, BuildingFactory, StaffFactory
+from tests.factories import (
+    AccountResidentFactory,
+    BuildingFactory,
+    CommunityFactory,
+    StaffFactory,
+    TownFactory,
+)
 
 
 def on_postgres() -> bool:
@@ -102,13 +108,26 @@ class Roles:
         self.leader = AccountResidentFactory(
             household__building=building, role="leader"
         ).user
-        self.staff = StaffFactory()
+        community = building.community
+        # Staff hold a post in a community (or a town): "staff" answers for the
+        # building's community; "other_staff" for a community of another town, and
+        # sees nothing of this building; "town_staff" for the building's town.
+        self.staff = StaffFactory(communities=[community])
+        elsewhere = CommunityFactory(town=TownFactory(name="月浦镇"))
+        BuildingFactory(community=elsewhere)
+        self.other_staff = StaffFactory(communities=[elsewhere])
+        self.town_staff = (
+            StaffFactory(towns=[community.town]) if community.town else None
+        )
 
     def get(self, role):
         return getattr(self, role)
 
 
 ALL_ROLES = ["visitor", "outsider", "pending", "resident", "team", "leader", "staff"]
+# With the staff of another community (who see this building as an outsider does) and
+# the staff of the building's town (who see it as its own staff do).
+STAFF_ROLES = ["staff", "other_staff", "town_staff"]
 
 
 @pytest.fixture

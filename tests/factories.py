@@ -10,7 +10,9 @@ from buildings.models import (
     Household,
     Resident,
     Skill,
+    StaffPost,
     Talent,
+    Town,
     User,
 )
 
@@ -26,8 +28,34 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class StaffFactory(UserFactory):
+    """Branch staff. Staff see only where they hold a post:
+    StaffFactory(communities=[community]) for a community's staff,
+    StaffFactory(towns=[town]) for a town's, StaffFactory(is_superuser=True) for all."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
     is_staff = True
     name = factory.Sequence(lambda n: f"社工{n}")
+
+    @factory.post_generation
+    def communities(self, create, extracted, **kwargs):
+        for community in extracted or []:
+            StaffPost.objects.create(user=self, community=community)
+
+    @factory.post_generation
+    def towns(self, create, extracted, **kwargs):
+        for town in extracted or []:
+            StaffPost.objects.create(user=self, town=town)
+
+
+class TownFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Town
+        django_get_or_create = ["district", "name"]
+
+    name = "罗店镇"
+    district = "宝山区"
 
 
 class CommunityFactory(factory.django.DjangoModelFactory):
@@ -35,7 +63,7 @@ class CommunityFactory(factory.django.DjangoModelFactory):
         model = Community
 
     name = factory.Sequence(lambda n: f"测试居民区{n}")
-    town = "罗店镇"
+    town = factory.SubFactory(TownFactory)
     district = "宝山区"
 
 

@@ -114,9 +114,10 @@ def world(roles, client):
     }
 
 
-def staff_with(*, reveal: bool):
-    """Branch staff with every admin permission, with or without the revealing one."""
-    staff = StaffFactory()
+def staff_with(*, reveal: bool, community):
+    """Branch staff of the community with every admin permission, with or without the
+    revealing one."""
+    staff = StaffFactory(communities=[community])
     permissions = Permission.objects.exclude(
         content_type__app_label="buildings", codename="view_anonymous_reporter"
     )
@@ -130,9 +131,9 @@ def staff_with(*, reveal: bool):
 
 def person(roles, role):
     if role == "staff":
-        return staff_with(reveal=False)
+        return staff_with(reveal=False, community=roles.building.community)
     if role == "staff_reveal":
-        return staff_with(reveal=True)
+        return staff_with(reveal=True, community=roles.building.community)
     if role == "superuser":
         return StaffFactory(is_superuser=True)
     return roles.get(role)
@@ -335,8 +336,8 @@ def test_no_role_finds_a_secret_anywhere(world, roles, client, role):
 def test_only_the_granted_see_the_reporter_on_the_audited_page(world, roles, client):
     change = reverse("admin:proposals_issue_change", args=[world["issue"].pk])
     for user, sees in [
-        (staff_with(reveal=True), True),
-        (staff_with(reveal=False), False),
+        (staff_with(reveal=True, community=roles.building.community), True),
+        (staff_with(reveal=False, community=roles.building.community), False),
         (StaffFactory(is_superuser=True), False),  # operating the site is not enough
     ]:
         client.force_login(user)

@@ -5,6 +5,7 @@ runs seed_community() and then every app's `<app>/synthetic/demo.py`
 `seed_demo(community)`.
 """
 
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from buildings.models import (
@@ -14,11 +15,15 @@ from buildings.models import (
     Household,
     Resident,
     Skill,
+    StaffPost,
     Talent,
+    Town,
     User,
 )
+from core.apps import project_app_configs
 
 DEMO_PASSWORD = "louzu-demo-2026"
+
 BUILDINGS = [
     ("8号楼", "", True),
     ("16号楼", "", True),
@@ -35,27 +40,55 @@ PEOPLE = [
     ("13800000005", "刘伟", "16号楼", "401", Resident.Role.LEADER, False),
     ("13800000006", "赵丽", "16号楼", "502", Resident.Role.RESIDENT, False),
     ("13800000007", "孙强", "3号楼", "201", Resident.Role.LEADER, False),
+    ("13800000001", "王建华", "12号楼", "101", Resident.Role.LEADER, False),
     ("13800000009", "周书记", None, None, None, True),
+    ("13800000010", "吴镇长", None, None, None, True),
+    ("13800000011", "郑主任", "16号楼", "101", Resident.Role.RESIDENT, True),
 ]
 DEMO_LOGINS = [
     ("resident", "13800000003"),
     ("team member", "13800000002"),
     ("building leader", "13800000001"),
     ("branch staff", "13800000009"),
+    ("town staff", "13800000010"),
+    ("staff living in 16号楼", "13800000011"),
 ]
+# 周书记 and 郑主任 are the community's branch staff, 吴镇长 the town's (罗店镇); 王建华
+# leads 8号楼 and 3号楼's second team too (a person with roles in two buildings).
+COMMUNITY_STAFF = {"13800000009", "13800000011"}
+TOWN_STAFF = {"13800000010"}
+STAFF_GROUP = "居委工作人员"
+
+
+def staff_group() -> Group:
+    """The admin permissions of daily work, for branch and town staff (they see only
+    their communities: buildings.admin_scope). Not the anonymous reporter's."""
+    group, created = Group.objects.get_or_create(name=STAFF_GROUP)
+    if created:
+        labels = [config.label for config in project_app_configs()]
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label__in=labels).exclude(
+                codename="view_anonymous_reporter"
+            )
+        )
+    return group
 
 
 def seed_community() -> Community:
     """The community, its buildings and households, people in every role, talents and
     announcements (call inside a transaction)."""
+    town, _created = Town.objects.get_or_create(district="宝山区", name="罗店镇")
     community, _created = Community.objects.get_or_create(
         name="宝欣苑第一居民区",
         defaults={
-            "town": "罗店镇",
+            "town": town,
             "district": "宝山区",
             "description": "你举手、我搭台:楼组自治,从身边事做起。",
         },
     )
+    if community.town_id is None:
+        community.town = town
+        community.save(update_fields=["town"])
     buildings = {}
     for number, name, pilot in BUILDINGS:
         building, _created = Building.objects.get_or_create(
@@ -77,9 +110,12 @@ def seed_community() -> Community:
             user = User.objects.create_user(
                 phone, DEMO_PASSWORD, name=name, is_staff=is_staff
             )
-            if is_staff:
-                user.is_superuser = True
-                user.save(update_fields=["is_superuser"])
+        if is_staff:
+            user.groups.add(staff_group())
+        if phone in COMMUNITY_STAFF:
+            StaffPost.objects.get_or_create(user=user, community=community)
+        if phone in TOWN_STAFF:
+            StaffPost.objects.get_or_create(user=user, town=town)
         people[phone] = user
         if number:
             household = Household.objects.get(building=buildings[number], room=room)

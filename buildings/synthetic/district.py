@@ -27,7 +27,9 @@ from buildings.models import (
     Household,
     Resident,
     Skill,
+    StaffPost,
     Talent,
+    Town,
     User,
 )
 from core.synthetic import AlreadyGenerated, Generation, Progress
@@ -180,7 +182,7 @@ def generate_people(district: District) -> None:
     rng = district.rng
     now = district.now
     communities = district.sink(
-        Community, ["id", "name", "town", "district", "description", "created_at"]
+        Community, ["id", "name", "town_id", "district", "description", "created_at"]
     )
     buildings = district.sink(
         Building,
@@ -233,7 +235,14 @@ def generate_people(district: District) -> None:
             "created_at",
         ],
     )
+    staff_posts = district.sink(
+        StaffPost, ["id", "user_id", "community_id", "town_id", "created_at"]
+    )
     skill_ids = [Skill.objects.get_or_create(name=name)[0].pk for name in SKILLS]
+    town_ids = [
+        Town.objects.get_or_create(district=district.district_name, name=name)[0].pk
+        for name in TOWNS
+    ]
     staff_id = district.new_id(User)
     users.add(
         staff_id,
@@ -241,23 +250,48 @@ def generate_people(district: District) -> None:
         "区模拟书记",
         _password(rng),
         now - timedelta(days=900),
-        True,  # branch staff: the dashboard
+        True,  # staff of every town: the dashboards
     )
     district.staff_user_id = staff_id
+    for town_id in town_ids:
+        staff_posts.add(
+            district.new_id(StaffPost),
+            staff_id,
+            None,
+            town_id,
+            now - timedelta(days=900),
+        )
 
     total = district.community_count
     used_names: set[str] = set()
     for c_index in range(total):
         community_id = district.new_id(Community)
-        town = TOWNS[c_index % len(TOWNS)]
+        town_id = town_ids[c_index % len(TOWNS)]
         name = _community_name(rng, used_names)
         communities.add(
             community_id,
             name,
-            town,
+            town_id,
             district.district_name,
             "",
             now - timedelta(days=1000),
+        )
+        # The community's own branch worker (居委社工), staff of this community only.
+        worker_id = district.new_id(User)
+        users.add(
+            worker_id,
+            f"19{worker_id:09d}",
+            district.person_name(),
+            _password(rng),
+            now - timedelta(days=900),
+            True,
+        )
+        staff_posts.add(
+            district.new_id(StaffPost),
+            worker_id,
+            community_id,
+            None,
+            now - timedelta(days=900),
         )
         plan = CommunityPlan(id=community_id, name=name)
         district.communities.append(plan)

@@ -77,7 +77,7 @@ def announcement_create(request, pk):
 
 def community_announcement_create(request, community_pk):
     community = get_object_or_404(Community, pk=community_pk)
-    if not can_post_community_announcement(request.user):
+    if not can_post_community_announcement(request.user, community):
         raise PermissionDenied(
             _("Only branch staff can post an announcement to the whole community.")
         )

@@ -18,13 +18,15 @@ from buildings.permissions import (
     can_post_community_announcement,
     get_access_or_404,
     household_members,
+    is_staff_for,
+    memberships_of,
 )
 from core.pagecache import cached_page
 
 
 @login_not_required
 def community_list(request):
-    communities = Community.objects.all()
+    communities = Community.objects.select_related("town")
     return render(
         request, "buildings/community_list.html", {"communities": communities}
     )
@@ -37,13 +39,12 @@ def community_detail(request, pk):
     buildings = community.buildings.with_counts()
     announcements = Announcement.objects.community_wide(community)[:20]
     membership = active_membership(request.user)
-    in_community = (
-        membership is not None
-        and membership.is_approved
-        and membership.household.building.community_id == community.pk
+    in_community = any(
+        m.is_approved and m.household.building.community_id == community.pk
+        for m in memberships_of(request.user)
     )
     talents = []
-    if in_community or (request.user.is_authenticated and request.user.is_staff):
+    if in_community or is_staff_for(request.user, community.pk):
         talents = Talent.objects.visible_in_community(community)[:50]
     return render(
         request,
@@ -54,7 +55,7 @@ def community_detail(request, pk):
             "announcements": announcements,
             "talents": talents,
             "membership": membership,
-            "can_post": can_post_community_announcement(request.user),
+            "can_post": can_post_community_announcement(request.user, community),
         },
     )
 

@@ -20,7 +20,6 @@ from buildings.forms import (
 from buildings.models import Community, Resident
 from buildings.permissions import (
     MANAGE,
-    active_membership,
     get_access_or_404,
 )
 from buildings.phones import MOBILE_RE, normalize_phone
@@ -36,9 +35,6 @@ def join_start(request):
 
 def join(request, community_pk):
     community = get_object_or_404(Community, pk=community_pk)
-    membership = active_membership(request.user)
-    if membership is not None:
-        return redirect("buildings:me")
     form = JoinForm(
         request.POST or None, community=community, initial={"name": request.user.name}
     )

@@ -16,9 +16,13 @@ from buildings.forms import (
     PublicDisplayForm,
     TalentForm,
 )
+from buildings.models import Resident
 from buildings.permissions import (
+    CHOSEN_BUILDING,
     active_membership,
     household_members,
+    membership_for,
+    memberships_of,
 )
 
 
@@ -26,8 +30,9 @@ from buildings.permissions import (
 def me(request):
     """The person's own page: their membership, household, profile and skills."""
     membership = active_membership(request.user)
+    others = [m for m in memberships_of(request.user) if m is not membership]
     past = request.user.memberships.exclude(
-        pk=getattr(membership, "pk", None)
+        status__in=[Resident.Status.PENDING, Resident.Status.APPROVED]
     ).select_related("household__building")
     members = []
     talent_form = None
@@ -55,6 +60,7 @@ def me(request):
         "buildings/me.html",
         {
             "membership": membership,
+            "other_memberships": others,
             "past_memberships": past,
             "household_members": members,
             "talent_form": talent_form,
@@ -63,6 +69,28 @@ def me(request):
             **team_views.me_context(membership),
         },
     )
+
+
+@never_cache
+def switch_building(request):
+    """Make one of the person's buildings "my building" (kept in the session)."""
+    if request.method != "POST":
+        membership = active_membership(request.user)
+        others = [m for m in memberships_of(request.user) if m is not membership]
+        return render(
+            request,
+            "buildings/switch_building.html",
+            {"membership": membership, "other_memberships": others},
+        )
+    building_pk = request.POST.get("building", "")
+    membership = (
+        membership_for(request.user, building_pk) if building_pk.isdigit() else None
+    )
+    if membership is None:
+        messages.error(request, _("You are not a resident of that building."))
+        return redirect("buildings:me")
+    request.session[CHOSEN_BUILDING] = membership.household.building_id
+    return redirect(membership.household.building)
 
 
 @require_POST

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_noop
 
 from buildings.models import Building, Resident, User
 from buildings.notify import Message, notify, notify_many
-from buildings.permissions import Access
+from buildings.permissions import Access, is_staff_for, staff_by_community
 from buildings.services import record_proxy_act
 from core import races
 from proposals.issues import transitions
@@ -150,7 +150,7 @@ def report_issue(
     """File an issue; a leader may file it for a resident who told them in person."""
     title, text = _check_texts(title=title, text=text)
     _check_choices(category=category, location=location, floor=floor)
-    if reporter is None and not entered_by.is_staff:
+    if reporter is None and not is_staff_for(entered_by, building.community_id):
         raise ValidationError(_("Please say which resident this issue is for."))
     if reporter is not None and (
         reporter.household.building_id != building.pk or not reporter.is_approved
@@ -222,7 +222,7 @@ def report_issue(
 
 
 def _role_for_user(user: User, building: Building) -> str:
-    if user.is_staff:
+    if is_staff_for(user, building.community_id):
         return Role.STAFF
     resident = (
         Resident.objects.approved().in_building(building).filter(user=user).first()
@@ -573,7 +573,8 @@ def record_reporter_look(*, issue: Issue, viewer: User) -> IssueReporterLook:
 
 @transaction.atomic
 def escalate_overdue_issues(*, now=None) -> int:
-    """Tell branch staff once about each issue that went unanswered past the deadline."""
+    """Tell the staff of the issue's community (its own and its town's) once about each
+    issue that went unanswered past the deadline."""
     now = now or timezone.now()
     overdue = list(
         Issue.objects.overdue(now=now)
@@ -583,10 +584,10 @@ def escalate_overdue_issues(*, now=None) -> int:
     )
     if not overdue:
         return 0
-    staff = list(User.objects.filter(is_staff=True, is_active=True))
+    staff = staff_by_community({issue.building.community_id for issue in overdue})
     for issue in overdue:
         notify_many(
-            recipients=staff,
+            recipients=staff[issue.building.community_id],
             kind="issue_overdue",
             text=Message(
                 gettext_noop(

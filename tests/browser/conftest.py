@@ -108,7 +108,7 @@ def neighbourhood():
     announcement = AnnouncementFactory(building=building, title="楼道清洁日")
     AccountResidentFactory(household__building=building, status="pending")
     return {
-        "staff": StaffFactory(),
+        "staff": StaffFactory(communities=[building.community]),
         "leader": leader,
         "resident": resident,
         "building": building,

@@ -140,7 +140,7 @@ def test_staff_see_talents_shown_to_staff_only(client, building):
         resident__talent_visibility="staff",
         skill__name="法律咨询",
     )
-    client.force_login(StaffFactory())
+    client.force_login(StaffFactory(communities=[building.community]))
     assert "法律咨询" in client.get(building.get_absolute_url()).content.decode()
 
 

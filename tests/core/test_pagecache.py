@@ -241,7 +241,7 @@ def test_leaving_the_building_closes_its_cached_pages(roles):
 
 
 def test_a_staff_page_is_not_served_to_someone_who_lost_staff(roles):
-    staff = StaffFactory()
+    staff = StaffFactory(communities=[roles.building.community])
     client = client_for(staff)
     url = reverse("dashboard:community", args=[roles.building.community_id])
     assert client.get(url).status_code == 200

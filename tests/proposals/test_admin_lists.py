@@ -14,7 +14,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _staff(grant, *perms):
-    return grant(StaffFactory(), *perms)
+    """Staff of every community of the test (the admin keeps staff to theirs)."""
+    from buildings.models import Community
+
+    return grant(StaffFactory(communities=list(Community.objects.all())), *perms)
 
 
 def _changelist(client, name, query=""):

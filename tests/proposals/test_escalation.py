@@ -16,7 +16,7 @@ from tests.proposals.factories import IssueFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_overdue_issue_is_escalated_once_to_staff(roles):
+def test_overdue_issue_is_escalated_once_to_its_community_and_town_staff(roles):
     issue = IssueFactory(building=roles.building, title="大堂铁门坏了")
     with time_machine.travel(timezone.now() + timedelta(hours=47)):
         assert escalate_overdue_issues() == 0
@@ -26,8 +26,12 @@ def test_overdue_issue_is_escalated_once_to_staff(roles):
     issue.refresh_from_db()
     assert issue.escalated_at is not None
     told = Notification.objects.filter(kind="issue_overdue")
-    assert list(told.values_list("recipient", flat=True)) == [roles.staff.pk]
-    assert "大堂铁门坏了" in told.get().text
+    # The community's staff and the town's; not the staff of another community.
+    assert set(told.values_list("recipient", flat=True)) == {
+        roles.staff.pk,
+        roles.town_staff.pk,
+    }
+    assert "大堂铁门坏了" in told.filter(recipient=roles.staff).get().text
     assert not Notification.objects.filter(
         kind="issue_overdue", recipient=roles.leader
     ).exists()

@@ -1,0 +1,235 @@
+"""The admin shows staff only what they answer for: the rows of their communities (their
+staff posts, and every community of the towns of their town posts). A superuser sees all.
+
+Every ModelAdmin registered on the site, whatever app registers it, is wrapped by
+`ScopedAdminSite.register` (the site Django builds, through `LouzuAdminConfig`): its
+change list, change pages, deletions, foreign-key choices, list filters, inlines and
+autocomplete answers are filtered by the model's path to a `Community`, found by
+following foreign keys (``building__community``, ``fund__building__community``). A
+model with no such path (codes, notifications, the audit log, schedules) is for
+superusers only. The root names no feature model: the paths are found, not listed.
+"""
+
+from collections import deque
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
+
+MAX_DEPTH = 4
+_paths: dict = {}
+
+
+def community_path(model) -> str | None:
+    """The shortest chain of foreign keys from a model to Community ("" for Community
+    itself), or None when there is none. Non-null keys are preferred."""
+    if model in _paths:
+        return _paths[model]
+    from buildings.models import Community
+
+    found = None
+    if model is Community:
+        found = ""
+    else:
+        queue = deque([(model, [], True)])
+        best_nullable = None
+        seen = {model}
+        while queue:
+            current, path, required = queue.popleft()
+            if len(path) >= MAX_DEPTH:
+                continue
+            for field in current._meta.concrete_fields:
+                if (
+                    not (field.many_to_one or field.one_to_one)
+                    or not field.remote_field
+                ):
+                    continue
+                target = field.related_model
+                step = [*path, field.name]
+                still_required = required and not field.null
+                if target is Community:
+                    if still_required:
+                        found = LOOKUP_SEP.join(step)
+                        break
+                    if best_nullable is None:
+                        best_nullable = LOOKUP_SEP.join(step)
+                    continue
+                if target not in seen:
+                    seen.add(target)
+                    queue.append((target, step, still_required))
+            if found is not None:
+                break
+        if found is None:
+            found = best_nullable
+    _paths[model] = found
+    return found
+
+
+def _special_scope(model, scope):
+    """Models reached another way: people, towns, staff posts."""
+    from buildings.models import StaffPost, Town, User
+
+    if model is User:
+        return Q(memberships__household__building__community__in=scope) | Q(
+            staff_posts__community__in=scope
+        )
+    if model is Town:
+        return Q(communities__in=scope)
+    if model is StaffPost:
+        return Q(community__in=scope) | Q(town__communities__in=scope)
+    return None
+
+
+def is_scoped(model) -> bool:
+    from buildings.models import StaffPost, Town, User
+
+    return community_path(model) is not None or model in (User, Town, StaffPost)
+
+
+def scope_queryset(queryset, user):
+    """The rows of the queryset this staff member answers for (all for a superuser,
+    none for a model with no path to a community)."""
+    from buildings.permissions import staff_community_ids
+
+    scope = staff_community_ids(user)
+    if scope is None:
+        return queryset
+    model = queryset.model
+    special = _special_scope(model, scope)
+    if special is not None:
+        return queryset.filter(
+            pk__in=model._default_manager.filter(special).values("pk")
+        )
+    path = community_path(model)
+    if path is None:
+        return queryset.none()
+    return queryset.filter(**{(f"{path}__in" if path else "pk__in"): scope})
+
+
+def _final_field(model, lookup: str):
+    field = None
+    for part in lookup.split(LOOKUP_SEP):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        if field.is_relation and field.related_model is not None:
+            model = field.related_model
+        else:
+            return field
+    return field
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A list filter by a related row, offering only the rows the person may see."""
+
+    def field_choices(self, field, request, model_admin):
+        queryset = scope_queryset(
+            field.related_model._default_manager.all(), request.user
+        )
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return [(row.pk, str(row)) for row in queryset]
+
+
+class CommunityScoped:
+    """What scoping adds to a ModelAdmin or an inline. An admin class may say
+    `site_wide = True` for rows that name no one and belong to no community (skills)."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if getattr(self, "site_wide", False):  # set on the admin class it wraps
+            return queryset
+        return scope_queryset(queryset, request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = scope_queryset(field.queryset, request.user)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if (
+            field is not None
+            and hasattr(field, "queryset")
+            and is_scoped(db_field.related_model)
+        ):
+            field.queryset = scope_queryset(field.queryset, request.user)
+        return field
+
+    def _for_superusers_only(self, request) -> bool:
+        return (
+            not request.user.is_superuser
+            and not getattr(self, "site_wide", False)
+            and not is_scoped(self.model)
+        )
+
+    def has_view_permission(self, request, obj=None):
+        if self._for_superusers_only(request):
+            return False
+        return super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        if self._for_superusers_only(request):
+            return False
+        return super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        if self._for_superusers_only(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if self._for_superusers_only(request):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class CommunityScopedAdmin(CommunityScoped):
+    def has_module_permission(self, request):
+        if self._for_superusers_only(request):
+            return False
+        return super().has_module_permission(request)
+
+    def get_list_filter(self, request):
+        filters = []
+        for item in super().get_list_filter(request):
+            if isinstance(item, str):
+                field = _final_field(self.model, item)
+                if (
+                    field is not None
+                    and field.is_relation
+                    and field.related_model is not None
+                    and is_scoped(field.related_model)
+                ):
+                    item = (item, ScopedRelatedFieldListFilter)
+            filters.append(item)
+        return filters
+
+
+def scoped(admin_class, base=CommunityScopedAdmin):
+    """A subclass of the admin class that keeps to the person's communities."""
+    if issubclass(admin_class, CommunityScoped):
+        return admin_class
+    attrs = {"__module__": admin_class.__module__}
+    if getattr(admin_class, "inlines", None):
+        attrs["inlines"] = [
+            scoped(inline, CommunityScoped) for inline in admin_class.inlines
+        ]
+    return type(f"Scoped{admin_class.__name__}", (base, admin_class), attrs)
+
+
+class ScopedAdminSite(admin.AdminSite):
+    """The admin site: every registered admin keeps to the person's communities."""
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = scoped(admin_class or admin.ModelAdmin)
+        return super().register(model_or_iterable, admin_class, **options)
+
+
+class LouzuAdminConfig(AdminConfig):
+    default_site = "buildings.admin_scope.ScopedAdminSite"
