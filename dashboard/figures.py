@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from buildings.models import Building, Community
 from core import pagecache
+from dashboard import metrics
 from dashboard.metrics import BuildingRow, community_rows
 from dashboard.models import Figures
 
@@ -78,6 +79,27 @@ def read(community: Community) -> tuple[list[BuildingRow], Figures]:
         if data["building"] in buildings
     ]
     return rows, figures
+
+
+def read_town(communities) -> tuple[list[metrics.CommunityRow], datetime | None]:
+    """The town page's rows, one per community, summed from the stored building figures
+    (communities without figures yet are computed here once); and the oldest time."""
+    communities = list(communities)
+    stored = {
+        f.community_id: f for f in Figures.objects.filter(community__in=communities)
+    }
+    for community in communities:
+        if community.pk not in stored:
+            stored[community.pk] = compute(community)
+    buildings = Building.objects.filter(community__in=communities).in_bulk()
+    rows = [
+        _load(data, buildings[data["building"]])
+        for figures in stored.values()
+        for data in figures.rows
+        if data["building"] in buildings
+    ]
+    oldest = min((f.computed_at for f in stored.values()), default=None)
+    return metrics.summarise(communities, rows), oldest
 
 
 def request_refresh(community: Community, now: datetime | None = None) -> bool:

@@ -322,8 +322,14 @@ SUMMED = [
 def community_summaries(communities, now=None) -> list[CommunityRow]:
     """One row per community (the town dashboard), summed from building_rows()."""
     communities = list(communities)
+    rows = building_rows([c.pk for c in communities], now, trends=False)
+    return summarise(communities, rows)
+
+
+def summarise(communities, rows: list[BuildingRow]) -> list[CommunityRow]:
+    """Sum the building rows of each community into one row, scored."""
     summaries = {c.pk: CommunityRow(building=None, community=c) for c in communities}
-    for row in building_rows(summaries, now, trends=False):
+    for row in rows:
         summary = summaries[row.building.community_id]
         summary.buildings += 1
         for name in SUMMED:
@@ -331,19 +337,6 @@ def community_summaries(communities, now=None) -> list[CommunityRow]:
     for summary in summaries.values():
         score(summary)
     return list(summaries.values())
-
-
-def cached_community_summaries(town, communities, *, fresh: bool = False):
-    """(rows, computed_at) for a town page, kept five minutes like a community's."""
-    communities = list(communities)
-    key = "dashboard:town:{}:{}".format(
-        town.pk, ",".join(str(c.pk) for c in communities)
-    )
-    cached = None if fresh else cache.get(key)
-    if cached is None:
-        cached = (community_summaries(communities), timezone.now())
-        cache.set(key, cached, CACHE_SECONDS)
-    return cached
 
 
 def compare_pilots(rows: list[BuildingRow]) -> list[dict]:

@@ -71,9 +71,7 @@ def town(request, pk):
         raise PermissionDenied(
             _("Only the staff of this town or of one of its communities can open this.")
         )
-    rows, computed_at = metrics.cached_community_summaries(
-        town, communities, fresh="fresh" in request.GET
-    )
+    rows, computed_at = dashboard_figures.read_town(communities)
     overdue_counts = sum(row.issues_overdue for row in rows)
     return render(
         request,
