@@ -108,6 +108,16 @@ def _my_registration(activity_id, resident_id):
 
 # The activity page's personal part runs these on every request (core.compiled).
 _my_registration = Compiled(_my_registration)
+# The other active sign-ups of the person's household (one quota per household).
+_household_registrations = Compiled(
+    lambda activity_id, household_id, resident_id: (
+        Registration.objects.active()
+        .filter(activity_id=activity_id, household_id=household_id)
+        .exclude(resident_id=resident_id)
+        .select_related("resident")
+        .order_by("pk")
+    )
+)
 _visible_with_counts = Compiled(
     lambda building_id, community_id, pk: (
         Activity.objects.visible_in(Building(pk=building_id, community_id=community_id))
@@ -154,7 +164,9 @@ def _detail_personal(
         )
         if mine is not None and mine.status == Registration.Status.WAITLISTED:
             position = mine.waiting_position
+    household = _household_places(activity, access.resident)
     return {
+        **household,
         "building": access.building,
         "activity": activity,
         "counts": counts,
@@ -168,6 +180,32 @@ def _detail_personal(
         and not activity.is_cancelled,
         "can_cancel": permissions.can_cancel_activity(access, activity),
         "can_run": permissions.can_run_activity(access, activity),
+    }
+
+
+def _household_places(activity, resident) -> dict:
+    """What the rest of the household signed up for, and what its quota still allows,
+    so no one is shown a form the household quota would refuse."""
+    if resident is None:
+        return {"household_signups": [], "household_full": False, "places_left": None}
+    others = _household_registrations.all(
+        activity_id=activity.pk,
+        household_id=resident.household_id,
+        resident_id=resident.pk,
+    )
+    adults = children = None
+    if activity.max_adults_per_household is not None:
+        taken = sum(r.adults for r in others)
+        adults = max(activity.max_adults_per_household - taken, 0)
+    if activity.max_children_per_household is not None:
+        taken = sum(r.children for r in others)
+        children = max(activity.max_children_per_household - taken, 0)
+    return {
+        "household_signups": others,
+        "household_full": adults == 0 and children == 0,
+        "places_left": {"adults": adults, "children": children}
+        if others and (adults is not None or children is not None)
+        else None,
     }
 
 

@@ -290,8 +290,16 @@ def campaign_detail(request, building_pk, pk):
             for p in need.pledges.all()
             if p.resident_id == access.resident.pk
         }
+    household_id = access.resident.household_id if access.resident else None
     for need in needs:
         need.my_pledge = mine.get(need.pk)
+        # What the rest of my household pledged (already read with the pledges).
+        need.household_pledges = [
+            p
+            for p in need.pledges.all()
+            if p.resident.household_id == household_id
+            and p.resident_id != access.resident.pk
+        ]
         need.form = PledgeForm(
             initial={"quantity": need.my_pledge.quantity if need.my_pledge else 1}
         )
