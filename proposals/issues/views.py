@@ -517,7 +517,7 @@ def index(request, building_pk):
     """议事 hub: what is on the table for the next council meeting."""
     access = get_access_or_404(request.user, building_pk, VIEW)
     building = access.building
-    base = Issue.objects.in_building(building)
+    base = Issue.objects.in_building(building).shown().filter(merged_into__isnull=True)
     deliberating = list(
         base.filter(status=Issue.Status.DELIBERATING)
         .for_list()
