@@ -10,6 +10,7 @@ from django.utils.translation import gettext_noop
 
 from buildings.models import Building, Resident, User
 from buildings.notify import At, Message, notify
+from buildings.permissions import staff_of_community
 from proposals.deliberation.meetings.models import (
     Meeting,
     MeetingAttendance,
@@ -75,19 +76,17 @@ def record_attendance(
         ) from exc
 
 
-def staff_who_may_attend():
-    """Branch staff who can be signed in at a meeting: every active staff member.
-
-    (Staff are not linked to communities yet; when they are, this is the one place to
-    narrow it to the staff responsible for the building.)"""
-    return User.objects.filter(is_staff=True, is_active=True).order_by("name", "pk")
+def staff_who_may_attend(building: Building):
+    """Branch staff who can be signed in at a meeting of this building: the staff who
+    answer for its community (its own posts and its town's)."""
+    return staff_of_community(building.community_id).order_by("name", "pk")
 
 
 def record_staff_attendance(
     *, meeting: Meeting, staff: User, recorded_by: User
 ) -> MeetingAttendance:
     """Tick a member of the branch staff on the sign-in sheet (once)."""
-    if not staff_who_may_attend().filter(pk=staff.pk).exists():
+    if not staff_who_may_attend(meeting.building).filter(pk=staff.pk).exists():
         raise ValidationError(_("Only branch staff can be signed in this way."))
     try:
         with transaction.atomic():

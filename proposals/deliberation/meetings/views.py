@@ -87,7 +87,7 @@ def meeting_detail(request, building_pk, pk):
             .select_related("household")
             .order_by("household__room", "name")
         )
-        staff = services.staff_who_may_attend().exclude(
+        staff = services.staff_who_may_attend(access.building).exclude(
             pk__in=[a.staff_id for a in attendances if a.staff_id]
         )[:200]
     signed_ids = {a.resident_id for a in attendances}
@@ -146,7 +146,8 @@ def meeting_attendance(request, building_pk, pk):
     try:
         if form.cleaned_data["staff"]:
             attendee = get_object_or_404(
-                services.staff_who_may_attend(), pk=form.cleaned_data["staff"]
+                services.staff_who_may_attend(access.building),
+                pk=form.cleaned_data["staff"],
             )
             services.record_staff_attendance(
                 meeting=meeting, staff=attendee, recorded_by=request.user
