@@ -1,6 +1,6 @@
 """Issues and proposals for the building's search page (buildings/search_views.py).
 
-Only what the person may see: the building's issues (never who reported them: the
+Only what the person may see: the building's issues, not those hidden for abuse (never who reported them: the
 reporter is neither searched nor shown) and proposals, drafts only for the team.
 """
 
@@ -22,9 +22,9 @@ def _day(moment) -> str:
 def search(access, query: str) -> list[SearchGroup]:
     issues = list(
         matching(
-            Issue.objects.in_building(access.building).only(
-                "pk", "building_id", "title", "text", "status", "created_at"
-            ),
+            Issue.objects.in_building(access.building)
+            .shown()
+            .only("pk", "building_id", "title", "text", "status", "created_at"),
             ["title", "text", "location"],
             query,
             order=("-created_at", "-pk"),

@@ -7,6 +7,7 @@ DATABASE_URL points at PostgreSQL; the rest runs on both databases."""
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from buildings.models import Resident
 from tests.conftest import ALL_ROLES
@@ -17,9 +18,9 @@ from tests.proposals.factories import IssueFactory
 
 pytestmark = pytest.mark.django_db
 
-on_postgres = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="PostgreSQL full text and pg_trgm"
-)
+on_postgres = (
+    pytest.mark.postgres
+)  # full text and pg_trgm: collected on PostgreSQL only
 
 
 def search(client, building, q, **extra):
@@ -73,6 +74,14 @@ def test_every_word_must_match(roles, login, building):
     IssueFactory(building=building, title="电梯 很吵", text="晚上")
     response = search(login(roles.resident), building, "电梯 三楼")
     assert titles(response)["issue"] == ["电梯 停了"]
+
+
+def test_hidden_issues_are_not_found(roles, login, building):
+    IssueFactory(building=building, title="铁门又坏了", hidden_at=timezone.now())
+    IssueFactory(building=building, title="铁门该上油了")
+    for role in ("resident", "leader"):
+        response = search(login(roles.get(role)), building, "铁门")
+        assert titles(response)["issue"] == ["铁门该上油了"]
 
 
 def test_only_my_building(roles, login, building):
