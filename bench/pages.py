@@ -223,7 +223,7 @@ def prepare(args) -> dict:
         add("my page", "/me/", mine)
         add("to-do (leader)", f"{b}/todo/", boss)
         add(
-            "dashboard (community, staff)",
+            "dashboard (staff)",
             f"/dashboard/c/{building.community_id}/",
             staff_session,
         )
