@@ -24,7 +24,7 @@ from activities.forms import (
 )
 from activities.ics import activity_ics
 from activities.models import Activity, Registration, Shift
-from buildings.models import Building, ChangeNote, Community, Resident
+from buildings.models import ChangeNote, Community, Resident
 from buildings.permissions import (
     MANAGE,
     ORGANISE,
@@ -36,8 +36,6 @@ from buildings.permissions import (
     memberships_of,
 )
 from buildings.services import wechat_text
-from core import pagecache
-from core.compiled import Compiled
 from core.pagecache import cached_page
 from core.qr import qr_svg
 
@@ -106,49 +104,34 @@ def _my_registration(activity_id, resident_id):
     )
 
 
-# The activity page's personal part runs these on every request (core.compiled).
-_my_registration = Compiled(_my_registration)
-# The other active sign-ups of the person's household (one quota per household).
-_household_registrations = Compiled(
-    lambda activity_id, household_id, resident_id: (
+def _household_registrations(activity_id, household_id, resident_id):
+    """The other active sign-ups of the person's household (one quota per household)."""
+    return list(
         Registration.objects.active()
         .filter(activity_id=activity_id, household_id=household_id)
         .exclude(resident_id=resident_id)
         .select_related("resident")
         .order_by("pk")
     )
-)
-_visible_with_counts = Compiled(
-    lambda building_id, community_id, pk: (
-        Activity.objects.visible_in(Building(pk=building_id, community_id=community_id))
-        .with_counts()
-        .filter(pk=pk)
-    )
-)
+
+
+def _visible_with_counts(building, pk):
+    return Activity.objects.visible_in(building).with_counts().filter(pk=pk).first()
 
 
 def _detail_personal(
     request, building_pk, pk, *, access=None, activity=None, form=None
 ):
     """The activity page's own part for this person: their sign-up, the form, and the
-    organiser's buttons. (On a cache hit the activity and its counts come with the kept
-    page.)"""
+    organiser's buttons."""
     if access is None:
         access = get_access_or_404(request.user, building_pk, VIEW)
     if activity is None:  # a hit: only ids are needed, no related rows
-        activity = _visible_with_counts.first(
-            building_id=access.building.pk,
-            community_id=access.building.community_id,
-            pk=pk,
-        )
+        activity = _visible_with_counts(access.building, pk)
         if activity is None:
             raise Http404
     elif not hasattr(activity, "confirmed_people"):
-        counted = _visible_with_counts.first(
-            building_id=access.building.pk,
-            community_id=access.building.community_id,
-            pk=activity.pk,
-        )
+        counted = _visible_with_counts(access.building, activity.pk)
         activity.confirmed_people = counted.confirmed_people
         activity.waitlisted_count = counted.waitlisted_count
     counts = {
@@ -159,9 +142,9 @@ def _detail_personal(
     position = None
     if access.resident is not None:
         # The place on the waiting list comes in the same query (one query either way).
-        mine = _my_registration.first(
+        mine = _my_registration(
             activity_id=activity.pk, resident_id=access.resident.pk
-        )
+        ).first()
         if mine is not None and mine.status == Registration.Status.WAITLISTED:
             position = mine.waiting_position
     household = _household_places(activity, access.resident)
@@ -188,7 +171,7 @@ def _household_places(activity, resident) -> dict:
     so no one is shown a form the household quota would refuse."""
     if resident is None:
         return {"household_signups": [], "household_full": False, "places_left": None}
-    others = _household_registrations.all(
+    others = _household_registrations(
         activity_id=activity.pk,
         household_id=resident.household_id,
         resident_id=resident.pk,
@@ -214,7 +197,6 @@ def detail(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     activity = permissions.get_activity_or_404(access, pk)
     context = _detail_context(request, access, activity)
-    pagecache.share(request, activity=activity)  # with its counts
     return render(request, "activities/detail.html", context)
 
 

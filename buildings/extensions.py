@@ -105,7 +105,7 @@ class NavLink:
 
     url_name: str
     label: str
-    icon: str  # a name templates/partials/icon.html knows
+    icon: str  # a name buildings/templatetags/navigation.py knows
 
 
 # The bottom bar between "Home" and the leader's "To do", in the order registered.

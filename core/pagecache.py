@@ -628,41 +628,22 @@ def _split(content: str) -> tuple[str, list]:
     return sent, _pieces(kept)
 
 
-SHARED = "_louzu_page_shared"
-
-
-def share(request, **rows) -> None:
-    """Keep these rows with the page being built: on a hit, they are passed to the
-    page's `personal()` as keyword arguments instead of being read again.
-
-    Only for rows the page itself shows (the poll and its options, the issue): a kept
-    page is served only while nothing in its community changed since it was built, so
-    they are exactly as current as the page. What differs from person to person (one's
-    ballot, one's "me too") is still read on every request."""
-    shared = getattr(request, SHARED, None)
-    if shared is not None:
-        shared.update(rows)
-
-
 def _fresh(view, request, args, kwargs):
-    """Run the view while recording its personal blocks and shared rows; return
-    (response, blocks, kept, shared)."""
+    """Run the view while recording its personal blocks; return (response, blocks,
+    kept)."""
     setattr(request, RECORDING, {})
-    setattr(request, SHARED, {})
     try:
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
     finally:
         blocks = getattr(request, RECORDING)
-        shared = getattr(request, SHARED)
         delattr(request, RECORDING)
-        delattr(request, SHARED)
     kept = None
     if not response.streaming and "text/html" in response.get("Content-Type", ""):
         sent, kept = _split(response.content.decode())
         response.content = sent
-    return response, blocks, kept, shared
+    return response, blocks, kept
 
 
 def cached_page(view=None, *, personal=None, unless=None):
@@ -670,8 +651,7 @@ def cached_page(view=None, *, personal=None, unless=None):
 
     `personal(request, *args, **kwargs)` returns the context of the page's personal
     blocks; it must make the same access checks as the view (it runs on every hit, in
-    place of the view). It is also given, as keyword arguments, the rows the view
-    `share()`d. Pages with no personal block of their own need none: the top
+    place of the view). Pages with no personal block of their own need none: the top
     bar's block is rendered from the context processors. `unless(request)` true means
     this request's page is not shared (e.g. a list filtered to "mine").
     """
@@ -695,19 +675,19 @@ def cached_page(view=None, *, personal=None, unless=None):
         _remember_audience(request)
         stored = values.get(key)
         if stored is None:
-            response, blocks, kept, shared = _fresh(view, request, args, kwargs)
+            response, blocks, kept = _fresh(view, request, args, kwargs)
             if (
                 response.status_code == 200
                 and kept is not None
                 and not response.cookies
                 and not _has_messages(request)
             ):
-                value = (response["Content-Type"], kept, blocks, shared)
+                value = (response["Content-Type"], kept, blocks)
                 store(key, tokens, scopes, value, PAGE_SECONDS)
                 _mark(response, "miss")
             return response
-        content_type, kept, blocks, shared = stored
-        context = personal(request, *args, **kwargs, **shared) if personal else {}
+        content_type, kept, blocks = stored
+        context = personal(request, *args, **kwargs) if personal else {}
         body = _render_personal(request, kept, blocks, context)
         if getattr(settings, "LOUZU_PAGE_CACHE_VERIFY", False):
             _verify(view, request, args, kwargs, body)
@@ -732,7 +712,7 @@ class StalePage(AssertionError):
 
 def _verify(view, request, args, kwargs, body: str) -> None:
     """Tests: a page served from the cache must equal the page the view makes now."""
-    fresh, _blocks, _kept, _shared = _fresh(view, request, args, kwargs)
+    fresh, _blocks, _kept = _fresh(view, request, args, kwargs)
     expected = _TOKENS.sub("", fresh.content.decode())
     served = _TOKENS.sub("", body)
     if fresh.status_code != 200 or expected != served:

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buildings.extensions import Note, Panel, TodoItem
-from core.compiled import Compiled
 from proposals.deliberation.meetings.models import MeetingTask
 from proposals.deliberation.polls.models import Poll
 from proposals.deliberation.proposals.models import Proposal
@@ -93,19 +92,10 @@ def decision_panels(access) -> list[Panel]:
     ]
 
 
-def _needing_vote(building_id, household_slot, resident_slot, now):
-    return Poll.objects.needing_vote(building_id, household_slot, resident_slot, now)
-
-
-_needing_vote = Compiled(_needing_vote)  # on every building page, cached or not
-
-
 def personal_notes(access) -> list[Note]:
     if access.resident is None or not access.resident.is_adult:
         return []
-    waiting = _needing_vote.count(
-        **Poll.voter_values(access.resident), now=timezone.now()
-    )
+    waiting = Poll.objects.needing_vote_of(access.resident).count()
     if not waiting:
         return []
     return [

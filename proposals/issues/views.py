@@ -21,8 +21,6 @@ from django.views.decorators.http import require_POST
 
 from buildings.permissions import PARTICIPATE, VIEW, get_access_or_404
 from buildings.services import wechat_text
-from core import pagecache
-from core.compiled import Compiled
 from core.pagecache import cached_page
 from core.qr import qr_svg
 from proposals.issues import permissions as rules
@@ -53,27 +51,10 @@ def _issue_or_404(access, pk, queryset=None):
     return get_object_or_404(queryset, building=access.building, pk=pk)
 
 
-# On every request for an issue page, cached or not (see core.compiled).
-_issue_in_building = Compiled(
-    lambda building_id, pk: Issue.objects.filter(building_id=building_id, pk=pk)
-)
-_supports = Compiled(
-    lambda issue_id, resident_id: IssueSupport.objects.filter(
-        issue_id=issue_id, resident_id=resident_id
-    )
-)
-
-
-_supported_in_building = Compiled(
-    lambda resident_id, building_id: IssueSupport.objects.filter(
-        resident_id=resident_id, issue__building_id=building_id
-    ).values("issue_id")
-)
-
-
 def _is_supporter(access, issue) -> bool:
-    return access.resident is not None and _supports.exists(
-        issue_id=issue.pk, resident_id=access.resident.pk
+    return (
+        access.resident is not None
+        and IssueSupport.objects.filter(issue=issue, resident=access.resident).exists()
     )
 
 
@@ -106,10 +87,10 @@ def _issue_list_personal(request, building_pk, *, access=None):
     supported = set()
     if access.resident is not None:
         supported = {
-            str(row["issue_id"])
-            for row in _supported_in_building.all(
-                resident_id=access.resident.pk, building_id=access.building.pk
-            )
+            str(pk)
+            for pk in IssueSupport.objects.filter(
+                resident=access.resident, issue__building=access.building
+            ).values_list("issue_id", flat=True)
         }
     return {"supported": supported}
 
@@ -237,12 +218,11 @@ def issue_create(request, building_pk):
 
 
 def _issue_personal(request, building_pk, pk, *, access=None, issue=None):
-    """The issue page's own part for this person: their "me too", report and forms.
-    (On a cache hit the issue comes with the kept page.)"""
+    """The issue page's own part for this person: their "me too", report and forms."""
     if access is None:
         access = get_access_or_404(request.user, building_pk, VIEW)
     if issue is None:
-        issue = _issue_in_building.first(building_id=access.building.pk, pk=pk)
+        issue = Issue.objects.filter(building=access.building, pk=pk).first()
         if issue is None:
             raise Http404
         issue.building = access.building
@@ -278,7 +258,6 @@ def issue_detail(request, building_pk, pk):
         ),
     )
     mine = _issue_personal(request, building_pk, pk, access=access, issue=issue)
-    pagecache.share(request, issue=issue)
     photos = list(issue.photos.all())
     events = list(issue.events.all())
     comments = list(issue.comments.all())

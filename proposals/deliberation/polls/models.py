@@ -45,14 +45,14 @@ class PollQuerySet(models.QuerySet):
         """Open polls in the resident's building where their ballot is still missing."""
         if resident is None or not resident.is_adult:
             return self.none()
-        return self.needing_vote(**Poll.voter_values(resident), now=timezone.now())
-
-    def needing_vote(self, building_id, household_slot, resident_slot, now):
-        """needing_vote_of() by values (see core.compiled)."""
-        voted = Ballot.objects.filter(poll=OuterRef("pk")).filter(
-            Q(slot=household_slot) | Q(slot=resident_slot)
+        voted = Ballot.objects.filter(
+            poll=OuterRef("pk"), slot__in=Poll.voter_slots(resident)
         )
-        return self.open_now(now).filter(building_id=building_id).exclude(Exists(voted))
+        return (
+            self.open_now()
+            .filter(building_id=resident.household.building_id)
+            .exclude(Exists(voted))
+        )
 
     def with_turnout(self):
         return self.annotate(ballot_count=Count("ballots", distinct=True))
@@ -166,14 +166,10 @@ class Poll(Cancellable):
         return reverse("proposals:poll", args=[self.building_id, self.pk])
 
     @staticmethod
-    def voter_values(resident) -> dict:
-        """The values that find a resident's ballot slots: their building, household and
-        own slot (a poll counts one ballot per household or per adult)."""
-        return {
-            "building_id": resident.household.building_id,
-            "household_slot": f"h:{resident.household_id}",
-            "resident_slot": f"r:{resident.pk}",
-        }
+    def voter_slots(resident) -> list[str]:
+        """A resident's ballot slots: their household's and their own (a poll counts one
+        ballot per household or per adult)."""
+        return [f"h:{resident.household_id}", f"r:{resident.pk}"]
 
     def is_open_at(self, moment) -> bool:
         return (

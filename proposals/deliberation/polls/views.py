@@ -13,8 +13,6 @@ from django.views.decorators.http import require_POST
 from buildings.models import ChangeNote
 from buildings.permissions import MANAGE, PARTICIPATE, VIEW, get_access_or_404
 from buildings.services import find_household, wechat_text
-from core import pagecache
-from core.compiled import Compiled
 from core.pagecache import cached_page
 from core.qr import qr_svg
 from proposals.deliberation.origin import Origin
@@ -26,30 +24,17 @@ from proposals.deliberation.polls.forms import (
     PollForm,
     VoteForm,
 )
-from proposals.deliberation.polls.models import Ballot, Poll, PollOption
+from proposals.deliberation.polls.models import Ballot, Poll
 from proposals.deliberation.proposals.permissions import get_proposal_or_404
 from proposals.deliberation.views import T, full_url, show_error
 
-# The poll page's personal part runs these on every request (see core.compiled).
-_poll_in_building = Compiled(
-    lambda building_id, pk: Poll.objects.filter(
-        building_id=building_id, pk=pk
-    ).select_related("proposal")
-)
-
-
-_ballot_in_slots = Compiled(
-    lambda poll_id, household_slot, resident_slot: Ballot.objects.filter(
-        poll_id=poll_id, slot__in=[household_slot, resident_slot]
-    ).select_related("resident", "household", "option")
-)
-
-
-_poll_options = Compiled(lambda poll_id: PollOption.objects.filter(poll_id=poll_id))
-
 
 def _get_poll(access, pk) -> Poll:
-    poll = _poll_in_building.first(building_id=access.building.pk, pk=pk)
+    poll = (
+        Poll.objects.filter(building=access.building, pk=pk)
+        .select_related("proposal")
+        .first()
+    )
     if poll is None:
         raise Http404
     poll.building = access.building
@@ -106,23 +91,21 @@ def poll_create(request, building_pk, pk):
 def _my_ballot(poll, resident):
     if resident is None:
         return None
-    values = Poll.voter_values(resident)
-    return _ballot_in_slots.first(
-        poll_id=poll.pk,
-        household_slot=values["household_slot"],
-        resident_slot=values["resident_slot"],
+    return (
+        Ballot.objects.filter(poll=poll, slot__in=Poll.voter_slots(resident))
+        .select_related("resident", "household", "option")
+        .first()
     )
 
 
 def _poll_personal(request, building_pk, pk, *, access=None, poll=None, options=None):
-    """The poll page's own part for this person: their household's ballot and the form.
-    (On a cache hit the poll and its options come with the kept page.)"""
+    """The poll page's own part for this person: their household's ballot and the form."""
     if access is None:
         access = get_access_or_404(request.user, building_pk, VIEW)
     if poll is None:
         poll = _get_poll(access, pk)
     if options is None:
-        options = _poll_options.all(poll_id=poll.pk)
+        options = list(poll.options.all())
     my_ballot = _my_ballot(poll, access.resident)
     can_vote = perms.can_vote(access, poll)
     can_change = (
@@ -147,7 +130,6 @@ def poll_detail(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     poll = _get_poll(access, pk)
     mine = _poll_personal(request, building_pk, pk, access=access, poll=poll)
-    pagecache.share(request, poll=poll, options=mine["options"])
     results = services.poll_results(poll)
     show_choices = perms.can_see_voter_choices(access, poll)
     ballots = poll.ballots.select_related("household", "resident", "entered_by")
