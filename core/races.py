@@ -30,3 +30,14 @@ def set_lock_timeout(seconds: int = 3) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL lock_timeout = '{int(seconds)}s'")
+
+
+def share_lock(model, pk) -> None:
+    """FOR SHARE on one row (PostgreSQL): many holders at once, but a FOR UPDATE of the
+    row (an edit) waits for them and they for it. Nothing on SQLite, which serialises."""
+    if not guards_on() or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {model._meta.db_table} WHERE id = %s FOR SHARE", [pk]
+        )

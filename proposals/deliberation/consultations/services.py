@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buildings.models import Building, Household, Resident, User
-from core.races import locked, pause, set_lock_timeout
+from core.races import locked, pause, set_lock_timeout, share_lock
 from proposals.deliberation.consultations.models import (
     Answer,
     Choice,
@@ -106,7 +106,8 @@ def submit_response(
             raise ValidationError(_("Choose the household you visited."))
         household = resident.household
     set_lock_timeout()
-    consultation = locked(Consultation.objects.filter(pk=consultation.pk)).get()
+    share_lock(Consultation, consultation.pk)  # answers share it; an edit waits
+    consultation = Consultation.objects.get(pk=consultation.pk)
     if consultation.is_cancelled:
         raise ValidationError(
             _("This consultation was cancelled: %(reason)s")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_noop
 from buildings.models import Building, Household, Resident, User
 from buildings.notify import At, Message, notify_many
 from buildings.services import record_proxy_act
-from core.races import locked, pause, set_lock_timeout
+from core.races import locked, pause, set_lock_timeout, share_lock
 from proposals.deliberation.notices import notify_building, when_text
 from proposals.deliberation.origin import Origin
 from proposals.deliberation.polls.models import Ballot, Poll, PollOption
@@ -165,7 +165,7 @@ def cast_ballot(
 ) -> Ballot:
     """Record one ballot per household (or resident); an open ballot may be changed by its voter.
 
-    The poll row is locked first (then the household), so a leader's edit or cancellation
+    The poll row is share-locked first (then the household), so a leader's edit or cancellation
     (polls.changes) happens wholly before or after a ballot; `seen_version`, the version of
     the poll the voter read, makes a ballot for an edited poll fail instead of mismatch.
     """
@@ -175,7 +175,8 @@ def cast_ballot(
             raise ValidationError(_("Choose the household that votes."))
         household = resident.household
     set_lock_timeout()
-    poll = locked(Poll.objects.filter(pk=poll.pk)).get()
+    share_lock(Poll, poll.pk)  # ballots share it; an edit (polls.changes) waits
+    poll = Poll.objects.get(pk=poll.pk)
     household = locked(
         Household.objects.filter(pk=household.pk).select_related("building")
     ).get()
