@@ -47,7 +47,8 @@ def home(request):
     """The communities and towns a staff member answers for (a superuser: all)."""
     communities = list(staff_communities(request.user).select_related("town"))
     towns = {c.town for c in communities if c.town is not None}
-    if len(communities) == 1:
+    town_staff = request.user.staff_posts.filter(town__isnull=False).exists()
+    if len(communities) == 1 and not town_staff:  # town staff land on their towns
         return redirect("dashboard:community", communities[0].pk)
     return render(
         request,

@@ -40,7 +40,7 @@ PEOPLE = [
     ("13800000005", "刘伟", "16号楼", "401", Resident.Role.LEADER, False),
     ("13800000006", "赵丽", "16号楼", "502", Resident.Role.RESIDENT, False),
     ("13800000007", "孙强", "3号楼", "201", Resident.Role.LEADER, False),
-    ("13800000001", "王建华", "12号楼", "101", Resident.Role.LEADER, False),
+    ("13800000007", "孙强", "12号楼", "101", Resident.Role.LEADER, False),
     ("13800000009", "周书记", None, None, None, True),
     ("13800000010", "吴镇长", None, None, None, True),
     ("13800000011", "郑主任", "16号楼", "101", Resident.Role.RESIDENT, True),
@@ -49,12 +49,13 @@ DEMO_LOGINS = [
     ("resident", "13800000003"),
     ("team member", "13800000002"),
     ("building leader", "13800000001"),
+    ("leader of two buildings", "13800000007"),
     ("branch staff", "13800000009"),
     ("town staff", "13800000010"),
     ("staff living in 16号楼", "13800000011"),
 ]
-# 周书记 and 郑主任 are the community's branch staff, 吴镇长 the town's (罗店镇); 王建华
-# leads 8号楼 and 3号楼's second team too (a person with roles in two buildings).
+# 周书记 and 郑主任 are the community's branch staff, 吴镇长 the town's (罗店镇); 孙强
+# leads 3号楼 and 12号楼 (a person with roles in two buildings).
 COMMUNITY_STAFF = {"13800000009", "13800000011"}
 TOWN_STAFF = {"13800000010"}
 STAFF_GROUP = "居委工作人员"
