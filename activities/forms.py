@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, Task
 from activities.services import MAX_PARTY
-from buildings.models import Resident
+from buildings.models import ChangeNote, Resident
 from core.uploads import ImageUploadField
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -11,6 +11,9 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 def datetime_input():
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
+
+
+REASON_MAX = ChangeNote._meta.get_field("reason").max_length
 
 
 class ActivityForm(forms.ModelForm):
@@ -72,6 +75,15 @@ class ActivityForm(forms.ModelForm):
             ]
         if not may_choose_community or self.instance.pk:
             del self.fields["whole_community"]
+        if self.instance.pk:
+            # A change is kept in sight: the reason is shown on the activity's page.
+            self.fields["reason"] = forms.CharField(
+                label=_("Why the change"),
+                max_length=REASON_MAX,
+                help_text=_(
+                    "Shown on the activity's page with the change, for everyone to read."
+                ),
+            )
 
     def clean_capacity(self):
         capacity = self.cleaned_data["capacity"]

@@ -55,9 +55,14 @@ def create_activity(
 
 @transaction.atomic
 def update_activity(
-    *, activity: Activity, actor: User, **fields
+    *, activity: Activity, actor: User, reason: str | None = None, **fields
 ) -> tuple[Activity, list[Registration]]:
-    """Edit an activity; capacity may rise (promoting from the list) but never fall below those confirmed."""
+    """Edit an activity; capacity may rise (promoting from the list) but never fall below those confirmed.
+
+    A leader's edit from the page carries a reason, kept as a line of the activity's
+    visible history (buildings.changes)."""
+    if reason is not None:
+        reason = changes.clean_reason(reason)
     activity = _lock_activity(activity)
     confirmed = activity.registrations.confirmed_people()
     new_capacity = fields.get("capacity", activity.capacity)
@@ -75,6 +80,10 @@ def update_activity(
     activity.full_clean()
     activity.save()
     promoted = _promote(activity)
+    if reason is not None:
+        changes.record_change(
+            obj=activity, by=actor, reason=reason, building=activity.building
+        )
     if (activity.starts_at, activity.ends_at, activity.place) != before:
         _tell_of_change(activity, promoted)
     return activity, promoted

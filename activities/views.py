@@ -275,6 +275,7 @@ def edit(request, building_pk, pk):
             activity, promoted = services.update_activity(
                 activity=Activity.objects.get(pk=activity.pk),
                 actor=request.user,
+                reason=form.cleaned_data["reason"],
                 **form.activity_fields(),
             )
         except ValidationError as error:

@@ -20,26 +20,31 @@ def seed_demo(community) -> None:
         return
     spaces = {}
     for name, place, notes, task_title in SPACES:
-        rota = Task.objects.filter(building=b8, title=task_title).first()
-        if rota is None:
-            rota = Task.objects.create(
+        space = GardenSpace.objects.filter(building=b8, name=name).first()
+        if space is None:
+            rota = (
+                Task.objects.filter(building=b8, title=task_title).first()
+                if task_title
+                else None
+            )
+            if rota is None:
+                rota = Task.objects.create(
+                    building=b8,
+                    kind=Task.Kind.GARDEN,
+                    title=name,
+                    place=place,
+                    description=notes,
+                    created_by=leader,
+                )
+            space = GardenSpace.objects.create(
                 building=b8,
-                kind=Task.Kind.GARDEN,
-                title=name,
+                name=name,
                 place=place,
-                description=notes,
+                notes=notes,
+                rota=rota,
                 created_by=leader,
             )
-        spaces[name], _created = GardenSpace.objects.get_or_create(
-            building=b8,
-            name=name,
-            defaults={
-                "place": place,
-                "notes": notes,
-                "rota": rota,
-                "created_by": leader,
-            },
-        )
+        spaces[name] = space
     people = {
         r.name: r
         for r in Resident.objects.approved().in_building(b8).select_related("household")

@@ -238,6 +238,7 @@ def test_edit_activity(roles, login, building, role):
         ),
         "place": activity.place,
         "capacity": 12,
+        "reason": "人数多了",
     }
     response = post(login, roles.get(role), "edit", [building.pk, activity.pk], data)
     expected = table(resident=403, team=302, leader=302, staff=302)

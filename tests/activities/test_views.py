@@ -155,6 +155,7 @@ def test_capacity_below_confirmed_shows_form_error(roles, login, building):
         ),
         "place": activity.place,
         "capacity": 2,
+        "reason": "场地变小了",
     }
     response = login(roles.leader).post(
         reverse("activities:edit", args=[building.pk, activity.pk]), data
@@ -373,3 +374,37 @@ def test_recap_before_the_activity_is_refused(roles, login, building):
     assert response.context["form"].non_field_errors()
     activity.refresh_from_db()
     assert activity.recap == ""
+
+
+def _edit_data(activity, **changes):
+    data = {
+        "kind": activity.kind,
+        "title": activity.title,
+        "starts_at": timezone.localtime(activity.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": timezone.localtime(activity.ends_at).strftime("%Y-%m-%dT%H:%M"),
+        "signup_deadline": timezone.localtime(activity.signup_deadline).strftime(
+            "%Y-%m-%dT%H:%M"
+        ),
+        "place": activity.place,
+        "capacity": activity.capacity,
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_edit_needs_a_reason_and_keeps_it_on_the_page(roles, login, building):
+    activity = ActivityFactory(building=building, place="活动室")
+    url = reverse("activities:edit", args=[building.pk, activity.pk])
+    client = login(roles.leader)
+    refused = client.post(url, _edit_data(activity, place="小花园"))
+    assert refused.status_code == 200
+    assert "reason" in refused.context["form"].errors
+    activity.refresh_from_db()
+    assert activity.place == "活动室"
+
+    done = client.post(url, _edit_data(activity, place="小花园", reason="活动室在装修"))
+    assert done.status_code == 302
+    activity.refresh_from_db()
+    assert activity.place == "小花园"
+    page = login(roles.resident).get(activity.url_in(building.pk)).content.decode()
+    assert "活动室在装修" in page

@@ -377,6 +377,7 @@ def test_cleared_activity_cover_is_deleted(
         client.get(url), lambda attrs: attrs.get("enctype") == "multipart/form-data"
     )
     data["cover-clear"] = "on"
+    data["reason"] = "换一张封面"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, data)
     assert response.status_code == 302, errors(response)

@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from buildings.admin import ReadOnlyAdmin
+from core.uploads import PhotoUploadsMixin
 from proposals.deliberation.consultations.models import (
     Answer,
     Choice,
@@ -29,7 +30,7 @@ class ConsultationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Choice)
-class ChoiceAdmin(admin.ModelAdmin):
+class ChoiceAdmin(PhotoUploadsMixin, admin.ModelAdmin):
     list_display = ["label", "question"]
     list_filter = ["question__kind", "question__consultation__building"]
     search_fields = ["label", "question__text"]

@@ -11,10 +11,11 @@ from django.contrib.admin.views.main import ChangeList
 from django.utils.translation import gettext_lazy as _
 
 from buildings.admin import ReadOnlyAdmin
+from core.uploads import PhotoUploadsMixin
 from proposals.deliberation.polls.models import Ballot, Poll, PollOption
 
 
-class OptionInline(admin.TabularInline):
+class OptionInline(PhotoUploadsMixin, admin.TabularInline):
     model = PollOption
     extra = 0
     can_delete = False

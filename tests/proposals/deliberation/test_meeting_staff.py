@@ -5,7 +5,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from proposals.models import MeetingAttendance
-from tests.factories import AccountResidentFactory, StaffFactory, UserFactory
+from tests.factories import (
+    AccountResidentFactory,
+    CommunityFactory,
+    StaffFactory,
+    UserFactory,
+)
 from tests.proposals.deliberation.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,10 +24,14 @@ def _url(meeting):
 
 def test_leader_signs_in_branch_staff_once_and_everyone_sees_it(roles, login):
     meeting = MeetingFactory(building=roles.building)
-    worker = StaffFactory(name="王社工")
+    worker = StaffFactory(name="王社工", communities=[roles.building.community])
+    elsewhere = StaffFactory(name="李社工", communities=[CommunityFactory()])
     client = login(roles.leader)
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert 'name="staff"' in page and "王社工" in page
+    assert "李社工" not in page  # staff of another community are not offered
+    client.post(_url(meeting), {"staff": elsewhere.pk})
+    assert not MeetingAttendance.objects.exists()
     client.post(_url(meeting), {"staff": worker.pk})
     again = client.post(_url(meeting), {"staff": worker.pk}, follow=True)
     assert "已经签到了" in again.content.decode()
@@ -42,7 +51,9 @@ def test_only_active_staff_are_signed_in_as_staff(roles, login, kind):
     person = {
         "resident": lambda: roles.resident,
         "plain user": lambda: UserFactory(),
-        "inactive staff": lambda: StaffFactory(is_active=False),
+        "inactive staff": lambda: StaffFactory(
+            is_active=False, communities=[roles.building.community]
+        ),
         "none": lambda: None,
     }[kind]()
     data = {"staff": person.pk} if person else {"staff": "999999999"}
