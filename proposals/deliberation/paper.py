@@ -53,6 +53,7 @@ def poll_ballot(request, building_pk, pk):
             "building": access.building,
             "poll": poll,
             "options": [(index + 1, option) for index, option in enumerate(options)],
+            "option_list": options,  # for the photos, numbered the same way
             "tick_columns": len(options) <= OPTION_COLUMNS,
             "rooms": rooms,
             "qr": qr_svg(full_url(poll), scale=4),

@@ -5,12 +5,14 @@ what was collected."""
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from buildings.models import Household
 from proposals.deliberation.polls import services as poll_services
 from proposals.models import Question
 from tests.conftest import ALL_ROLES
+from tests.core.test_uploads import photo_bytes
 from tests.factories import HouseholdFactory
 from tests.proposals.deliberation.factories import (
     ConsultationFactory,
@@ -107,6 +109,16 @@ def test_many_options_get_a_number_column(roles, login):
     page = login(roles.leader).get(ballot_url(poll)).content.decode()
     assert 'class="tick-col"' not in page and "所选编号" in page
     assert "<strong>5.</strong> 同心" in page
+
+
+def test_option_photos_are_on_the_blank_ballot_numbered_as_the_options(roles, login):
+    poll = PollFactory(proposal__building=roles.building, labels=["方案甲", "方案乙"])
+    second = poll.options.order_by("position", "pk")[1]
+    second.photo = ContentFile(photo_bytes(), name="b.jpg")
+    second.save()
+    page = login(roles.leader).get(ballot_url(poll)).content.decode()
+    assert f'src="{second.photo.url}"' in page
+    assert "2. 方案乙</figcaption>" in page
 
 
 def test_a_closed_poll_has_no_blank_ballot(roles, login):
