@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from buildings.models import ChangeNote, Resident
 from buildings.permissions import ORGANISE, PARTICIPATE, VIEW, get_access_or_404
+from buildings.rooms import in_room_order
 from buildings.services import wechat_text
 from core.qr import qr_svg
 from proposals.deliberation.meetings import permissions as perms
@@ -240,8 +241,12 @@ def meeting_notice(request, building_pk, pk):
     )
 
 
+STAFF_LINES = 4  # blank lines for branch staff on the printed sign-in sheet
+
+
 def meeting_signin_sheet(request, building_pk, pk):
-    """Printable A4 sign-in sheet: one line per household, with a signature line."""
+    """Printable A4 sign-in sheet: one line per household in natural room order, with a
+    signature line, and blank lines for branch staff who come."""
     access = get_access_or_404(request.user, building_pk, ORGANISE)
     meeting = _get_meeting(access, pk)
     return render(
@@ -250,6 +255,7 @@ def meeting_signin_sheet(request, building_pk, pk):
         {
             "building": access.building,
             "meeting": meeting,
-            "households": access.building.households.all(),
+            "households": in_room_order(access.building.households.all()),
+            "staff_lines": range(STAFF_LINES),
         },
     )

@@ -1,12 +1,14 @@
 """Every 议事 page renders for the people who may see it, in zh-hans and English."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from proposals.deliberation.polls import services as poll_services
 from proposals.deliberation.proposals import services as proposal_services
 from proposals.models import MeetingTask, Proposal
-from tests.factories import AccountResidentFactory
+from tests.factories import AccountResidentFactory, HouseholdFactory
 from tests.proposals.deliberation.factories import (
     ConsultationFactory,
     ConventionFactory,
@@ -109,6 +111,21 @@ def test_meeting_notice_and_sign_in_sheet_are_printable(roles, world, login):
     ).content.decode()
     for household in roles.building.households.all():
         assert f"<td>{household.room}</td>" in sheet
+    assert "支部/居委工作人员" in sheet  # blank lines for branch staff
+
+
+def test_sign_in_sheet_lists_rooms_in_natural_order(roles, login):
+    for room in ["1001", "12", "201", "2"]:
+        HouseholdFactory(building=roles.building, room=room)
+    meeting = MeetingFactory(building=roles.building)
+    sheet = (
+        login(roles.team)
+        .get(reverse("proposals:meeting-signin", args=[roles.building.pk, meeting.pk]))
+        .content.decode()
+    )
+    rooms = re.findall(r"<tr><td>([^<]+)</td><td></td><td></td></tr>", sheet)
+    wanted = [r for r in rooms if r in {"1001", "12", "201", "2"}]
+    assert wanted == ["2", "12", "201", "1001"]
 
 
 def test_decision_reference_for_the_fund(roles):
