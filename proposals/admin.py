@@ -5,6 +5,7 @@ from proposals.deliberation.conventions import admin as conventions_admin
 from proposals.deliberation.meetings import admin as meetings_admin
 from proposals.deliberation.polls import admin as polls_admin
 from proposals.deliberation.proposals import admin as proposals_admin
+from proposals.deliberation.raising import admin as raising_admin
 from proposals.issues import admin as issues_admin
 
 __all__ = [
@@ -14,4 +15,5 @@ __all__ = [
     "meetings_admin",
     "polls_admin",
     "proposals_admin",
+    "raising_admin",
 ]
