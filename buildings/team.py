@@ -37,7 +37,7 @@ def _record(resident: Resident, kind: str, actor: User | None, detail: str = "")
 
 def _locked(resident: Resident) -> Resident:
     return (
-        Resident.objects.select_for_update()
+        Resident.objects.select_for_update(of=("self",))
         .select_related("household__building", "user")
         .get(pk=resident.pk)
     )
@@ -168,7 +168,7 @@ def answer_talent_invitation(
 ) -> TalentInvitation:
     """The resident accepts (the talent is listed) or declines; only once."""
     invitation = (
-        TalentInvitation.objects.select_for_update()
+        TalentInvitation.objects.select_for_update(of=("self",))
         .select_related("resident__household__building", "skill", "proposed_by")
         .get(pk=invitation.pk)
     )
@@ -211,7 +211,7 @@ def withdraw_talent_invitation(
 ) -> TalentInvitation:
     """A leader takes back a question the resident has not answered yet."""
     invitation = (
-        TalentInvitation.objects.select_for_update()
+        TalentInvitation.objects.select_for_update(of=("self",))
         .select_related("resident__household", "skill")
         .get(pk=invitation.pk)
     )
