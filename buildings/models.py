@@ -15,6 +15,7 @@ from django.contrib.auth.models import (
     PermissionsMixin,
 )
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -254,6 +255,14 @@ class ResidentQuerySet(models.QuerySet):
     def in_building(self, building):
         return self.filter(household__building=building)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """Fill each membership's building from its household, as save() does."""
+        objs = list(objs)
+        for resident in objs:
+            if resident.building_id is None:
+                resident.building_id = resident.household.building_id
+        return super().bulk_create(objs, *args, **kwargs)
+
     def leaders(self):
         return self.approved().filter(role=Resident.Role.LEADER)
 
@@ -305,6 +314,15 @@ class Resident(models.Model):
         on_delete=models.PROTECT,
         related_name="residents",
         verbose_name=_("household"),
+    )
+    # The household's building, copied on save so the database itself can hold one
+    # active membership per person and building (one_active_membership_per_building).
+    building = models.ForeignKey(
+        Building,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("building"),
     )
     name = models.CharField(_("real name"), max_length=40)
     contact_phone = models.CharField(
@@ -364,13 +382,19 @@ class Resident(models.Model):
         verbose_name_plural = _("residents")
         ordering = ["household__room", "name"]
         constraints = [
-            # One active membership per person and household; one per building is
-            # checked by request_to_join under a lock on the user (a person may belong
-            # to several buildings: a leader of two, staff who also live in one).
+            # One active membership per person and building (a person may belong to
+            # several buildings: a leader of two, staff who also live in one).
+            # request_to_join checks it first under a lock on the user, to answer
+            # with a message; the constraint holds against every other way in.
             models.UniqueConstraint(
                 fields=["user", "household"],
                 condition=Q(status__in=["pending", "approved"]),
                 name="one_active_membership_per_household",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "building"],
+                condition=Q(status__in=["pending", "approved"]),
+                name="one_active_membership_per_building",
             ),
             models.CheckConstraint(
                 condition=Q(user__isnull=False) | Q(registered_by__isnull=False),
@@ -381,8 +405,43 @@ class Resident(models.Model):
     def __str__(self):
         return f"{self.name} · {self.household}"
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if self.household_id and (
+            update_fields is None or "household" in update_fields
+        ):
+            self.building_id = self.household.building_id
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "building"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("buildings:resident", args=[self.household.building_id, self.pk])
+
+    def clean(self):
+        """A second active membership in one building is refused with a message
+        (the admin's form cannot check the constraint: the building is not a field)."""
+        super().clean()
+        if not self.household_id or self.user_id is None:
+            return
+        if self.status not in (self.Status.PENDING, self.Status.APPROVED):
+            return
+        others = (
+            Resident.objects.filter(
+                user_id=self.user_id,
+                household__building_id=self.household.building_id,
+                status__in=[self.Status.PENDING, self.Status.APPROVED],
+            )
+            .exclude(pk=self.pk)
+            .exclude(household_id=self.household_id)
+        )  # the same household: the constraint Django checks itself
+        if others.exists():
+            raise ValidationError(
+                _(
+                    "This person already belongs to or asked to join this building; "
+                    "one membership per building."
+                )
+            )
 
     @property
     def is_approved(self) -> bool:

@@ -21,6 +21,7 @@ from buildings.models import (
 )
 from buildings.notify import KINDS, Message, notify, notify_many
 from buildings.phones import ascii_digits
+from core.races import locked, pause
 
 
 def find_household(*, building: Building, room: str) -> Household:
@@ -46,9 +47,9 @@ def request_to_join(
     try:
         with transaction.atomic():
             # One active membership per building: checked with the user's row locked,
-            # so two requests at once cannot both pass (the constraint holds per
-            # household).
-            User.objects.select_for_update().filter(pk=user.pk).first()
+            # so two requests at once cannot both pass; the constraint
+            # one_active_membership_per_building holds behind it.
+            locked(User.objects.filter(pk=user.pk)).first()
             existing = Resident.objects.filter(
                 user=user,
                 household__building=building,
@@ -59,6 +60,7 @@ def request_to_join(
                     _("You already belong to or asked to join %(household)s.")
                     % {"household": existing.household}
                 )
+            pause()
             resident = Resident.objects.create(
                 user=user, household=household, name=name.strip(), is_adult=is_adult
             )
@@ -90,9 +92,10 @@ def decide_join_request(
     *, resident: Resident, decided_by: User, approve: bool, reason: str = ""
 ) -> Resident:
     """Approve or reject a pending join request (a reason is required to reject)."""
-    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    resident = locked(Resident.objects.filter(pk=resident.pk)).get()
     if resident.status != Resident.Status.PENDING:
         raise ValidationError(_("This request has already been decided."))
+    pause()
     reason = reason.strip()
     if not approve and not reason:
         raise ValidationError(

@@ -153,3 +153,42 @@ def test_building_page_queries_bounded_for_a_person_of_several_buildings(
     client.get(roles.building.get_absolute_url())
     with django_assert_max_num_queries(30):
         assert client.get(roles.building.get_absolute_url()).status_code == 200
+
+
+def test_the_database_holds_one_active_membership_per_building(roles):
+    """Whatever the way in, a second active membership in one building is refused; a
+    membership in another building, or after leaving, is not."""
+    from django.db import IntegrityError, transaction
+
+    other_room = HouseholdFactory(building=roles.building, room="999")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Resident.objects.create(user=roles.resident, household=other_room, name="x")
+    Resident.objects.filter(user=roles.resident).update(status=Resident.Status.LEFT)
+    again = Resident.objects.create(user=roles.resident, household=other_room, name="x")
+    assert again.building_id == roles.building.pk
+
+
+def test_the_admin_refuses_a_second_membership_in_one_building_with_a_message(
+    roles, login
+):
+    staff = login(StaffFactory(is_superuser=True))
+    other_room = HouseholdFactory(building=roles.building, room="999")
+    response = staff.post(
+        reverse("admin:buildings_resident_add"),
+        {
+            "user": roles.resident.pk,
+            "household": other_room.pk,
+            "name": "又一个",
+            "status": "approved",
+            "role": "resident",
+            "is_adult": "on",
+            "talent_visibility": "building",
+            "talents-TOTAL_FORMS": "0",
+            "talents-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "one membership per building" in response.content.decode() or (
+        "每栋楼只能有一个" in response.content.decode()
+    )
+    assert Resident.objects.filter(user=roles.resident).count() == 1
