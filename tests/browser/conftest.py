@@ -221,7 +221,7 @@ def live_server(request, tmp_path_factory):
 
 @pytest.fixture
 def audit(browser, live_server):
-    """audit(path, login=phone) -> (bytes transferred on the first load, serious axe
+    """audit(path, login=phone, locale="zh-CN") -> (bytes transferred on the first load, serious axe
     violations, body font size, page).
 
     The page opens in a fresh context (empty cache: a first load) that has only the
@@ -232,14 +232,14 @@ def audit(browser, live_server):
     contexts = []
     sessions = {}  # phone -> storage state: each person logs in once, not once a page
 
-    def _context(**extra):
+    def _context(locale="zh-CN", **extra):
         context = browser.new_context(
-            viewport=PHONE, base_url=live_server.url, locale="zh-CN", **extra
+            viewport=PHONE, base_url=live_server.url, locale=locale, **extra
         )
         contexts.append(context)
         return context
 
-    def _audit(path, login=None):
+    def _audit(path, login=None, locale="zh-CN"):
         state = None
         if login is not None and login not in sessions:
             page = _context().new_page()
@@ -248,7 +248,7 @@ def audit(browser, live_server):
             sessions[login] = page.context.storage_state()
         if login is not None:
             state = sessions[login]
-        page = _context(storage_state=state, bypass_csp=True).new_page()
+        page = _context(locale, storage_state=state, bypass_csp=True).new_page()
         finished = []
         page.on("requestfinished", lambda done: finished.append(done))
         page.goto(path)

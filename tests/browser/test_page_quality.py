@@ -5,6 +5,14 @@ critical axe-core violation), body text at least 16 px, and no sideways scrollin
 import pytest
 
 from tests.browser.conftest import PAGE_WEIGHT_LIMIT
+from tests.browser.helpers import fits_the_phone
+from tests.factories import (
+    AccountResidentFactory,
+    CommunityFactory,
+    StaffFactory,
+    TownFactory,
+)
+from tests.proposals.factories import IssueFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,3 +34,27 @@ def test_main_pages_are_light_accessible_and_readable(audit, main_pages):
     # Bootstrap's stylesheet alone is over 20 KB compressed: a lighter first load means
     # the browser's byte counts were not read.
     assert min(weights) > 20 * 1024, weights
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_the_town_dashboard_fits_the_phone_and_is_accessible(audit, locale):
+    """Town staff open their communities side by side on a phone, in both languages."""
+    town = TownFactory(name="罗店镇")
+    for n in range(4):
+        community = CommunityFactory(town=town, name=f"宝欣苑第{n + 1}居民区")
+        for _ in range(3):
+            leader = AccountResidentFactory(
+                role="leader", household__building__community=community
+            )
+            IssueFactory(building=leader.household.building, title="楼道灯坏了")
+            AccountResidentFactory(household__building=leader.household.building)
+    staff = StaffFactory(towns=[town])
+    weight, serious, font_size, page = audit(
+        f"/dashboard/t/{town.pk}/", login=staff.phone, locale=locale
+    )
+    english = locale == "en-US"
+    assert ("Town dashboard" in page.content()) == english
+    assert serious == []
+    assert font_size >= 16
+    assert fits_the_phone(page)
+    assert weight <= PAGE_WEIGHT_LIMIT
