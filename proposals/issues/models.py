@@ -300,6 +300,14 @@ class IssueEvent(models.Model):
     to_status = models.CharField(
         _("to"), max_length=16, choices=Issue.Status, blank=True
     )
+    # A change of category keeps both as choices, so each reader sees them in their
+    # own language (not in the words of the leader who changed it).
+    from_category = models.CharField(
+        _("from category"), max_length=20, choices=Issue.Category, blank=True
+    )
+    to_category = models.CharField(
+        _("to category"), max_length=20, choices=Issue.Category, blank=True
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -11,10 +11,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from buildings import changes
 from buildings.models import User
-from buildings.notify import notify
+from buildings.notify import Message, notify
 from buildings.permissions import Access
 from core import races
 from proposals.issues.models import Issue, IssueEvent, IssueSupport
@@ -60,18 +61,12 @@ def recategorise_issue(
     issue = _lock(issue, access)
     if issue.category == category:
         raise ValidationError(_("The report is already in this category."))
-    before = issue.get_category_display()
+    before = issue.category
     issue.category = category
     issue.save(update_fields=["category", "updated_at"])
-    _event(
-        issue,
-        access,
-        actor,
-        IssueEvent.Kind.RECATEGORISED,
-        _("%(before)s → %(after)s")
-        % {"before": before, "after": issue.get_category_display()}
-        + (f" · {reason}" if reason else ""),
-    )
+    event = _event(issue, access, actor, IssueEvent.Kind.RECATEGORISED, reason)
+    event.from_category, event.to_category = before, category
+    event.save(update_fields=["from_category", "to_category"])
     return issue
 
 
@@ -92,8 +87,11 @@ def merge_issue(
         duplicate,
         exclude_user_id=actor.pk,
         kind="issue_status",
-        text=_("“%(title)s” was merged into “%(into)s”: follow it there.")
-        % {"title": duplicate.title, "into": into.title},
+        text=Message(
+            gettext_noop("“%(title)s” was merged into “%(into)s”: follow it there."),
+            title=duplicate.title,
+            into=into.title,
+        ),
     )
     already = set(
         IssueSupport.objects.filter(issue=into).values_list("resident_id", flat=True)
@@ -145,8 +143,10 @@ def hide_issue(*, issue: Issue, access: Access, actor: User, reason: str) -> Iss
             notify(
                 recipient=reporter,
                 kind=FOLLOWED_KIND,
-                text=_(
-                    "There is news on an issue you follow. Open “mine” in the issue list."
+                text=Message(
+                    gettext_noop(
+                        "There is news on an issue you follow. Open “mine” in the issue list."
+                    )
                 ),
                 link=reverse("proposals:issues", args=[issue.building_id]) + "?mine=on",
             )
@@ -154,8 +154,13 @@ def hide_issue(*, issue: Issue, access: Access, actor: User, reason: str) -> Iss
             notify(
                 recipient=reporter,
                 kind="issue_status",
-                text=_("“%(title)s” was hidden by the building leader: %(reason)s")
-                % {"title": issue.title, "reason": reason},
+                text=Message(
+                    gettext_noop(
+                        "“%(title)s” was hidden by the building leader: %(reason)s"
+                    ),
+                    title=issue.title,
+                    reason=reason,
+                ),
                 link=issue.get_absolute_url(),
             )
     return issue

@@ -76,9 +76,59 @@ def test_recategorising_is_on_the_public_timeline(roles, login):
         url("issue-recategorise", issue), {"category": "safety", "reason": "有安全隐患"}
     )
     event = issue.events.get(kind=IssueEvent.Kind.RECATEGORISED)
-    assert "有安全隐患" in event.reason
+    assert event.reason == "有安全隐患"
+    assert (event.from_category, event.to_category) == ("facilities", "safety")
     page = login(roles.resident).get(url("issue", issue)).content.decode()
-    assert "有安全隐患" in page and "更改了分类" in page
+    assert "有安全隐患" in page and "公共设施（如大堂铁门） → 安全隐患" in page
+
+
+def read(client, issue, language):
+    client.cookies["django_language"] = language
+    return client.get(url("issue", issue)).content.decode()
+
+
+@pytest.mark.parametrize("leader_language", ["en", "zh-hans"])
+def test_a_category_change_reads_in_each_readers_language(
+    roles, login, leader_language
+):
+    """Whatever language the leader works in, the timeline names both categories in
+    the reader's."""
+    issue = IssueFactory(building=roles.building)
+    leader = login(roles.leader)
+    leader.cookies["django_language"] = leader_language
+    leader.post(url("issue-recategorise", issue), {"category": "safety"})
+    resident = login(roles.resident)
+    english = read(resident, issue, "en")
+    assert "Public facilities (e.g. the lobby iron door) → Safety hazard" in english
+    assert "安全隐患" not in english
+    chinese = read(resident, issue, "zh-hans")
+    assert "公共设施（如大堂铁门） → 安全隐患" in chinese
+    assert "Safety hazard" not in chinese and "Public facilities" not in chinese
+
+
+def test_merge_and_hide_notices_read_in_each_readers_language(roles, login):
+    """A leader working in English merges and hides; neighbours read the notices in
+    their own language (the message is kept as its id and values)."""
+    from django.utils import translation
+
+    original = IssueFactory(building=roles.building, title="大堂铁门关不上")
+    duplicate = IssueFactory(building=roles.building, title="铁门又坏了")
+    abusive = IssueFactory(building=roles.building, title="骂人")
+    leader = login(roles.leader)
+    leader.cookies["django_language"] = "en"
+    leader.post(url("issue-merge", duplicate), {"into": original.pk, "reason": "同"})
+    leader.post(url("issue-hide", abusive), {"reason": "辱骂邻居"})
+    merged = Notification.objects.get(recipient=duplicate.reporter.user)
+    hidden = Notification.objects.get(recipient=abusive.reporter.user)
+    for notice, chinese, english in [
+        (merged, "已合并到", "was merged into"),
+        (hidden, "已被楼组长隐藏", "was hidden by the building leader"),
+    ]:
+        assert notice.message is not None
+        with translation.override("zh-hans"):
+            assert chinese in notice.body and english not in notice.body
+        with translation.override("en"):
+            assert english in notice.body and chinese not in notice.body
 
 
 @pytest.mark.parametrize("category", ["", "nonsense", "<script>"])
@@ -228,3 +278,34 @@ def test_manage_page_queries_are_bounded(roles, login, django_assert_max_num_que
     with django_assert_max_num_queries(12):
         response = client.get(url("issue-manage", issue))
     assert response.status_code == 200
+
+
+def test_earlier_category_changes_kept_as_words_become_choices(roles):
+    """Events written before the categories were kept as choices: the migration reads
+    the words in either language and keeps only the leader's reason as words."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("proposals.migrations.0009_issue_event_categories")
+    issue = IssueFactory(building=roles.building)
+    old = [
+        ("Public facilities (e.g. the lobby iron door) → Safety hazard · 漏电", "漏电"),
+        ("环境卫生 → 绿化", ""),
+        ("某个旧分类 → 绿化", "某个旧分类 → 绿化"),  # unknown words: left as they were
+    ]
+    events = [
+        IssueEvent.objects.create(
+            issue=issue, kind="recategorised", actor_role="leader", reason=reason
+        )
+        for reason, _ in old
+    ]
+    migration.categories_from_words(apps, None)
+    for event, (_, reason) in zip(events, old, strict=True):
+        event.refresh_from_db()
+        assert event.reason == reason
+    assert [(e.from_category, e.to_category) for e in events] == [
+        ("facilities", "safety"),
+        ("sanitation", "greening"),
+        ("", ""),
+    ]
