@@ -321,8 +321,11 @@ def edit_announcement(
             for r in _announcement_readers(announcement, by).select_related("user")
         ],
         kind="announcement",
-        text=_("Announcement changed: %(title)s (%(reason)s)")
-        % {"title": announcement.title, "reason": reason},
+        text=Message(
+            gettext_noop("Announcement changed: %(title)s (%(reason)s)"),
+            title=announcement.title,
+            reason=reason,
+        ),
         link=announcement.get_absolute_url(),
     )
     return announcement
@@ -339,8 +342,11 @@ def withdraw_announcement(*, announcement: Announcement, by: User, reason: str) 
             for r in _announcement_readers(announcement, by).select_related("user")
         ],
         kind="announcement",
-        text=_("Announcement withdrawn: %(title)s (%(reason)s)")
-        % {"title": announcement.title, "reason": announcement.cancel_reason},
+        text=Message(
+            gettext_noop("Announcement withdrawn: %(title)s (%(reason)s)"),
+            title=announcement.title,
+            reason=announcement.cancel_reason,
+        ),
         link=announcement.get_absolute_url(),
     )
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from buildings.models import (
     Resident,
@@ -19,7 +20,7 @@ from buildings.models import (
     TeamEvent,
     User,
 )
-from buildings.notify import notify
+from buildings.notify import Message, notify
 from buildings.services import record_proxy_act
 
 SKILL_LENGTH = Skill._meta.get_field("name").max_length
@@ -72,8 +73,10 @@ def appoint_to_team(*, resident: Resident, actor: User) -> Resident:
     notify(
         recipient=resident.user,
         kind="team_role",
-        text=_("You are now on the self-governance team of %(building)s.")
-        % {"building": building.display_name},
+        text=Message(
+            gettext_noop("You are now on the self-governance team of %(building)s."),
+            building=building.display_name,
+        ),
         link=building.get_absolute_url(),
     )
     return resident
@@ -96,11 +99,19 @@ def remove_from_team(*, resident: Resident, actor: User, reason: str = "") -> Re
     reason = reason.strip()
     _record(resident, TeamEvent.Kind.REMOVED, actor, reason)
     building = resident.household.building
-    text = _("You are no longer on the self-governance team of %(building)s.") % {
-        "building": building.display_name
-    }
+    text = Message(
+        gettext_noop("You are no longer on the self-governance team of %(building)s."),
+        building=building.display_name,
+    )
     if reason:
-        text += " " + _("Reason: %(reason)s") % {"reason": reason}
+        text = Message(
+            gettext_noop(
+                "You are no longer on the self-governance team of %(building)s. "
+                "Reason: %(reason)s"
+            ),
+            building=building.display_name,
+            reason=reason,
+        )
     notify(
         recipient=resident.user,
         kind="team_role",
@@ -153,10 +164,12 @@ def propose_talent(
     notify(
         recipient=resident.user,
         kind="talent_invitation",
-        text=_(
-            "Your building leader asks whether you would be listed as a talent for %(skill)s. Answer on your page."
-        )
-        % {"skill": skill.name},
+        text=Message(
+            gettext_noop(
+                "Your building leader asks whether you would be listed as a talent for %(skill)s. Answer on your page."
+            ),
+            skill=skill.name,
+        ),
         link=reverse("buildings:me"),
     )
     return invitation
@@ -191,11 +204,15 @@ def answer_talent_invitation(
     kind = TeamEvent.Kind.TALENT_ACCEPTED if accept else TeamEvent.Kind.TALENT_DECLINED
     _record(resident, kind, user, invitation.skill.name)
     building = resident.household.building
-    text = (
-        _("%(name)s accepted to be listed as a talent for %(skill)s.")
+    text = Message(
+        gettext_noop("%(name)s accepted to be listed as a talent for %(skill)s.")
         if accept
-        else _("%(name)s would rather not be listed as a talent for %(skill)s.")
-    ) % {"name": resident.name, "skill": invitation.skill.name}
+        else gettext_noop(
+            "%(name)s would rather not be listed as a talent for %(skill)s."
+        ),
+        name=resident.name,
+        skill=invitation.skill.name,
+    )
     notify(
         recipient=invitation.proposed_by,
         kind="talent_answered",

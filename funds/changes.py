@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from buildings import changes
 from buildings.models import User
-from buildings.notify import notify_many
+from buildings.notify import Message, notify_many
 from core.races import locked, set_lock_timeout
 from funds.models import Campaign, Pledge
 from funds.money import to_money
@@ -34,7 +35,7 @@ def _lock_open(campaign: Campaign) -> Campaign:
     return campaign
 
 
-def _tell_pledgers(campaign: Campaign, text: str) -> int:
+def _tell_pledgers(campaign: Campaign, text: Message) -> int:
     pledges = Pledge.objects.filter(need__campaign=campaign).select_related(
         "resident__user"
     )
@@ -75,8 +76,13 @@ def edit_campaign(
     )
     _tell_pledgers(
         campaign,
-        _("The campaign “%(title)s” you pledged to was changed: %(reason)s")
-        % {"title": campaign.title, "reason": reason},
+        Message(
+            gettext_noop(
+                "The campaign “%(title)s” you pledged to was changed: %(reason)s"
+            ),
+            title=campaign.title,
+            reason=reason,
+        ),
     )
     return campaign
 
@@ -91,6 +97,11 @@ def cancel_campaign(*, campaign: Campaign, by: User, reason: str) -> int:
     changes.cancel(obj=campaign, by=by, reason=reason, building=campaign.fund.building)
     return _tell_pledgers(
         campaign,
-        _("The campaign “%(title)s” you pledged to is cancelled: %(reason)s")
-        % {"title": campaign.title, "reason": reason},
+        Message(
+            gettext_noop(
+                "The campaign “%(title)s” you pledged to is cancelled: %(reason)s"
+            ),
+            title=campaign.title,
+            reason=reason,
+        ),
     )

@@ -5,6 +5,9 @@ from datetime import date
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from buildings.wording import Message
 
 FIRST_MONTHS = (3, 6, 9, 12)
 
@@ -35,11 +38,18 @@ def is_season_start(day: date) -> bool:
     return day.day == 1 and day.month in FIRST_MONTHS
 
 
+SEASON_NAMES = {
+    3: gettext_noop("Spring %(year)s"),
+    6: gettext_noop("Summer %(year)s"),
+    9: gettext_noop("Autumn %(year)s"),
+    12: gettext_noop("Winter %(year)s"),
+}
+
+
+def season_message(season: date) -> Message:
+    """The season in a notification, named in the reader's language."""
+    return Message(SEASON_NAMES[season.month], year=season.year)
+
+
 def season_label(season: date) -> str:
-    names = {
-        3: _("Spring %(year)s"),
-        6: _("Summer %(year)s"),
-        9: _("Autumn %(year)s"),
-        12: _("Winter %(year)s"),
-    }
-    return names[season.month] % {"year": season.year}
+    return _(SEASON_NAMES[season.month]) % {"year": season.year}

@@ -130,3 +130,68 @@ def test_the_inbox_query_count_does_not_grow_with_messages(
     with django_assert_max_num_queries(8):
         page = inbox(client, "en")
     assert "Vote now: 问题39 (until" in page
+
+
+def test_what_a_leader_changes_reaches_each_reader_in_their_own_language(
+    roles, building
+):
+    """A leader working in English appoints, asks for a talent, corrects and cancels
+    (announcement, meeting, poll, consultation), ends an adoption and sees a
+    raised matter reach the agenda: every notice is kept as its message id and values,
+    so a reader in Chinese reads Chinese (labels, seasons and times included)."""
+    from buildings import services, team
+    from buildings.models import Resident
+    from gardens import services as gardens
+    from proposals.deliberation.consultations import changes as consultations
+    from proposals.deliberation.meetings import changes as meetings
+    from proposals.deliberation.polls import changes as polls
+    from proposals.deliberation.raising import services as raising
+    from tests.factories import AnnouncementFactory
+    from tests.gardens.factories import AdoptionFactory
+    from tests.proposals.deliberation.factories import (
+        ConsultationFactory,
+        MeetingFactory,
+        PollFactory,
+    )
+
+    leader = roles.leader
+    resident = Resident.objects.get(user=roles.resident)
+    with translation.override("en"):
+        team.appoint_to_team(resident=resident, actor=leader)
+        team.remove_from_team(resident=resident, actor=leader, reason="moved")
+        team.propose_talent(
+            resident=resident, skill_name="理发", offer="免费", actor=leader
+        )
+        services.withdraw_announcement(
+            announcement=AnnouncementFactory(building=building), by=leader, reason="错"
+        )
+        meetings.cancel_meeting(
+            meeting=MeetingFactory(building=building), by=leader, reason="下雨"
+        )
+        polls.cancel_poll(
+            poll=PollFactory(proposal__building=building), by=leader, reason="重来"
+        )
+        consultations.cancel_consultation(
+            consultation=ConsultationFactory(building=building),
+            by=leader,
+            reason="重来",
+        )
+        adoption = AdoptionFactory(space__building=building, adopted_by=resident)
+        gardens.give_up(adoption=adoption, actor=leader)
+        MeetingFactory(building=building, title="第九次议事会")
+        raising.set_threshold(building=building, threshold=2, set_by=leader)
+        matter = raising.raise_matter(resident=resident, title="装扶手", body="老人多")
+        raising.cosign(proposal=matter, resident=Resident.objects.get(user=roles.team))
+    told = list(Notification.objects.filter(recipient=roles.resident))
+    kinds = {n.kind for n in told}
+    assert {"team_role", "talent_invitation", "announcement", "meeting"} <= kinds
+    assert {"poll_changed", "garden_given_up", "proposal_followed"} <= kinds
+    for notice in told:
+        assert notice.message is not None, notice.text  # words kept as an id
+    with translation.override("zh-hans"):
+        chinese = " ".join(n.body for n in told)
+    for english in ["Spring", "Summer", "Autumn", "Winter", "You are now", "cancelled"]:
+        assert english not in chinese
+    with translation.override("en"):
+        english = " ".join(n.body for n in told)
+    assert "You are now on the self-governance team" in english

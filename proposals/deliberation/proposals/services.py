@@ -139,13 +139,16 @@ def change_proposal_status(
     if proposal.raised:
         values = {
             "title": proposal.title,
-            "status": proposal.get_status_display(),
-            "note": proposal.decision_note,
+            "status": Proposal.Status(proposal.status).label,  # the reader's words
         }
         if proposal.decision_note:
-            text = _("“%(title)s” is now: %(status)s. Why: %(note)s") % values
+            text = Message(
+                gettext_noop("“%(title)s” is now: %(status)s. Why: %(note)s"),
+                note=proposal.decision_note,
+                **values,
+            )
         else:
-            text = _("“%(title)s” is now: %(status)s.") % values
+            text = Message(gettext_noop("“%(title)s” is now: %(status)s."), **values)
         notify_followers(proposal=proposal, text=text)
     if to_status == Proposal.Status.DISCUSSION and not was_gathering:
         notify_building(
@@ -188,7 +191,7 @@ def followers(proposal: Proposal) -> list[User]:
     return list(users.values())
 
 
-def notify_followers(*, proposal: Proposal, text: str) -> int:
+def notify_followers(*, proposal: Proposal, text: str | Message) -> int:
     """Tell the proposer and co-signers of a raised matter how it is getting on."""
     return notify_many(
         recipients=followers(proposal),

@@ -14,12 +14,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from buildings.models import Building, Resident, User
-from buildings.notify import notify_many
+from buildings.notify import At, Message, notify_many
 from core.races import locked, pause, set_lock_timeout
 from proposals.deliberation.meetings.models import Meeting
-from proposals.deliberation.notices import when_text
 from proposals.deliberation.proposals.models import Proposal
 from proposals.deliberation.proposals.services import notify_followers
 from proposals.deliberation.raising.categories import fund_categories
@@ -154,12 +154,14 @@ def cosign(*, proposal: Proposal, resident: Resident) -> ProposalCosign:
     else:
         notify_followers(
             proposal=proposal,
-            text=_("“%(title)s”: %(signed)d of %(needed)d households have co-signed.")
-            % {
-                "title": proposal.title,
-                "signed": signed,
-                "needed": proposal.cosigns_needed,
-            },
+            text=Message(
+                gettext_noop(
+                    "“%(title)s”: %(signed)d of %(needed)d households have co-signed."
+                ),
+                title=proposal.title,
+                signed=signed,
+                needed=proposal.cosigns_needed,
+            ),
         )
     return signature
 
@@ -183,27 +185,28 @@ def _reach_agenda(proposal: Proposal) -> None:
     values = {"title": proposal.title, "needed": proposal.cosigns_needed}
     if meeting is not None:
         meeting.agenda.add(proposal)
-        text = _(
-            "“%(title)s” has the co-signatures of %(needed)d households. "
-            "It is on the agenda of “%(meeting)s” (%(when)s)."
-        ) % {
+        text = Message(
+            gettext_noop(
+                "“%(title)s” has the co-signatures of %(needed)d households. "
+                "It is on the agenda of “%(meeting)s” (%(when)s)."
+            ),
             **values,
-            "meeting": meeting.title,
-            "when": when_text(meeting.starts_at),
-        }
+            meeting=meeting.title,
+            when=At(meeting.starts_at),
+        )
     else:
-        text = (
-            _(
+        text = Message(
+            gettext_noop(
                 "“%(title)s” has the co-signatures of %(needed)d households. "
                 "It will be on the agenda of the next council meeting."
-            )
-            % values
+            ),
+            **values,
         )
     notify_followers(proposal=proposal, text=text)
     _tell_the_team(proposal.building, text, proposal)
 
 
-def _tell_the_team(building: Building, text: str, proposal: Proposal) -> None:
+def _tell_the_team(building: Building, text: Message, proposal: Proposal) -> None:
     team = Resident.objects.team().in_building(building).filter(user__isnull=False)
     notify_many(
         recipients=[member.user for member in team.select_related("user")],
