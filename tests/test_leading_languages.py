@@ -1,0 +1,46 @@
+"""Issue #16's pages read in English for an English reader: no Chinese dates left on the
+raised matters, the team page or the printed sheets (the Chinese reader's dates are the
+translation of the same format)."""
+
+import pytest
+from django.urls import reverse
+
+from buildings import team
+from buildings.models import Resident
+from proposals.deliberation.raising import services as raising
+from tests.factories import AccountResidentFactory
+from tests.proposals.deliberation.factories import ConsultationFactory, PollFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dates_on_the_new_pages_follow_the_readers_language(roles, login):
+    building = roles.building
+    resident = Resident.objects.get(user=roles.resident)
+    matter = raising.raise_matter(resident=resident, title="加装扶手", body="楼梯陡")
+    raising.cosign(
+        proposal=matter,
+        resident=AccountResidentFactory(household__building=building),
+    )
+    team.propose_talent(
+        resident=resident, skill_name="理发", offer="", actor=roles.leader
+    )
+    poll = PollFactory(proposal__building=building, question="换门吗")
+    consultation = ConsultationFactory(building=building, title="花园征询")
+    pages = [
+        (roles.resident, reverse("proposals:raised", args=[building.pk])),
+        (roles.resident, matter.get_absolute_url()),
+        (roles.leader, reverse("buildings:team", args=[building.pk])),
+        (roles.leader, reverse("proposals:poll-ballot", args=[building.pk, poll.pk])),
+        (
+            roles.leader,
+            reverse(
+                "proposals:consultation-sheet", args=[building.pk, consultation.pk]
+            ),
+        ),
+    ]
+    for user, path in pages:
+        client = login(user)
+        client.cookies["django_language"] = "en"
+        page = client.get(path).content.decode()
+        assert "月" not in page and "年" not in page, path
