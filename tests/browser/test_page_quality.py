@@ -58,3 +58,52 @@ def test_the_town_dashboard_fits_the_phone_and_is_accessible(audit, locale):
     assert font_size >= 16
     assert fits_the_phone(page)
     assert weight <= PAGE_WEIGHT_LIMIT
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_the_pages_leaders_and_raisers_use_fit_the_phone(audit, locale):
+    """Raised matters, the team page and the building switch, at 390 px in both
+    languages: accessible, readable, no sideways scrolling."""
+    from buildings import team
+    from buildings.models import Household, Resident
+    from proposals.deliberation.raising import services as raising
+    from tests.factories import BuildingFactory
+
+    leader = AccountResidentFactory(role="leader")
+    building = leader.household.building
+    resident = AccountResidentFactory(household__building=building)
+    matter = raising.raise_matter(
+        resident=resident, title="楼梯加装扶手", body="老人上下楼不方便，想装扶手。"
+    )
+    raising.cosign(
+        proposal=matter,
+        resident=AccountResidentFactory(household__building=building),
+    )
+    team.propose_talent(
+        resident=resident, skill_name="理发", offer="每月一次", actor=leader.user
+    )
+    second = BuildingFactory(community=building.community, number="12号楼")
+    Resident.objects.create(
+        user=leader.user,
+        household=Household.objects.create(building=second, room="101"),
+        name=leader.name,
+        role="leader",
+        status="approved",
+    )
+    pages = [
+        (f"/buildings/{building.pk}/decide/raised/", resident.user.phone),
+        (matter.get_absolute_url(), resident.user.phone),
+        (f"/buildings/{building.pk}/decide/raised/new/", resident.user.phone),
+        (f"/buildings/{building.pk}/team/", leader.user.phone),
+        ("/me/building/", leader.user.phone),
+    ]
+    problems = []
+    for path, login in pages:
+        _weight, serious, font_size, page = audit(path, login=login, locale=locale)
+        if serious:
+            problems.append(f"{path}: {serious}")
+        if font_size < 16:
+            problems.append(f"{path}: body text {font_size}px")
+        if not fits_the_phone(page):
+            problems.append(f"{path}: wider than the phone")
+    assert problems == [], "\n".join(problems)
