@@ -527,8 +527,8 @@ class LedgerEntryQuerySet(AppendOnlyQuerySet):
 
     def for_list(self):
         """A list of one fund's entries read through `fund.entries` (which sets each
-        entry's fund without a join), as the fund page shows them: no usage rule and no
-        receipt. Each join costs PostgreSQL planning time (the fund and usage-rule
+        entry's fund without a join), as the fund and campaign pages show them: no usage
+        rule and no receipt. Each join costs PostgreSQL planning time (the fund and usage-rule
         joins of for_display() ~4-10 ms of the fund page's, the query itself <1 ms)."""
         return (
             self.select_related("donor_resident__household", "campaign")

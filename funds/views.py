@@ -303,7 +303,11 @@ def campaign_detail(request, building_pk, pk):
         need.form = PledgeForm(
             initial={"quantity": need.my_pledge.quantity if need.my_pledge else 1}
         )
-    entries = campaign.entries.for_display().order_by("-occurred_on", "-pk")[:50]
+    entries = (
+        fund.entries.filter(campaign=campaign)
+        .for_list()
+        .order_by("-occurred_on", "-pk")[:50]
+    )
     url = settings.SITE_URL + campaign.get_absolute_url()
     context = {
         "access": access,
