@@ -256,7 +256,18 @@ def _queries(user_id: int, path: str) -> tuple[int, int]:
         client.get(path)  # warm up per-process caches (content types, translations)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path)
+    # Opening a page a second time changes nothing (the inbox read its news the first
+    # time; a dashboard computes missing figures once).
+    assert _writes(captured) == [], path
     return response.status_code, len(captured)
+
+
+def _writes(captured) -> list[str]:
+    return [
+        query["sql"][:120]
+        for query in captured.captured_queries
+        if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
 
 
 def _user(user_id):
