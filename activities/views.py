@@ -59,13 +59,9 @@ def _error(request, error: ValidationError) -> None:
 def index(request, building_pk):
     """The activities a resident of the building can see, upcoming first."""
     access = get_access_or_404(request.user, building_pk, VIEW)
-    activities = (
-        Activity.objects.visible_in(access.building)
-        .with_counts()
-        .select_related("building")
-    )
-    upcoming = list(activities.upcoming()[:50])
-    past = list(activities.past()[:20])
+    activities = Activity.objects.visible_in(access.building).select_related("building")
+    upcoming = list(activities.with_counts().upcoming()[:50])
+    past = list(activities.past()[:20])  # shown without counts: none summed
     mine = {}
     if access.resident is not None:
         mine = {

@@ -525,6 +525,17 @@ class LedgerEntryQuerySet(AppendOnlyQuerySet):
             .annotate(reversed_kind=F("reverses__kind"))
         )
 
+    def for_list(self):
+        """A list of one fund's entries read through `fund.entries` (which sets each
+        entry's fund without a join), as the fund and campaign pages show them: no usage
+        rule and no receipt. Each join costs PostgreSQL planning time (the fund and usage-rule
+        joins of for_display() ~4-10 ms of the fund page's, the query itself <1 ms)."""
+        return (
+            self.select_related("donor_resident__household", "campaign")
+            .prefetch_related("reversed_by")
+            .annotate(reversed_kind=F("reverses__kind"))
+        )
+
     def for_detail(self):
         return self.for_display().prefetch_related("reverses", "recorded_by")
 

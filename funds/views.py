@@ -104,7 +104,7 @@ def index(request, building_pk):
         "flows": flows,
         "chart": flow_chart(flows),
         "campaigns": campaigns,
-        "entries": fund.entries.for_display().order_by("-occurred_on", "-pk")[:10],
+        "entries": fund.entries.for_list().order_by("-occurred_on", "-pk")[:10],
         "ruleset": services.current_ruleset(fund),
         "can_log": permissions.can_log_money(access),
         "can_start_campaign": permissions.can_start_campaign(access),
@@ -303,7 +303,11 @@ def campaign_detail(request, building_pk, pk):
         need.form = PledgeForm(
             initial={"quantity": need.my_pledge.quantity if need.my_pledge else 1}
         )
-    entries = campaign.entries.for_display().order_by("-occurred_on", "-pk")[:50]
+    entries = (
+        fund.entries.filter(campaign=campaign)
+        .for_list()
+        .order_by("-occurred_on", "-pk")[:50]
+    )
     url = settings.SITE_URL + campaign.get_absolute_url()
     context = {
         "access": access,

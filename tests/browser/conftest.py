@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.activities.factories import ActivityFactory
+from tests.activities.factories import ActivityFactory, ShiftFactory
 from tests.browser.helpers import log_in
 from tests.factories import (
     AccountResidentFactory,
@@ -17,9 +17,13 @@ from tests.factories import (
     StaffFactory,
     TalentFactory,
 )
-from tests.funds.factories import donate, ready_fund
+from tests.funds.factories import CampaignFactory, donate, ready_fund
 from tests.gardens.factories import AdoptionFactory, GardenSpaceFactory
-from tests.proposals.deliberation.factories import PollFactory
+from tests.proposals.deliberation.factories import (
+    ConsultationFactory,
+    MeetingFactory,
+    PollFactory,
+)
 from tests.proposals.factories import IssueFactory
 
 os.environ.setdefault(
@@ -138,8 +142,9 @@ def pages(data):
 @pytest.fixture
 def main_pages(neighbourhood):
     """The pages audited in test_page_quality.py, plus the other main pages of the building:
-    issues, a poll, the fund and its statement, the decide hub, activities, gardens and
-    the search page."""
+    issues, a poll, a consultation, a council meeting, the fund, its statement and a
+    campaign, the decide hub, activities, the volunteer rota, gardens and the search
+    page."""
     data = neighbourhood
     building = data["building"]
     resident = data["resident"].user.phone
@@ -154,7 +159,13 @@ def main_pages(neighbourhood):
     donate(
         fund, fund_leader, "200", donor_resident=data["resident"], public_name="room"
     )
+    consultation = ConsultationFactory(
+        building=building, created_by=data["leader"].user, title="门厅改造征询"
+    )
+    meeting = MeetingFactory(building=building, created_by=data["leader"].user)
+    campaign = CampaignFactory(fund=fund, title="门厅换新灯")
     activity = ActivityFactory(building=building, title="一尺花园亲子种花")
+    ShiftFactory(task__building=building, task__title="楼道清扫")
     space = GardenSpaceFactory(
         building=building, name="三楼楼梯窗台", place="三楼楼梯间朝南的窗台"
     )
@@ -167,10 +178,14 @@ def main_pages(neighbourhood):
         (f"{base}/decide/", resident),
         (poll.get_absolute_url(), resident),
         (poll.get_absolute_url(), leader),
+        (f"{base}/decide/consultations/{consultation.pk}/", resident),
+        (meeting.get_absolute_url(), resident),
         (f"{base}/fund/", resident),
         (f"{base}/fund/statement/", resident),
+        (campaign.get_absolute_url(), resident),
         (f"{base}/activities/", resident),
         (f"{base}/activities/{activity.pk}/", resident),
+        (f"{base}/volunteer/", resident),
         (f"{base}/gardens/", resident),
         (space.get_absolute_url(), resident),
         (space.get_absolute_url(), leader),
