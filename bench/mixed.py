@@ -167,9 +167,9 @@ def main():
         django.setup()
         from bench import catalogue, targets
 
+        burst = targets.prepare(1000, args.residents, args.seed, targets.BUSIEST)
         district = targets.prepare(args.buildings, args.residents, args.seed)
-        burst = targets.prepare(1000, args.residents, args.seed, district[0].community)
-        district = [t for t in district if t.community != district[0].community]
+        district = [t for t in district if t.community != burst[0].community]
         info = load.machine()
         print(
             f"{len(district)} buildings browsing, {len(burst)} in the burst community",

@@ -67,7 +67,11 @@ def request(handler, method, path, session, body, expect=(200,)):
     from django.test import RequestFactory
 
     path, _sep, query = path.partition("?")
-    data = urlencode({"csrfmiddlewaretoken": CSRF, **body}).encode() if body else b""
+    data = (
+        urlencode({"csrfmiddlewaretoken": CSRF, **body}).encode()
+        if body is not None
+        else b""
+    )
     cookie = f"csrftoken={CSRF}" + (f"; sessionid={session}" if session else "")
     environ = RequestFactory(
         HTTP_HOST="127.0.0.1",

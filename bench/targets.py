@@ -9,10 +9,12 @@ titled "压测"; sessions are created for the chosen people and deleted by `forg
 """
 
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 MARK = "压测"
+BUSIEST = -1  # prepare(community=BUSIEST)
 
 
 @dataclass
@@ -109,7 +111,7 @@ def prepare(
     buildings: int, residents: int, seed: int, community: int | None = None
 ) -> list[Target]:
     """Up to `buildings` buildings that have an open poll, a fund and an activity open
-    for sign-up, drawn at random (in one community if given); sessions for their leader,
+    for sign-up, drawn at random (in one community if given, BUSIEST: the one with most); sessions for their leader,
     up to `residents` residents (one per household: every vote is theirs to cast) and a
     staff member."""
     from django.utils import timezone
@@ -138,11 +140,13 @@ def prepare(
         else:
             signup.setdefault(building_id, []).append(pk)
     candidates = sorted(b for b in polls if b in funded and b in signup)
+    where = dict(
+        Building.objects.filter(pk__in=candidates).values_list("pk", "community_id")
+    )
+    if community == BUSIEST:  # the community with the most such buildings
+        community = Counter(where.values()).most_common(1)[0][0]
     if community is not None:
-        inside = set(
-            Building.objects.filter(community_id=community).values_list("pk", flat=True)
-        )
-        candidates = [b for b in candidates if b in inside]
+        candidates = [b for b in candidates if where[b] == community]
     chosen = random.Random(seed).sample(candidates, min(buildings, len(candidates)))
     staff = User.objects.filter(is_staff=True, is_active=True).order_by("pk").first()
     staff_session = session_for(staff) if staff else ""
