@@ -99,7 +99,7 @@ def start_gunicorn(args, env: dict, log: Path) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a busy machine boots workers slowly
     while time.monotonic() < deadline:
         try:
             connection = http.client.HTTPConnection(HOST, args.port, timeout=2)
@@ -109,7 +109,7 @@ def start_gunicorn(args, env: dict, log: Path) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     server.terminate()
-    sys.exit("gunicorn did not answer within 30 s:\n" + server.stderr.read().decode())
+    sys.exit("gunicorn did not answer within 120 s:\n" + server.stderr.read().decode())
 
 
 def stop(server: subprocess.Popen) -> None:
