@@ -67,6 +67,7 @@ WEIGHTS = {
     "dashboard: refresh now": 0.1,
 }
 HEALTHZ_SHARE = 1 / 20
+BURST_BROWSING = 1 / 4
 
 
 class Mix:
@@ -77,8 +78,14 @@ class Mix:
         from bench import catalogue
 
         endpoints = {e.label: e for e in catalogue.PAGES + catalogue.WRITES}
-        self.pool = [endpoints[label] for label in WEIGHTS]
-        self.weights = list(WEIGHTS.values())
+        # Pages no building of the sample has (a rota, say, in a small sample) are left out.
+        served = {
+            label: w
+            for label, w in WEIGHTS.items()
+            if any(endpoints[label].serves(t) for t in district + burst)
+        }
+        self.pool = [endpoints[label] for label in served]
+        self.weights = list(served.values())
         self.vote = endpoints["vote"]
         self.healthz = healthz
         self.browse = district + burst
@@ -104,7 +111,13 @@ class Mix:
             endpoint, target = self.healthz, self.browse[0]
         else:
             endpoint = rng.choices(self.pool, self.weights)[0]
-            target = rng.choice([t for t in self.browse if endpoint.serves(t)])
+            # A quarter of the browsing is in the burst community: its hit rate shows
+            # what the votes do to the pages its residents open meanwhile.
+            where = self.burst if rng.random() < BURST_BROWSING else self.browse
+            serving = [t for t in where if endpoint.serves(t)]
+            target = rng.choice(
+                serving or [t for t in self.browse if endpoint.serves(t)]
+            )
         method, path, session, body = endpoint.request(target, rng)
         key = (endpoint.label, target.building in self.burst_ids)
         self.paths[path.partition("?")[0]] = key
