@@ -5,8 +5,8 @@ charts of up to ~40 bars, and the template engine spent most of the page's time 
 """
 
 from dataclasses import dataclass
+from html import escape
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 BAR_HEIGHT = 22

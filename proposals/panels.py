@@ -80,9 +80,8 @@ def _open_polls(building):
 
 
 def decision_panels(access) -> list[Panel]:
-
-    polls = _open_polls(access.building)
-    lines = [_("%(count)d votes open") % {"count": len(polls)}]
+    count = Poll.objects.in_building(access.building).open_now().count()
+    lines = [_("%(count)d votes open") % {"count": count}]
     return [
         Panel(
             title=_("Decide"),
