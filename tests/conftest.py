@@ -56,7 +56,6 @@ def pytest_collection_modifyitems(config, items):
 LONGEST = [
     "tests/test_hostile_input.py",
     "tests/test_secrets_crawl.py",
-    "tests/test_query_scaling.py",
 ]
 
 

@@ -23,7 +23,10 @@ from buildings.synthetic import district as gen
 from funds.models import Fund
 from proposals.models import Issue, Poll
 
-pytestmark = pytest.mark.django_db
+# One xdist worker runs them all (python3 dev.py test: --dist loadgroup): the two
+# districts take far longer to generate than every test here takes to run, so they are
+# generated once rather than once in each worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("query_scaling")]
 
 SCALES = {
     "small": {"households_per_building": 12, "intensity": 2.0},
