@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from auditlog.context import disable_auditlog
 from django.core.cache import cache
 from django.utils import translation
 
@@ -149,7 +150,11 @@ STAFF_ROLES = ["staff", "other_staff", "town_staff"]
 
 @pytest.fixture
 def roles(building):
-    return Roles(building)
+    """The people around the building are the stage, not what a test checks: making
+    them is not written to the audit log (which costs more than making them, in ~2000
+    tests). Whatever a test then does to them is recorded as usual."""
+    with disable_auditlog():
+        return Roles(building)
 
 
 @pytest.fixture
