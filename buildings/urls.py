@@ -1,15 +1,17 @@
 from django.urls import path
 
-from buildings import change_views, search_views, team_views
 from buildings.views import (
     account,
     announcements,
+    changes,
     community,
     inbox,
     joining,
     me,
     members,
+    search,
     site,
+    team,
 )
 
 app_name = "buildings"
@@ -29,10 +31,10 @@ urlpatterns = [
     path("me/building/", me.switch_building, name="switch-building"),
     path("me/profile/", me.profile_update, name="profile-update"),
     path("me/talents/", me.talents_update, name="talents-update"),
-    path("me/party-badge/", team_views.party_badge, name="party-badge"),
+    path("me/party-badge/", team.party_badge, name="party-badge"),
     path(
         "me/talent-invitations/<int:invitation_pk>/<str:decision>/",
-        team_views.talent_answer,
+        team.talent_answer,
         name="talent-answer",
     ),
     path("me/public-display/", me.public_display_update, name="public-display-update"),
@@ -51,17 +53,17 @@ urlpatterns = [
     ),
     path(
         "announcements/<int:pk>/edit/",
-        change_views.announcement_edit,
+        changes.announcement_edit,
         name="announcement-edit",
     ),
     path(
         "announcements/<int:pk>/withdraw/",
-        change_views.announcement_withdraw,
+        changes.announcement_withdraw,
         name="announcement-withdraw",
     ),
     path("buildings/<int:pk>/", community.building_detail, name="detail"),
     path("buildings/<int:pk>/edit/", community.building_edit, name="edit"),
-    path("buildings/<int:pk>/search/", search_views.search, name="search"),
+    path("buildings/<int:pk>/search/", search.search, name="search"),
     path("buildings/<int:pk>/todo/", community.todo, name="todo"),
     path("buildings/<int:pk>/requests/", joining.join_requests, name="join-requests"),
     path(
@@ -84,22 +86,20 @@ urlpatterns = [
     ),
     path(
         "buildings/<int:pk>/residents/<int:resident_pk>/party-badge/",
-        team_views.resident_party_badge,
+        team.resident_party_badge,
         name="resident-party-badge",
     ),
-    path("buildings/<int:pk>/team/", team_views.team, name="team"),
-    path("buildings/<int:pk>/team/appoint/", team_views.team_appoint, name="appoint"),
+    path("buildings/<int:pk>/team/", team.team, name="team"),
+    path("buildings/<int:pk>/team/appoint/", team.team_appoint, name="appoint"),
     path(
         "buildings/<int:pk>/team/<int:resident_pk>/remove/",
-        team_views.team_remove,
+        team.team_remove,
         name="team-remove",
     ),
-    path(
-        "buildings/<int:pk>/talents/ask/", team_views.talent_propose, name="talent-ask"
-    ),
+    path("buildings/<int:pk>/talents/ask/", team.talent_propose, name="talent-ask"),
     path(
         "buildings/<int:pk>/talents/<int:invitation_pk>/withdraw/",
-        team_views.talent_withdraw,
+        team.talent_withdraw,
         name="talent-withdraw",
     ),
     path(

@@ -1,4 +1,4 @@
-"""The ledger for the building's search page (buildings/search_views.py).
+"""The ledger for the building's search page (buildings/views/search.py).
 
 What an entry was for, who was paid and its public note are searched; donors are not
 (a donor who chose to be anonymous must not be found by name).

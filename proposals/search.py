@@ -1,4 +1,4 @@
-"""Issues and proposals for the building's search page (buildings/search_views.py).
+"""Issues and proposals for the building's search page (buildings/views/search.py).
 
 Only what the person may see: the building's issues, not those hidden for abuse (never who reported them: the
 reporter is neither searched nor shown) and proposals, drafts only for the team.

@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from auditlog.context import disable_auditlog
 from django.core.cache import cache
 from django.utils import translation
 
@@ -35,7 +36,11 @@ def pytest_collection_modifyitems(config, items):
 
     The browser journeys share one Chromium and one live server: under pytest-xdist
     (python3 dev.py test, --dist loadgroup) they all run in the same worker, while the
-    other workers take the rest of the suite."""
+    other workers take the rest of the suite.
+
+    The longest tests (the crawls, one role each) come first: the workers take tests in
+    this order as they free up, so the long ones start early and the short ones fill in
+    around them, rather than one long crawl running alone at the end."""
     other = "sqlite" if on_postgres() else "postgres"
     kept, dropped = [], []
     for item in items:
@@ -44,7 +49,20 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group("browser"))
     if dropped:
         config.hook.pytest_deselected(items=dropped)
-        items[:] = kept
+    kept.sort(key=_longest_first)  # stable: the rest keep their order
+    items[:] = kept
+
+
+# Modules whose tests each take from several seconds to minutes, longest first.
+LONGEST = [
+    "tests/test_hostile_input.py",
+    "tests/test_secrets_crawl.py",
+]
+
+
+def _longest_first(item) -> int:
+    module = item.nodeid.split("::")[0]
+    return LONGEST.index(module) if module in LONGEST else len(LONGEST)
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -132,7 +150,11 @@ STAFF_ROLES = ["staff", "other_staff", "town_staff"]
 
 @pytest.fixture
 def roles(building):
-    return Roles(building)
+    """The people around the building are the stage, not what a test checks: making
+    them is not written to the audit log (which costs more than making them, in ~2000
+    tests). Whatever a test then does to them is recorded as usual."""
+    with disable_auditlog():
+        return Roles(building)
 
 
 @pytest.fixture

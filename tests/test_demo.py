@@ -18,7 +18,9 @@ from funds.checks import check_all
 from funds.models import Campaign, GoodsDonation, LedgerEntry, Receipt
 from proposals.models import Convention, Issue, Poll, Proposal
 
-pytestmark = pytest.mark.django_db
+# One xdist worker runs them all (--dist loadgroup): loading the demo twice takes far
+# longer than the tests that read it, so it is done once, not once a worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 
 def row_counts() -> dict[str, int]:

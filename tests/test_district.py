@@ -16,7 +16,9 @@ from funds.models import Fund, LedgerEntry
 from proposals.deliberation.polls.services import poll_results
 from proposals.models import Ballot, Issue, IssueEvent, Poll, Proposal
 
-pytestmark = pytest.mark.django_db
+# One xdist worker runs them all (--dist loadgroup): the district takes far longer to
+# generate than its tests take to run, so it is generated once, not once a worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("district")]
 
 
 @pytest.fixture(scope="module")

@@ -37,7 +37,10 @@ from tests.proposals.deliberation.factories import ConsultationFactory, PollFact
 from tests.proposals.deliberation.test_permissions import answer_data
 from tests.proposals.factories import IssueFactory
 
-pytestmark = pytest.mark.django_db
+# One xdist worker runs them all (python3 dev.py test: --dist loadgroup): the two
+# districts take far longer to generate than every test here takes to run, so they are
+# generated once rather than once in each worker.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("query_scaling")]
 
 SCALES = {
     "small": {"households_per_building": 12, "intensity": 2.0},

@@ -25,6 +25,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -32,7 +34,13 @@ from buildings.models import Household, Resident
 from proposals.deliberation.polls import services as poll_services
 from proposals.issues import services as issues
 from proposals.models import Issue, PollOption
-from tests.factories import AccountResidentFactory, StaffFactory, UserFactory
+from tests.conftest import Roles
+from tests.factories import (
+    AccountResidentFactory,
+    BuildingFactory,
+    StaffFactory,
+    UserFactory,
+)
 from tests.funds.factories import FundFactory
 from tests.proposals.deliberation.factories import PollFactory
 
@@ -52,8 +60,35 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 PARTS = re.compile(r"<tr[\s>]|<li[\s>]|<article[\s>]|class=\"card[\s\"]")
 
 
+@pytest.fixture(scope="module")
+def shared(django_db_setup, django_db_blocker):
+    """The roles, the world and the people who crawl, built once for the module (not
+    once per role) and rolled back after it. Each test runs in its own transaction
+    inside, so what one test changes (a reporter look, a poll's deadline) is gone
+    before the next starts."""
+    quiet = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        LOUZU_NOTIFICATION_SENDERS=[],
+    )
+    with django_db_blocker.unblock(), quiet, transaction.atomic():
+        roles = Roles(BuildingFactory())
+        world = build_world(roles, Client())
+        people = {role: person(roles, role) for role in ROLES}
+        yield {"roles": roles, "world": world, "people": people}
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(roles, client):
+def roles(shared):
+    return shared["roles"]
+
+
+@pytest.fixture
+def world(shared):
+    return shared["world"]
+
+
+def build_world(roles, client):
     building = roles.building
     household = Household.objects.create(building=building, room=ROOM)
     reporter = AccountResidentFactory(
@@ -299,21 +334,22 @@ def crawl(client, urls, world, audited_page, checked):
     return read
 
 
+# The longest crawls first (see tests/conftest.py: the workers start them early).
 ROLES = [
-    "visitor",
-    "outsider",
-    "resident",
-    "team",
-    "leader",
     "staff",
     "staff_reveal",
     "superuser",
+    "leader",
+    "resident",
+    "team",
+    "outsider",
+    "visitor",
 ]
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_role_finds_a_secret_anywhere(world, roles, client, role):
-    user = person(roles, role)
+def test_no_role_finds_a_secret_anywhere(shared, world, roles, client, role):
+    user = shared["people"][role]
     if user is not None:
         client.force_login(user)
     audited = None

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from buildings import privacy, services, team_views
+from buildings import privacy, services
 from buildings.forms import (
     LeaveForm,
     ProfileForm,
@@ -24,6 +24,7 @@ from buildings.permissions import (
     membership_for,
     memberships_of,
 )
+from buildings.views.team import me_context
 
 
 @never_cache  # personal: no browser or proxy may keep it
@@ -66,7 +67,7 @@ def me(request):
             "talent_form": talent_form,
             "profile_form": profile_form,
             "display_form": display_form,
-            **team_views.me_context(membership),
+            **me_context(membership),
         },
     )
 

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from proposals.deliberation import paper
-from proposals.deliberation.consultations import change_views, views
+from proposals.deliberation.consultations import views
 
 urlpatterns = [
     path("decide/consultations/", views.consultation_list, name="consultations"),
@@ -44,12 +44,12 @@ urlpatterns = [
     ),
     path(
         "decide/consultations/<int:pk>/edit/",
-        change_views.consultation_edit,
+        views.consultation_edit,
         name="consultation-edit",
     ),
     path(
         "decide/consultations/<int:pk>/cancel/",
-        change_views.consultation_cancel,
+        views.consultation_cancel,
         name="consultation-cancel",
     ),
 ]

@@ -1,4 +1,5 @@
-"""Consultation pages: list, publish, questions, answer, door-to-door visit, results, export."""
+"""Consultation pages: list, publish, questions, answer, door-to-door visit, results, export,
+and a leader's change or cancellation before the first answer (consultations.changes)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,14 +11,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from buildings.forms import ReasonForm
 from buildings.models import ChangeNote
-from buildings.permissions import ORGANISE, PARTICIPATE, VIEW, get_access_or_404
+from buildings.permissions import MANAGE, ORGANISE, PARTICIPATE, VIEW, get_access_or_404
 from buildings.services import find_household, wechat_text
 from core.exports import csv_writer
+from proposals.deliberation.consultations import changes, services
 from proposals.deliberation.consultations import permissions as perms
-from proposals.deliberation.consultations import services
 from proposals.deliberation.consultations.forms import (
     AnswerForm,
+    ConsultationEditForm,
     ConsultationForm,
     QuestionForm,
     VisitForm,
@@ -306,3 +309,84 @@ def consultation_export(request, building_pk, pk):
             + ["; ".join(by_question.get(q.pk, [])) for q in questions]
         )
     return response
+
+
+def _consultation_to_change(request, building_pk, pk):
+    access = get_access_or_404(request.user, building_pk, MANAGE)
+    consultation = _get_consultation(access, pk)
+    allowed = not consultation.is_cancelled and not consultation.responses.exists()
+    if not allowed:
+        messages.error(
+            request,
+            _(
+                "People have already answered, or it was cancelled: the consultation can no longer be changed or cancelled."
+            ),
+        )
+    return access, consultation, allowed
+
+
+def consultation_edit(request, building_pk, pk):
+    access, consultation, allowed = _consultation_to_change(request, building_pk, pk)
+    if not allowed:
+        return redirect(consultation)
+    form = ConsultationEditForm(
+        request.POST or None,
+        initial={
+            "title": consultation.title,
+            "intro": consultation.intro,
+            "closes_at": timezone.localtime(consultation.closes_at),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            changes.edit_consultation(
+                consultation=consultation, by=request.user, **data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The consultation is changed; the building is told.")
+            )
+            return redirect(consultation)
+    return render(
+        request,
+        T + "consultation_form.html",
+        {"building": access.building, "form": form, "consultation": consultation},
+    )
+
+
+def consultation_cancel(request, building_pk, pk):
+    access, consultation, allowed = _consultation_to_change(request, building_pk, pk)
+    if not allowed:
+        return redirect(consultation)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes.cancel_consultation(
+                consultation=consultation,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            show_error(request, error)
+        else:
+            messages.success(
+                request, _("The consultation is cancelled; the building is told.")
+            )
+        return redirect(consultation)
+    return render(
+        request,
+        "buildings/confirm_with_reason.html",
+        {
+            "heading": _("Cancel the consultation"),
+            "explanation": _(
+                "Nobody has answered yet. It stays on its page, marked as cancelled, with your reason; the building is told."
+            ),
+            "form": form,
+            "button": _("Cancel the consultation"),
+            "back_url": consultation.get_absolute_url(),
+            "back_label": consultation.title,
+        },
+    )
