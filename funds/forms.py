@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buildings.forms import ReasonForm
 from buildings.models import Resident
+from buildings.rooms import natural
 from core.uploads import ImageUploadField
 from funds.blur import cell_region, grid_cells
 from funds.models import Campaign, CampaignNeed, Fund, LedgerEntry, PublicName
@@ -72,7 +73,7 @@ def resident_choices(fund: Fund):
         Resident.objects.approved()
         .in_building(fund.building)
         .select_related("household")
-        .order_by("household__room", "name")
+        .order_by(*natural("household__room"), "name")
     )
 
 

@@ -81,10 +81,49 @@ def vitality_rows(rows):
     )
 
 
+def _measure_labels() -> list[str]:
+    """The "All measures" columns after the building's, in order."""
+    return [
+        _("Index"),
+        _("Joined"),
+        _("Open"),
+        _("Overdue"),
+        _("Median response (h)"),
+        _("Resolved"),
+        _("Satisfied"),
+        _("Raised"),
+        _("Matched"),
+        _("Spent"),
+        _("Balance"),
+        _("Activities"),
+        _("Participants"),
+        _("Volunteer hours"),
+        _("Polls"),
+        _("Turnout"),
+        _("Households that voted"),
+    ]
+
+
+@register.simple_tag
+def measure_head():
+    """The "All measures" table's header row."""
+    return format_html(
+        '<tr><th scope="col">{}</th>{}</tr>',
+        _("Building"),
+        format_html_join(
+            "",
+            '<th scope="col" class="text-end">{}</th>',
+            ((label,) for label in _measure_labels()),
+        ),
+    )
+
+
 @register.simple_tag
 def measure_rows(rows):
-    """The "All measures" table's body: one row of eighteen figures per building."""
+    """The "All measures" table's body: one row of eighteen figures per building, each
+    figure labelled (data-label) for the narrow-screen layout that stacks a row."""
     localize = _numbers()
+    labels = _measure_labels()
 
     def row(row):
         cells = [
@@ -107,14 +146,18 @@ def measure_rows(rows):
             _percent(row.turnout),
             f"{localize(row.households_voted)}/{localize(row.households)}",
         ]
+        values = cells + [f"¥{localize(m)}" for m in money] + after
         return format_html(
-            '<tr><th scope="row">{}</th>{}{}{}</tr>',
+            '<tr><th scope="row">{}</th>{}</tr>',
             row.building.number,
-            format_html_join("", '<td class="text-end">{}</td>', ((c,) for c in cells)),
             format_html_join(
-                "", '<td class="money">¥{}</td>', ((localize(m),) for m in money)
+                "",
+                '<td class="{}" data-label="{}">{}</td>',
+                (
+                    ("money" if 7 <= i < 11 else "text-end", label, value)
+                    for i, (label, value) in enumerate(zip(labels, values, strict=True))
+                ),
             ),
-            format_html_join("", '<td class="text-end">{}</td>', ((c,) for c in after)),
         )
 
     return format_html_join("\n", "{}", ((row(item),) for item in rows))

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from buildings.models import ChangeNote, Resident
 from buildings.permissions import ORGANISE, PARTICIPATE, VIEW, get_access_or_404
-from buildings.rooms import in_room_order
+from buildings.rooms import in_room_order, natural
 from buildings.services import wechat_text
 from core.qr import qr_svg
 from proposals.deliberation.meetings import permissions as perms
@@ -86,7 +86,7 @@ def meeting_detail(request, building_pk, pk):
             Resident.objects.approved()
             .in_building(access.building)
             .select_related("household")
-            .order_by("household__room", "name")
+            .order_by(*natural("household__room"), "name")
         )
         staff = services.staff_who_may_attend(access.building).exclude(
             pk__in=[a.staff_id for a in attendances if a.staff_id]
