@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from buildings.models import ChangeNote
+from buildings.notices import posting_notice
 from buildings.permissions import MANAGE, ORGANISE, PARTICIPATE, VIEW, get_access_or_404
 from buildings.services import wechat_text
 from core.exports import csv_writer, spreadsheet_row
@@ -910,6 +911,7 @@ def statement_print(request, building_pk):
             "qr_svg": qr_svg(live_url),
             "live_url": live_url,
             "printed_on": timezone.localdate(),
+            "notice": posting_notice(access.building),
         },
     )
 
