@@ -143,3 +143,50 @@ def test_the_admin_lists_buildings_in_order(client, community):
     )
     shown = [b.number for b in response.context["cl"].result_list]
     assert shown == COUNTED
+
+
+def test_the_admin_building_filter_and_household_list_are_in_order(client, community):
+    for building in community.buildings.all():
+        for room in ["1201", "201", "101"]:
+            HouseholdFactory(building=building, room=room)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get(
+        reverse("admin:buildings_household_changelist"),
+        {"building__community__id__exact": community.pk},
+    )
+    changelist = response.context["cl"]
+    shown = [(h.building.number, h.room) for h in changelist.result_list]
+    assert shown == [(n, r) for n in COUNTED for r in ["101", "201", "1201"]]
+    building_filter = next(
+        spec for spec in changelist.filter_specs if spec.field_path == "building"
+    )
+    labels = [label for _pk, label in building_filter.lookup_choices]
+    mine = [label for label in labels if label in COUNTED]
+    assert mine == COUNTED
+
+
+def test_the_consultation_export_lists_rooms_in_order(building, login, roles):
+    import csv
+    import io
+
+    from proposals.deliberation.consultations import services as consultations
+    from tests.proposals.deliberation.factories import ConsultationFactory
+
+    consultation = ConsultationFactory(building=building)
+    answers = {
+        question: "好" if question.kind == "text" else [question.choices.first()]
+        for question in consultation.questions.all()
+    }
+    for room in ["1201", "201", "102", "101"]:
+        household = HouseholdFactory(building=building, room=room)
+        consultations.submit_response(
+            consultation=consultation,
+            answers=answers,
+            household=household,
+            entered_by=roles.team,
+        )
+    response = login(roles.team).get(
+        reverse("proposals:consultation-export", args=[building.pk, consultation.pk])
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row[1] for row in rows[1:]] == ["101", "102", "201", "1201"]

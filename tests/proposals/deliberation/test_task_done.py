@@ -97,3 +97,13 @@ def test_the_superuser_may_confirm(task, login):
     assert client.post(url(task), {"confirm": "yes"}).status_code == 302
     task.refresh_from_db()
     assert task.is_done
+
+
+def test_the_question_page_in_english_with_few_queries(
+    task, login, django_assert_max_num_queries
+):
+    client = login(task.owner.user)
+    with django_assert_max_num_queries(12):
+        page = client.get(url(task), HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert "Mark this task done?" in html and "Yes, it is done" in html
