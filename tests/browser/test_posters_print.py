@@ -81,3 +81,24 @@ def test_a_long_statement_keeps_its_end_whole(browser, live_server):
     assert facts["lines"] == [1, 1]
     assert pdf_pages(page.pdf(format="A4")) >= 2
     context.close()
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
+def test_the_posters_fit_the_phone_on_screen(browser, live_server, locale):
+    fund, leader, _rule = ready_fund()
+    donate(fund, leader, "50")
+    poll = PollFactory(proposal__building=fund.building)
+    poll_services.close_poll(poll=end_voting(poll), closed_by=leader)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, base_url=live_server.url, locale=locale
+    )
+    page = context.new_page()
+    log_in(page, leader.phone)
+    for path in (
+        f"/buildings/{fund.building_id}/fund/statement/print/",
+        f"/buildings/{fund.building_id}/decide/polls/{poll.pk}/poster/",
+    ):
+        page.goto(path)
+        assert page.locator(".posting-notice").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    context.close()
