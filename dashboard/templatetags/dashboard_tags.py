@@ -147,16 +147,18 @@ def measure_rows(rows):
             f"{localize(row.households_voted)}/{localize(row.households)}",
         ]
         values = cells + [f"¥{localize(m)}" for m in money] + after
+        classes = (
+            ["text-end"] * len(cells)
+            + ["money"] * len(money)
+            + ["text-end"] * len(after)
+        )
         return format_html(
             '<tr><th scope="row">{}</th>{}</tr>',
             row.building.number,
             format_html_join(
                 "",
                 '<td class="{}" data-label="{}">{}</td>',
-                (
-                    ("money" if 7 <= i < 11 else "text-end", label, value)
-                    for i, (label, value) in enumerate(zip(labels, values, strict=True))
-                ),
+                zip(classes, labels, values, strict=True),
             ),
         )
 
