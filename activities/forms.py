@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import Activity, Task
 from activities.services import MAX_PARTY
 from buildings.models import ChangeNote, Resident
+from buildings.rooms import natural
 from core.uploads import ImageUploadField
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -168,7 +169,7 @@ class ProxySignUpForm(SignUpForm):
             Resident.objects.approved()
             .in_building(building)
             .select_related("household")
-            .order_by("household__room", "name")
+            .order_by(*natural("household__room"), "name")
         )
         self.fields["resident"].label_from_instance = lambda r: (
             f"{r.household.room} {r.name}"

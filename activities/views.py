@@ -35,6 +35,7 @@ from buildings.permissions import (
     is_staff_for,
     memberships_of,
 )
+from buildings.rooms import natural
 from buildings.services import wechat_text
 from core.pagecache import cached_page
 from core.qr import qr_svg
@@ -462,7 +463,7 @@ def sheet(request, building_pk, pk):
     confirmed = list(
         activity.registrations.confirmed()
         .select_related("household__building", "resident__household__building")
-        .order_by("household__room", "pk")
+        .order_by(*natural("household__room"), "pk")
     )
     blank_rows = range(
         max(5, min(20, activity.capacity - sum(r.party_size for r in confirmed)))

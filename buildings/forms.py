@@ -100,7 +100,10 @@ class LoginForm(AuthenticationForm):
 
 class JoinForm(forms.Form):
     building = forms.ModelChoiceField(
-        queryset=Building.objects.none(), label=_("Building"), empty_label=None
+        queryset=Building.objects.none(),
+        label=_("Building"),
+        empty_label=_("Choose your building"),
+        error_messages={"required": _("Choose your building.")},
     )
     room = RoomField(
         label=_("Room"),
@@ -114,7 +117,7 @@ class JoinForm(forms.Form):
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["building"].queryset = community.buildings.all()
+        self.fields["building"].queryset = community.buildings.in_natural_order()
 
 
 class ProxyResidentForm(forms.Form):

@@ -346,3 +346,7 @@ LOUZU_SMS_URGENT_KINDS = env_list("LOUZU_SMS_URGENT_KINDS")
 LOUZU_WECOM_BASE_URL = os.environ.get(
     "LOUZU_WECOM_BASE_URL", "https://qyapi.weixin.qq.com"
 )
+
+# A printed lobby notice (公示: fund statement, vote result) stays up this many days,
+# counted from the day it is printed; the poster says from when to when.
+NOTICE_POSTING_DAYS = int(os.environ.get("LOUZU_NOTICE_POSTING_DAYS", "7"))

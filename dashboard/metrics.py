@@ -132,7 +132,7 @@ def building_rows(community_ids, now=None, trends=True) -> list[BuildingRow]:
         b.pk: BuildingRow(
             building=b, households=b.household_count, joined=b.joined_count
         )
-        for b in buildings.with_counts().order_by("community", "number")
+        for b in buildings.with_counts().in_natural_order()
     }
 
     issues = Issue.objects.filter(building__community__in=communities)

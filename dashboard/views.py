@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from buildings.models import Community, Town
 from buildings.permissions import is_staff_for, staff_communities
+from buildings.rooms import room_key
 from core.pagecache import cached_page
 from dashboard import charts, metrics
 from dashboard import figures as dashboard_figures
@@ -176,7 +177,10 @@ def _charts(rows: list[metrics.BuildingRow]) -> list[charts.BarChart]:
 def community(request, pk):
     community = get_object_or_404(Community, pk=pk)
     rows, figures = dashboard_figures.read(community)
-    rows_by_index = sorted(rows, key=lambda row: -row.index)
+    rows = sorted(rows, key=lambda row: room_key(row.building.number))
+    rows_by_index = sorted(
+        rows, key=lambda row: -row.index
+    )  # ties stay in number order
     for row in rows:
         row.sparkline = charts.sparkline(row.trend)
     overdue = (
@@ -203,7 +207,8 @@ def community(request, pk):
         "dashboard/community.html",
         {
             "community": community,
-            "rows": rows_by_index,
+            "ranking": rows_by_index,
+            "rows": rows,
             "charts": _charts(rows),
             "comparison": comparison,
             "overdue": overdue,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buildings.forms import ReasonForm
 from buildings.models import Resident
+from buildings.rooms import natural
 from core.uploads import ImageUploadField
 from funds.blur import cell_region, grid_cells
 from funds.models import Campaign, CampaignNeed, Fund, LedgerEntry, PublicName
@@ -72,7 +73,7 @@ def resident_choices(fund: Fund):
         Resident.objects.approved()
         .in_building(fund.building)
         .select_related("household")
-        .order_by("household__room", "name")
+        .order_by(*natural("household__room"), "name")
     )
 
 
@@ -221,7 +222,9 @@ class DonationForm(forms.Form):
         label=_("…or an outside name"),
         max_length=60,
         required=False,
-        help_text=_("Leave both empty for an anonymous gift."),
+        help_text=_(
+            "Leave both empty for an anonymous gift: the amount alone is enough."
+        ),
     )
     public_name = forms.ChoiceField(
         label=_("Shown in public as"),
@@ -257,6 +260,31 @@ class DonationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["donor_resident"].queryset = resident_choices(fund)
         self.fields["campaign"].queryset = fund.campaigns.open()
+
+    def clean(self):
+        """The amount alone is an anonymous gift, as the donor fields say: with no donor
+        there is no name or room to show, whatever "Shown in public as" holds."""
+        data = super().clean()
+        if not data.get("donor_resident") and not data.get("donor_name"):
+            data["public_name"] = PublicName.ANONYMOUS
+        return data
+
+    @classmethod
+    def repeat_initial(cls, query) -> dict:
+        """The starting values "Log another" carries over in the address (the date, how
+        it was paid and the campaign of the gift just saved), each kept only if valid."""
+        initial = {}
+        try:
+            initial["occurred_on"] = cls.base_fields["occurred_on"].clean(
+                query.get("occurred_on", "")
+            )
+        except forms.ValidationError:
+            pass
+        if query.get("paid_by") in LedgerEntry.PaidBy.values:
+            initial["paid_by"] = query["paid_by"]
+        if query.get("campaign", "").isdecimal():
+            initial["campaign"] = query["campaign"]
+        return initial
 
 
 class ExpenseForm(forms.Form):

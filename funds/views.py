@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from buildings.models import ChangeNote
+from buildings.notices import posting_notice
 from buildings.permissions import MANAGE, ORGANISE, PARTICIPATE, VIEW, get_access_or_404
 from buildings.services import wechat_text
 from core.exports import csv_writer, spreadsheet_row
@@ -411,8 +412,7 @@ def _saved_message(request, created: bool, text: str) -> None:
 def donation_create(request, building_pk):
     access = get_access_or_404(request.user, building_pk, MANAGE)
     fund = _fund_or_404(access)
-    campaign = request.GET.get("campaign", "")
-    initial = {"campaign": campaign} if campaign.isdecimal() else {}
+    initial = DonationForm.repeat_initial(request.GET)
     form = DonationForm(
         request.POST or None, request.FILES or None, fund=fund, initial=initial
     )
@@ -557,6 +557,18 @@ def matching_create(request, building_pk):
     )
 
 
+def _another_donation_url(entry) -> str:
+    """ "Log another": the donation form starting from this gift's date, how it was paid
+    and its campaign (the donor and amount start empty)."""
+    if entry.kind != "donation":
+        return ""
+    query = {"occurred_on": entry.occurred_on.isoformat(), "paid_by": entry.paid_by}
+    if entry.campaign_id:
+        query["campaign"] = entry.campaign_id
+    url = reverse("funds:donation-create", args=[entry.fund.building_id])
+    return f"{url}?{urlencode(query)}"
+
+
 def entry_detail(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
     fund = _fund_or_404(access)
@@ -576,6 +588,7 @@ def entry_detail(request, building_pk, pk):
             and permissions.can_see_receipt(access, receipt)
             and bool(receipt.blurred),
             "can_log": permissions.can_log_money(access),
+            "another_url": _another_donation_url(entry),
             "can_reverse": permissions.can_reverse(
                 access, entry, reversed_by is not None
             ),
@@ -902,6 +915,7 @@ def statement_print(request, building_pk):
             "qr_svg": qr_svg(live_url),
             "live_url": live_url,
             "printed_on": timezone.localdate(),
+            "notice": posting_notice(access.building),
         },
     )
 

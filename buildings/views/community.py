@@ -36,7 +36,7 @@ def community_list(request):
 @cached_page
 def community_detail(request, pk):
     community = get_object_or_404(Community, pk=pk)
-    buildings = community.buildings.with_counts()
+    buildings = community.buildings.with_counts().in_natural_order()
     announcements = Announcement.objects.community_wide(community)[:20]
     membership = active_membership(request.user)
     in_community = any(

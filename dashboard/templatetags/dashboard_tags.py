@@ -10,6 +10,7 @@ from html import escape
 from django import template
 from django.conf import settings
 from django.utils.formats import get_format, localize
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -76,10 +77,49 @@ def vitality_rows(rows):
     return mark_safe("\n".join(row(item) for item in rows))
 
 
+def _measure_labels() -> list[str]:
+    """The "All measures" columns after the building's, in order."""
+    return [
+        _("Index"),
+        _("Joined"),
+        _("Open"),
+        _("Overdue"),
+        _("Median response (h)"),
+        _("Resolved"),
+        _("Satisfied"),
+        _("Raised"),
+        _("Matched"),
+        _("Spent"),
+        _("Balance"),
+        _("Activities"),
+        _("Participants"),
+        _("Volunteer hours"),
+        _("Polls"),
+        _("Turnout"),
+        _("Households that voted"),
+    ]
+
+
+@register.simple_tag
+def measure_head():
+    """The "All measures" table's header row."""
+    return format_html(
+        '<tr><th scope="col">{}</th>{}</tr>',
+        _("Building"),
+        format_html_join(
+            "",
+            '<th scope="col" class="text-end">{}</th>',
+            ((label,) for label in _measure_labels()),
+        ),
+    )
+
+
 @register.simple_tag
 def measure_rows(rows):
-    """The "All measures" table's body: one row of eighteen figures per building."""
+    """The "All measures" table's body: one row of eighteen figures per building, each
+    figure labelled (data-label) for the narrow-screen layout that stacks a row."""
     localize = _numbers()
+    labels = _measure_labels()
 
     def row(row):
         cells = [
@@ -102,12 +142,19 @@ def measure_rows(rows):
             _percent(row.turnout),
             f"{localize(row.households_voted)}/{localize(row.households)}",
         ]
+        values = cells + [f"¥{localize(m)}" for m in money] + after
+        classes = (
+            ["text-end"] * len(cells)
+            + ["money"] * len(money)
+            + ["text-end"] * len(after)
+        )
         return "".join(
             [
                 f'<tr><th scope="row">{escape(row.building.number)}</th>',
-                *(f'<td class="text-end">{escape(c)}</td>' for c in cells),
-                *(f'<td class="money">¥{escape(localize(m))}</td>' for m in money),
-                *(f'<td class="text-end">{escape(c)}</td>' for c in after),
+                *(
+                    f'<td class="{css}" data-label="{escape(label)}">{escape(value)}</td>'
+                    for css, label, value in zip(classes, labels, values, strict=True)
+                ),
                 "</tr>",
             ]
         )

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Resident
+from buildings.rooms import natural
 from core.uploads import ImageUploadField, clean_image
 from proposals.issues.models import Issue, IssuePhoto
 
@@ -178,7 +179,7 @@ def residents_for_proxy(building):
         Resident.objects.approved()
         .in_building(building)
         .select_related("household")
-        .order_by("household__room")
+        .order_by(*natural("household__room"))
     )
 
 

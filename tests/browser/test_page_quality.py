@@ -8,6 +8,7 @@ from tests.browser.conftest import PAGE_WEIGHT_LIMIT
 from tests.browser.helpers import fits_the_phone
 from tests.factories import (
     AccountResidentFactory,
+    BuildingFactory,
     CommunityFactory,
     StaffFactory,
     TownFactory,
@@ -107,3 +108,40 @@ def test_the_pages_leaders_and_raisers_use_fit_the_phone(audit, locale):
         if not fits_the_phone(page):
             problems.append(f"{path}: wider than the phone")
     assert problems == [], "\n".join(problems)
+
+
+# Tables wider than their box (cut off, or scrolled sideways inside it) at 390 px.
+CLIPPED_TABLES = """() => [...document.querySelectorAll('table')].filter(table => {
+    const box = table.getBoundingClientRect();
+    const holder = table.parentElement;
+    return box.right > document.documentElement.clientWidth + 1
+        || holder.scrollWidth > holder.clientWidth + 1;
+}).length"""
+
+
+def test_dashboards_fit_the_phone_with_no_table_cut_off(audit):
+    """The community and town dashboards at 390 px: no sideways scrolling, every table
+    whole (the wide "All measures" tables stack into labelled cards), buildings 3, 5, 8,
+    12, 16."""
+    community = CommunityFactory()
+    for number in ["16", "3", "12", "5", "8"]:
+        AccountResidentFactory(
+            household__building=BuildingFactory(community=community, number=number)
+        )
+    staff = StaffFactory(communities=[community], towns=[community.town])
+    for path in (f"/dashboard/c/{community.pk}/", f"/dashboard/t/{community.town_id}/"):
+        _weight, serious, font_size, page = audit(path, login=staff.phone)
+        assert serious == [], path
+        assert font_size >= 16, path
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        assert page.evaluate(CLIPPED_TABLES) == 0, path
+        if "/c/" in path:
+            names = page.locator("table.stack-table tbody th").all_inner_texts()
+            assert names == ["3", "5", "8", "12", "16"]
+            first = page.locator("table.stack-table tbody td").first
+            assert first.is_visible()
+            assert "指数" in first.evaluate(
+                "td => getComputedStyle(td, '::before').content"
+            ) or "Index" in first.evaluate(
+                "td => getComputedStyle(td, '::before').content"
+            )

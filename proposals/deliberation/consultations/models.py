@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Cancellable
+from buildings.rooms import natural
 from proposals.deliberation.origin import Origin
 
 
@@ -198,7 +199,7 @@ class ConsultationResponse(models.Model):
     class Meta:
         verbose_name = _("consultation response")
         verbose_name_plural = _("consultation responses")
-        ordering = ["household__room", "created_at"]
+        ordering = [*natural("household__room"), "created_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["consultation", "slot"], name="consultation_answer_once"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from buildings.rooms import natural
 from proposals.deliberation.origin import Origin
 from proposals.deliberation.polls.models import Poll
 from proposals.deliberation.proposals.models import Proposal
@@ -123,7 +124,7 @@ class ConventionSignature(models.Model):
     class Meta:
         verbose_name = _("convention signature")
         verbose_name_plural = _("convention signatures")
-        ordering = ["household__room"]
+        ordering = natural("household__room")
         constraints = [
             models.UniqueConstraint(
                 fields=["convention", "household"], name="convention_signed_once"

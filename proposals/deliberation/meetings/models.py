@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Cancellable
+from buildings.rooms import natural
 from proposals.deliberation.proposals.models import Proposal
 
 
@@ -114,7 +115,11 @@ class MeetingAttendance(models.Model):
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendances")
-        ordering = ["resident__household__room", "resident__name", "staff__name"]
+        ordering = [
+            *natural("resident__household__room"),
+            "resident__name",
+            "staff__name",
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "resident"], name="attendance_once_per_meeting"

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from buildings.models import ChangeNote, Resident
 from buildings.permissions import ORGANISE, PARTICIPATE, VIEW, get_access_or_404
-from buildings.rooms import in_room_order
+from buildings.rooms import in_room_order, natural
 from buildings.services import wechat_text
 from core.qr import qr_svg
 from proposals.deliberation.meetings import permissions as perms
@@ -86,7 +86,7 @@ def meeting_detail(request, building_pk, pk):
             Resident.objects.approved()
             .in_building(access.building)
             .select_related("household")
-            .order_by("household__room", "name")
+            .order_by(*natural("household__room"), "name")
         )
         staff = services.staff_who_may_attend(access.building).exclude(
             pk__in=[a.staff_id for a in attendances if a.staff_id]
@@ -202,11 +202,15 @@ def meeting_task_create(request, building_pk, pk):
     return redirect(meeting)
 
 
-@require_POST
 def meeting_task_done(request, building_pk, pk, task_pk):
+    """Marking a follow-up task done, in two steps that need no JavaScript: the button on
+    the meeting page opens this page (GET), which names the task and asks; its own
+    button (POST with confirm) marks it done. A POST without confirm only asks."""
     access = get_access_or_404(request.user, building_pk, PARTICIPATE)
     meeting = _get_meeting(access, pk)
-    task = get_object_or_404(MeetingTask.objects.filter(meeting=meeting), pk=task_pk)
+    task = get_object_or_404(
+        MeetingTask.objects.filter(meeting=meeting).select_related("owner"), pk=task_pk
+    )
     if not perms.can_complete_task(access, task):
         if task.is_done:
             messages.error(request, _("This task is already done."))
@@ -215,6 +219,12 @@ def meeting_task_done(request, building_pk, pk, task_pk):
             _(
                 "Only the building leader, the team or the person it was given to can do this."
             )
+        )
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            T + "meeting_task_done.html",
+            {"building": access.building, "meeting": meeting, "task": task},
         )
     try:
         services.complete_meeting_task(task=task, done_by=request.user)

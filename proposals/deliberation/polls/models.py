@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Cancellable
+from buildings.rooms import natural
 from proposals.deliberation.origin import Origin
 from proposals.deliberation.proposals.models import Proposal
 
@@ -314,7 +315,7 @@ class Ballot(models.Model):
     class Meta:
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
-        ordering = ["household__room"]
+        ordering = natural("household__room")
         constraints = [
             models.UniqueConstraint(fields=["poll", "slot"], name="one_ballot_per_slot")
         ]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from buildings.forms import ReasonForm
 from buildings.models import ChangeNote
+from buildings.notices import posting_notice
 from buildings.permissions import MANAGE, PARTICIPATE, VIEW, get_access_or_404
 from buildings.services import find_household, wechat_text
 from core.pagecache import cached_page
@@ -294,6 +295,7 @@ def poll_poster(request, building_pk, pk):
             "results": services.poll_results(poll),
             "qr": qr_svg(full_url(poll), scale=4),
             "live_url": full_url(poll),
+            "notice": posting_notice(access.building),
         },
     )
 

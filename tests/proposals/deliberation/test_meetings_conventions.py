@@ -94,7 +94,8 @@ def test_sign_in_minutes_and_tasks_until_done(roles, login):
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert "大家同意换门" in page and "联系物业报价" in page and "已逾期" in page
     login(roles.resident).post(
-        reverse("proposals:meeting-task-done", args=[*base, task.pk])
+        reverse("proposals:meeting-task-done", args=[*base, task.pk]),
+        {"confirm": "yes"},
     )
     task.refresh_from_db()
     assert task.is_done and not task.is_overdue

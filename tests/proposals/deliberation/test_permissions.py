@@ -257,7 +257,7 @@ def actions(w):
             # the team, or the owner (the leader here)
             ORGANISERS,
             w.url("meeting-task-done", w.meeting.pk, w.task.pk),
-            {},
+            {"confirm": "yes"},
             lambda: MeetingTask.objects.filter(done_at__isnull=False).exists(),
         ),
         "consultation-create": (
@@ -381,7 +381,7 @@ def test_owner_may_complete_their_own_task(world, login):
         meeting=world.meeting, title="浇花", owner=world.resident
     )
     response = login(world.roles.resident).post(
-        world.url("meeting-task-done", world.meeting.pk, task.pk)
+        world.url("meeting-task-done", world.meeting.pk, task.pk), {"confirm": "yes"}
     )
     assert response.status_code == 302
     task.refresh_from_db()
