@@ -10,6 +10,8 @@ from django.utils.formats import get_format, localize
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from core.templatetags.words import duration, yuan
+
 register = template.Library()
 
 
@@ -92,9 +94,7 @@ def measure_rows(rows):
             f"{localize(row.joined)}/{localize(row.households)}",
             localize(row.issues_open),
             localize(row.issues_overdue),
-            "—"
-            if row.median_response_hours is None
-            else localize(row.median_response_hours),
+            duration(row.median_response_hours),
             _percent(row.resolution_rate),
             _percent(row.satisfaction),
         ]
@@ -112,7 +112,7 @@ def measure_rows(rows):
             row.building.number,
             format_html_join("", '<td class="text-end">{}</td>', ((c,) for c in cells)),
             format_html_join(
-                "", '<td class="money">¥{}</td>', ((localize(m),) for m in money)
+                "", '<td class="money">{}</td>', ((yuan(m),) for m in money)
             ),
             format_html_join("", '<td class="text-end">{}</td>', ((c,) for c in after)),
         )
