@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from activities import hours, permissions, services
-from core.templatetags.words import when as format_when
 from activities.forms import (
     ActivityForm,
     ProxySignUpForm,
@@ -38,6 +37,7 @@ from buildings.permissions import (
 from buildings.services import wechat_text
 from core.pagecache import cached_page
 from core.qr import qr_svg
+from core.templatetags.words import when as format_when
 
 # What the 403 page says, naming the rule that refused.
 EDIT_REFUSAL = gettext_lazy(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Cancellable
+from core.templatetags.words import when
 from proposals.deliberation.origin import Origin
 from proposals.deliberation.proposals.models import Proposal
 
