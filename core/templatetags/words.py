@@ -27,8 +27,6 @@ from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from funds.money import format_money
-
 register = template.Library()
 
 EXACT = "exact"
@@ -170,7 +168,14 @@ def yuan(value) -> str:
     """¥1,234.50 (a minus sign in front of negative amounts); empty for no value."""
     if value in (None, ""):
         return ""
-    return format_money(value)
+    if isinstance(value, float):
+        value = repr(value)  # what was meant, not the float's binary noise
+    try:
+        amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError, TypeError):
+        return ""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}¥{abs(amount):,.2f}"
 
 
 @register.filter
