@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from buildings.models import (
     Resident,
@@ -19,7 +20,7 @@ from buildings.models import (
     TeamEvent,
     User,
 )
-from buildings.notify import notify
+from buildings.notify import Message, notify
 from buildings.services import record_proxy_act
 
 SKILL_LENGTH = Skill._meta.get_field("name").max_length
@@ -72,8 +73,10 @@ def appoint_to_team(*, resident: Resident, actor: User) -> Resident:
     notify(
         recipient=resident.user,
         kind="team_role",
-        text=_("You are now on the self-governance team of %(building)s.")
-        % {"building": building.display_name},
+        text=Message(
+            gettext_noop("You are now on the self-governance team of %(building)s."),
+            building=building.display_name,
+        ),
         link=building.get_absolute_url(),
     )
     return resident
@@ -153,10 +156,12 @@ def propose_talent(
     notify(
         recipient=resident.user,
         kind="talent_invitation",
-        text=_(
-            "Your building leader asks whether you would be listed as a talent for %(skill)s. Answer on your page."
-        )
-        % {"skill": skill.name},
+        text=Message(
+            gettext_noop(
+                "Your building leader asks whether you would be listed as a talent for %(skill)s. Answer on your page."
+            ),
+            skill=skill.name,
+        ),
         link=reverse("buildings:me"),
     )
     return invitation

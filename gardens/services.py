@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from activities.models import Shift, Task
 from activities.services import add_shifts
 from buildings.models import Building, Resident, User
-from buildings.notify import notify
+from buildings.notify import Message, notify
 from core.races import locked, pause, set_lock_timeout
 from gardens.models import Adoption, GardenSpace
 from gardens.seasons import current_season, next_season, season_label
@@ -163,11 +164,14 @@ def give_up(*, adoption: Adoption, actor: User) -> Adoption:
         notify(
             recipient=adopter.user,
             kind="garden_given_up",
-            text=_(
-                "The building leader ended your household's adoption of "
-                "%(space)s for %(season)s."
-            )
-            % {"space": adoption.space.name, "season": adoption.season_label},
+            text=Message(
+                gettext_noop(
+                    "The building leader ended your household's adoption of "
+                    "%(space)s for %(season)s."
+                ),
+                space=adoption.space.name,
+                season=adoption.season_label,
+            ),
             link=adoption.space.get_absolute_url(),
         )
     return adoption

@@ -11,10 +11,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from buildings import changes
 from buildings.models import User
-from buildings.notify import notify
+from buildings.notify import Message, notify
 from buildings.permissions import Access
 from core import races
 from proposals.issues.models import Issue, IssueEvent, IssueSupport
@@ -145,8 +146,10 @@ def hide_issue(*, issue: Issue, access: Access, actor: User, reason: str) -> Iss
             notify(
                 recipient=reporter,
                 kind=FOLLOWED_KIND,
-                text=_(
-                    "There is news on an issue you follow. Open “mine” in the issue list."
+                text=Message(
+                    gettext_noop(
+                        "There is news on an issue you follow. Open “mine” in the issue list."
+                    )
                 ),
                 link=reverse("proposals:issues", args=[issue.building_id]) + "?mine=on",
             )
@@ -154,8 +157,13 @@ def hide_issue(*, issue: Issue, access: Access, actor: User, reason: str) -> Iss
             notify(
                 recipient=reporter,
                 kind="issue_status",
-                text=_("“%(title)s” was hidden by the building leader: %(reason)s")
-                % {"title": issue.title, "reason": reason},
+                text=Message(
+                    gettext_noop(
+                        "“%(title)s” was hidden by the building leader: %(reason)s"
+                    ),
+                    title=issue.title,
+                    reason=reason,
+                ),
                 link=issue.get_absolute_url(),
             )
     return issue

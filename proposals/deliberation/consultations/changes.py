@@ -10,12 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from buildings import changes
 from buildings.models import User
+from buildings.notify import At, Message
 from core.races import locked, pause, set_lock_timeout
 from proposals.deliberation.consultations.models import Consultation
-from proposals.deliberation.notices import notify_building, when_text
+from proposals.deliberation.notices import notify_building
 
 
 def _lock_unanswered(consultation: Consultation) -> Consultation:
@@ -59,14 +61,14 @@ def edit_consultation(
     notify_building(
         building=consultation.building,
         kind="poll_changed",
-        text=_(
-            "The consultation “%(title)s” was changed (until %(closes)s): %(reason)s"
-        )
-        % {
-            "title": consultation.title,
-            "closes": when_text(closes_at),
-            "reason": reason,
-        },
+        text=Message(
+            gettext_noop(
+                "The consultation “%(title)s” was changed (until %(closes)s): %(reason)s"
+            ),
+            title=consultation.title,
+            closes=At(closes_at),
+            reason=reason,
+        ),
         link=consultation.get_absolute_url(),
     )
     return consultation
@@ -84,8 +86,11 @@ def cancel_consultation(
     notify_building(
         building=consultation.building,
         kind="poll_changed",
-        text=_("The consultation “%(title)s” was cancelled: %(reason)s")
-        % {"title": consultation.title, "reason": reason},
+        text=Message(
+            gettext_noop("The consultation “%(title)s” was cancelled: %(reason)s"),
+            title=consultation.title,
+            reason=reason,
+        ),
         link=consultation.get_absolute_url(),
     )
     return consultation

@@ -6,12 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from buildings import changes
 from buildings.models import User
+from buildings.notify import At, Message
 from core.races import locked, set_lock_timeout
 from proposals.deliberation.meetings.models import Meeting
-from proposals.deliberation.notices import notify_building, when_text
+from proposals.deliberation.notices import notify_building
 from proposals.deliberation.proposals.models import Proposal
 
 
@@ -60,8 +62,14 @@ def change_meeting(
     notify_building(
         building=meeting.building,
         kind="meeting",
-        text=_("Council meeting changed: now %(when)s at %(place)s (%(reason)s)")
-        % {"when": when_text(starts_at), "place": meeting.place, "reason": reason},
+        text=Message(
+            gettext_noop(
+                "Council meeting changed: now %(when)s at %(place)s (%(reason)s)"
+            ),
+            when=At(starts_at),
+            place=meeting.place,
+            reason=reason,
+        ),
         link=meeting.get_absolute_url(),
     )
     return meeting
@@ -76,8 +84,11 @@ def cancel_meeting(*, meeting: Meeting, by: User, reason: str) -> Meeting:
     notify_building(
         building=meeting.building,
         kind="meeting",
-        text=_("Council meeting of %(when)s cancelled: %(reason)s")
-        % {"when": when_text(meeting.starts_at), "reason": reason},
+        text=Message(
+            gettext_noop("Council meeting of %(when)s cancelled: %(reason)s"),
+            when=At(meeting.starts_at),
+            reason=reason,
+        ),
         link=meeting.get_absolute_url(),
     )
     return meeting

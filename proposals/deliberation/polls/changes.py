@@ -12,11 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from buildings import changes
 from buildings.models import User
+from buildings.notify import At, Message
 from core.races import locked, pause, set_lock_timeout
-from proposals.deliberation.notices import notify_building, when_text
+from proposals.deliberation.notices import notify_building
 from proposals.deliberation.polls.models import Ballot, Poll, PollOption
 from proposals.deliberation.proposals.models import Proposal
 
@@ -79,12 +81,14 @@ def edit_poll(
     notify_building(
         building=poll.building,
         kind="poll_changed",
-        text=_("The vote “%(question)s” was changed (until %(closes)s): %(reason)s")
-        % {
-            "question": poll.question,
-            "closes": when_text(poll.closes_at),
-            "reason": reason,
-        },
+        text=Message(
+            gettext_noop(
+                "The vote “%(question)s” was changed (until %(closes)s): %(reason)s"
+            ),
+            question=poll.question,
+            closes=At(poll.closes_at),
+            reason=reason,
+        ),
         link=poll.get_absolute_url(),
     )
     return poll
@@ -103,8 +107,11 @@ def cancel_poll(*, poll: Poll, by: User, reason: str) -> Poll:
     notify_building(
         building=poll.building,
         kind="poll_changed",
-        text=_("The vote “%(question)s” was cancelled: %(reason)s")
-        % {"question": poll.question, "reason": reason},
+        text=Message(
+            gettext_noop("The vote “%(question)s” was cancelled: %(reason)s"),
+            question=poll.question,
+            reason=reason,
+        ),
         link=poll.get_absolute_url(),
     )
     return poll

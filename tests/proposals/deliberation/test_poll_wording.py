@@ -97,3 +97,22 @@ def test_voters_are_listed_as_masked_rooms(roles, login):
     client = login(roles.resident)
     assert "<li>3*2室" in page(client, poll)
     assert "<li>Room 3*2" in page(client, poll, "en")
+
+
+def test_change_and_cancel_notices_are_read_in_each_readers_language(roles):
+    from django.utils import translation
+
+    from buildings.models import Notification
+    from proposals.deliberation.meetings import changes as meeting_changes
+    from tests.proposals.deliberation.factories import MeetingFactory
+
+    meeting = MeetingFactory(building=roles.building)
+    meeting_changes.cancel_meeting(meeting=meeting, by=roles.leader, reason="下雨")
+    notice = Notification.objects.filter(
+        recipient=roles.resident, kind="meeting"
+    ).latest("pk")
+    with translation.override("en"):
+        assert notice.body.startswith("Council meeting of ")
+        assert notice.body.endswith(" cancelled: 下雨")
+    with translation.override("zh-hans"):
+        assert "议事会已取消：下雨" in notice.body
