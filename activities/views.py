@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from activities import hours, permissions, services
-from activities.formatting import when as format_when
 from activities.forms import (
     ActivityForm,
     ProxySignUpForm,
@@ -39,6 +38,7 @@ from buildings.rooms import natural
 from buildings.services import wechat_text
 from core.pagecache import cached_page
 from core.qr import qr_svg
+from core.templatetags.words import when as format_when
 
 # What the 403 page says, naming the rule that refused.
 EDIT_REFUSAL = gettext_lazy(
@@ -209,7 +209,7 @@ def _detail_context(request, access, activity, form=None):
     counts = mine["counts"]
     url = settings.SITE_URL + activity.get_absolute_url()
     body = _("%(when)s, %(place)s. %(text)s") % {
-        "when": format_when(activity.starts_at),
+        "when": format_when(activity.starts_at, "exact"),
         "place": activity.place,
         "text": activity.text,
     }

@@ -36,6 +36,14 @@ SECRET_RELATIONS: set[str] = set()
 UNLISTED_NOTIFICATION_KINDS: set[str] = set()
 
 
+@admin.display(description=_("kind"), ordering="kind")
+def notification_kind(obj) -> str:
+    """A notification's kind as people read it (what they may switch off), not its code."""
+    from buildings.notify import KINDS
+
+    return KINDS.get(obj.kind, obj.kind)
+
+
 def reaches_secret(model, lookup: str) -> bool:
     """Whether a lookup path (``reporter__user__phone``) passes a secret relation."""
     for part in lookup.split(LOOKUP_SEP):
@@ -364,7 +372,7 @@ class PhoneCodeAdmin(ReadOnlyAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "recipient", "kind", "text", "read_at"]
+    list_display = ["created_at", "recipient", notification_kind, "text", "read_at"]
     list_filter = ["kind"]
     search_fields = ["recipient__phone", "text"]
     date_hierarchy = "created_at"
@@ -377,7 +385,7 @@ class NotificationAdmin(ReadOnlyAdmin):
 
 @admin.register(NotificationMute)
 class NotificationMuteAdmin(KeepsSecrets, admin.ModelAdmin):
-    list_display = ["user", "kind", "created_at"]
+    list_display = ["user", notification_kind, "created_at"]
     list_filter = ["kind"]
     search_fields = ["user__phone", "user__name"]
     list_select_related = ["user"]

@@ -365,5 +365,6 @@ def wechat_text(*, heading: str, title: str, body: str, url: str) -> str:
     summary = " ".join(body.split())
     if len(summary) > 80:
         summary = summary[:80] + "…"
-    details = _("Details")
-    return f"【{heading}】{title}\n{summary}\n{details}: {url}"
+    # Translators: the first line of a WeChat group notice, 【投票】Question.
+    first = _("[%(heading)s] %(title)s") % {"heading": heading, "title": title}
+    return "\n".join([first, summary, _("Details: %(url)s") % {"url": url}])

@@ -12,16 +12,16 @@ written the reader's way). Rendering never queries the database.
 from datetime import datetime
 
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext, override
 
-# How a time is written (the styles deliberation and activities use).
+from core.templatetags.words import when
+
+# How a time is written: as the pages write it, but never "today", as a message may be
+# read on another day (11月27日（周五）14:00). Two names, kept for stored messages.
 STYLES = {
-    "datetime": lambda moment: date_format(moment, "DATETIME_FORMAT"),
-    # Translators: a PHP-style date format (Django's date filter), for example 3月2日 周六 9:30.
-    "when": lambda moment: format_date(moment, gettext("D j M G:i")),
+    "datetime": lambda moment: when(moment, "exact"),
+    "when": lambda moment: when(moment, "exact"),
 }
 
 

@@ -103,7 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "buildings.context_processors.navigation",
             ],
-            "builtins": ["core.templatetags.personal"],
+            "builtins": ["core.templatetags.personal", "core.templatetags.words"],
         },
     },
 ]

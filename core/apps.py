@@ -7,9 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Infrastructure")
 
     def ready(self):
-        from core import pagecache, uploads
+        from core import pagecache, third_party, uploads
         from core.lookups import register_integer_in
 
+        third_party.name_apps()
         register_integer_in()
         pagecache.connect()
         uploads.connect_photo_cleanup()

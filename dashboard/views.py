@@ -10,6 +10,7 @@ from buildings.models import Community, Town
 from buildings.permissions import is_staff_for, staff_communities
 from buildings.rooms import room_key
 from core.pagecache import cached_page
+from core.templatetags.words import duration
 from dashboard import charts, metrics
 from dashboard import figures as dashboard_figures
 from funds.money import format_money
@@ -117,11 +118,9 @@ def _charts(rows: list[metrics.BuildingRow]) -> list[charts.BarChart]:
             lambda r: str(r.issues_overdue),
         ),
         chart(
-            _("Median hours to first response"),
+            _("Median time to first response"),
             lambda r: r.median_response_hours,
-            lambda r: (
-                "—" if r.median_response_hours is None else f"{r.median_response_hours}"
-            ),
+            lambda r: duration(r.median_response_hours),
         ),
         chart(
             _("Resolution rate"),

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.templatetags.words import yuan
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 # One entry in a building fund never comes near this; a typo of a few zeros does.
@@ -74,10 +76,8 @@ def parse_money(raw, *, allow_zero: bool = False) -> Decimal:
 
 
 def format_money(amount) -> str:
-    """¥1,234.50 (a minus sign in front of negative amounts)."""
-    amount = to_money(amount)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}¥{abs(amount):,.2f}"
+    """¥1,234.50 (a minus sign in front of negative amounts), as every page writes it."""
+    return yuan(to_money(amount))
 
 
 class MoneyField(forms.CharField):

@@ -1,7 +1,12 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from buildings.admin import UNLISTED_NOTIFICATION_KINDS, KeepsSecrets, ReadOnlyAdmin
+from buildings.admin import (
+    UNLISTED_NOTIFICATION_KINDS,
+    KeepsSecrets,
+    ReadOnlyAdmin,
+    notification_kind,
+)
 from outbox.models import Delivery, ScheduledRun, SmsBudget, SmsChoice, WecomRobot
 
 
@@ -12,7 +17,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
     list_display = [
         "created_at",
         "channel",
-        "kind",
+        notification_kind,
         "status",
         "attempts",
         "short_text",

@@ -12,12 +12,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.urls import Resolver404, resolve
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from buildings.models import Announcement, Building, Notification
 from buildings.services import wechat_text
+from core.templatetags.words import when
 from outbox import services
 from outbox.models import Channel, Delivery
 
@@ -25,7 +25,7 @@ GROUP_KINDS = {"announcement", "poll_open", "poll_closing", "poll_closed"}
 
 
 def _when(moment) -> str:
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return when(moment, "exact")
 
 
 def _poll_text(poll, kind: str) -> str:

@@ -29,7 +29,7 @@ def register_with_the_root() -> None:
     from core.registry import register_restore_check
 
     register_nav_link("proposals:issues", _("Issues"), "hand")
-    register_nav_link("proposals:index", _("Decide"), "vote")
+    register_nav_link("proposals:index", _("Decide together"), "vote")
     # Paper ballot slips are shown by the poll's own pages; /media/ only to admin viewers.
     register_private_media("ballot-slips", "proposals.view_ballot")
     register_restore_check("recount_polls")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buildings.extensions import Note, Panel, TodoItem
+from core.templatetags.words import duration
 from proposals.deliberation.meetings.models import MeetingTask
 from proposals.deliberation.polls.models import Poll
 from proposals.deliberation.proposals.models import Proposal
@@ -41,9 +42,9 @@ def issue_panels(access) -> list[Panel]:
     counts = _issue_counts(access.building)
     alert = ""
     if counts["overdue"]:
-        alert = _("%(count)d waiting more than %(hours)d hours for a response") % {
+        alert = _("%(count)d waiting more than %(time)s for a response") % {
             "count": counts["overdue"],
-            "hours": response_deadline_hours(),
+            "time": duration(response_deadline_hours()),
         }
     return [
         Panel(
@@ -84,7 +85,7 @@ def decision_panels(access) -> list[Panel]:
     lines = [_("%(count)d votes open") % {"count": count}]
     return [
         Panel(
-            title=_("Decide"),
+            title=_("Decide together"),
             lines=lines,
             url=reverse("proposals:index", args=[access.building.pk]),
         )

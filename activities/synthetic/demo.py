@@ -58,7 +58,7 @@ def seed_demo(community) -> None:
         title="一尺花园亲子种花",
         defaults={
             "kind": Activity.Kind.PARENT_CHILD,
-            "text": "大手牵小手,一起给楼前的一尺花园种上月季和薄荷。花苗和手套由楼组自治金提供。",
+            "text": "大手牵小手，一起给楼前的一尺花园种上月季和薄荷。花苗和手套由楼组自治金提供。",
             "starts_at": _at(saturday, 9, 30),
             "ends_at": _at(saturday, 11, 0),
             "signup_deadline": _at(saturday - 1, 20, 0),
@@ -81,7 +81,7 @@ def seed_demo(community) -> None:
         title="居民区养花讲座",
         defaults={
             "kind": Activity.Kind.FLOWER_LECTURE,
-            "text": "请社区绿化达人讲讲阳台和楼道里的花怎么养,欢迎带着自家的花来提问。",
+            "text": "请社区绿化达人讲讲阳台和楼道里的花怎么养，欢迎带着自家的花来提问。",
             "starts_at": _at(saturday + 7, 14, 0),
             "ends_at": _at(saturday + 7, 15, 30),
             "signup_deadline": _at(saturday + 6, 20, 0),
@@ -97,7 +97,7 @@ def seed_demo(community) -> None:
         title="楼道清洁日",
         defaults={
             "kind": Activity.Kind.CLEAN_UP,
-            "text": "清理楼道堆物,擦洗扶手和信箱。",
+            "text": "清理楼道堆物，擦洗扶手和信箱。",
             "starts_at": _at(-7, 9, 0),
             "ends_at": _at(-7, 11, 0),
             "signup_deadline": _at(-8, 20, 0),
@@ -105,7 +105,7 @@ def seed_demo(community) -> None:
             "capacity": 10,
             "organiser": wang,
             "counts_as_volunteering": True,
-            "recap": "六户人家一起动手,清出三车堆物,楼道亮堂多了。谢谢大家!",
+            "recap": "六户人家一起动手，清出三车堆物，楼道亮堂多了。谢谢大家！",
             "created_by": leader,
         },
     )
@@ -118,7 +118,7 @@ def seed_demo(community) -> None:
         title="一尺花园浇水",
         defaults={
             "kind": Task.Kind.GARDEN,
-            "description": "每周六早上8点给楼前一尺花园浇水,水壶在门厅储物柜里。",
+            "description": "每周六早上8点给楼前一尺花园浇水，水壶在门厅储物柜里。",
             "place": "8号楼楼前一尺花园",
             "created_by": leader,
         },

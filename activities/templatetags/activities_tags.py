@@ -1,7 +1,9 @@
 from django import template
 
-from activities import formatting
+from core.templatetags import words
 
 register = template.Library()
-register.filter("when", formatting.when)
-register.filter("day", formatting.day)
+# The same filters every template has (core/templatetags/words.py), for templates that
+# still load this library.
+register.filter("when", words.when)
+register.filter("day", words.day)

@@ -84,7 +84,7 @@ def seed_community() -> Community:
         defaults={
             "town": town,
             "district": "宝山区",
-            "description": "你举手、我搭台:楼组自治,从身边事做起。",
+            "description": "您举手、我搭台：楼组自治，从身边事做起。",
         },
     )
     if community.town_id is None:
@@ -174,7 +174,7 @@ def seed_community() -> Community:
         building=None,
         title="活力楼组试点启动",
         defaults={
-            "body": "8号楼、16号楼作为首批“活力楼组”试点,欢迎居民扫码加入本楼楼组,一起议事、一起行动。",
+            "body": "8号楼、16号楼作为首批“活力楼组”试点，欢迎居民扫码加入本楼楼组，一起议事、一起行动。",
             "pinned": True,
             "author": people["13800000009"],
         },
@@ -184,7 +184,7 @@ def seed_community() -> Community:
         building=b8,
         title="本周六楼道清洁日",
         defaults={
-            "body": "周六上午9点在一楼门厅集合,清理楼道堆物,请各户配合。",
+            "body": "周六上午9点在一楼门厅集合，清理楼道堆物，请各户配合。",
             "author": leader,
         },
     )

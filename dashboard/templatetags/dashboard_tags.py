@@ -14,6 +14,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from core.templatetags.words import duration, yuan
+
 register = template.Library()
 
 
@@ -84,7 +86,7 @@ def _measure_labels() -> list[str]:
         _("Joined"),
         _("Open"),
         _("Overdue"),
-        _("Median response (h)"),
+        _("Median time to first response"),
         _("Resolved"),
         _("Satisfied"),
         _("Raised"),
@@ -127,9 +129,7 @@ def measure_rows(rows):
             f"{localize(row.joined)}/{localize(row.households)}",
             localize(row.issues_open),
             localize(row.issues_overdue),
-            "—"
-            if row.median_response_hours is None
-            else localize(row.median_response_hours),
+            duration(row.median_response_hours),
             _percent(row.resolution_rate),
             _percent(row.satisfaction),
         ]
@@ -142,7 +142,7 @@ def measure_rows(rows):
             _percent(row.turnout),
             f"{localize(row.households_voted)}/{localize(row.households)}",
         ]
-        values = cells + [f"¥{localize(m)}" for m in money] + after
+        values = cells + [yuan(m) for m in money] + after
         classes = (
             ["text-end"] * len(cells)
             + ["money"] * len(money)

@@ -46,15 +46,15 @@ def seed_demo(community):
         fund=fund,
         allowed=[
             "楼道、门厅等公共区域的小修小补",
-            "公共区域绿化(一尺花园)",
+            "公共区域绿化（一尺花园）",
             "楼组活动的材料和茶水",
             "慰问楼内高龄、困难老人",
         ],
         forbidden=["个人或某一户的私人用途", "发放现金或购物卡", "与本楼无关的开支"],
         categories=["美化环境", "设施维修", "邻里活动", "关爱老人"],
         adopted_on=today - timedelta(days=75),
-        adopted_how="议事会讨论,12户中11户同意",
-        introduction="取之于民、用之于民,每一笔都公开。",
+        adopted_how="议事会讨论，12户中11户同意",
+        introduction="取之于民、用之于民，每一笔都公开。",
         by=leader,
     )
     rules = {rule.text[:4]: rule for rule in ruleset.rules.filter(allowed=True)}
@@ -62,7 +62,7 @@ def seed_demo(community):
     garden = services.create_campaign(
         fund=fund,
         title="一尺花园",
-        purpose="把楼前的空地种上花,每户认领一尺,大家一起浇水。",
+        purpose="把楼前的空地种上花，每户认领一尺，大家一起浇水。",
         category=categories["美化环境"],
         goal=Decimal("3000.00"),
         deadline=today + timedelta(days=30),
@@ -137,7 +137,7 @@ def seed_demo(community):
         occurred_on=today - timedelta(days=30),
         by=leader,
         receipt_number="LD-2026-08",
-        note="街道配比,1:1",
+        note="街道配比，1:1",
     )
     pots, _created = services.record_expense(
         fund=fund,
@@ -165,10 +165,10 @@ def seed_demo(community):
         fund=fund,
         amount=Decimal("680.00"),
         occurred_on=today - timedelta(days=10),
-        payee="王师傅(锁匠)",
+        payee="王师傅（锁匠）",
         purpose="修好一楼门厅铁门的闭门器和锁",
         usage_rule=rules["楼道、门"],
-        approval_text="议事会决议第3项(铁门维修)",
+        approval_text="议事会决议第3项（铁门维修）",
         paid_by="cash",
         receipt_number="SM-118",
         by=leader,

@@ -1,17 +1,12 @@
 from django import template
 
+from core.templatetags.words import yuan
 from funds.models import LedgerEntry
 from funds.money import format_money
 
 register = template.Library()
-
-
-@register.filter
-def yuan(value):
-    """¥1,234.50"""
-    if value in (None, ""):
-        return ""
-    return format_money(value)
+# The one money filter every template has (core/templatetags/words.py).
+register.filter("yuan", yuan)
 
 
 @register.filter

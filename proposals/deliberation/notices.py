@@ -2,15 +2,13 @@
 
 from datetime import datetime
 
-from django.utils import timezone
-from django.utils.formats import date_format
-
 from buildings.models import Building, Resident
 from buildings.notify import Message, notify_many
+from core.templatetags.words import when
 
 
 def when_text(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return when(moment, "exact")
 
 
 def notify_building(

@@ -54,7 +54,9 @@ class IssueForm(forms.ModelForm):
         label=_("Report anonymously"),
         required=False,
         help_text=_(
-            "Nobody in the app will see that it was you, not even the building leader."
+            "Neighbours, the building leader and the team will not see that it was "
+            "you. Only branch staff responsible for your building who hold a special "
+            "permission can see it, and every look is recorded."
         ),
     )
 

@@ -107,14 +107,14 @@ def seed_issue_demo(community) -> None:
         zhang.user,
         72,
         category=Issue.Category.FACILITIES,
-        text="铁门的闭门器坏了,门一直开着,晚上有陌生人进出。",
+        text="铁门的闭门器坏了，门一直开着，晚上有陌生人进出。",
         location=Issue.Location.LOBBY,
         photos=[_photo("#b0b0b0", "door")],
     )
     if door:
         services.support_issue(issue=door, resident=chen)
         move(door, Issue.Status.ACKNOWLEDGED, "已联系物业报修。")
-        move(door, Issue.Status.IN_PROGRESS, "物业说闭门器要订货,预计下周二更换。")
+        move(door, Issue.Status.IN_PROGRESS, "物业说闭门器要订货，预计下周二更换。")
 
     thrown = report(
         "有人从楼上扔垃圾",
@@ -122,21 +122,21 @@ def seed_issue_demo(community) -> None:
         chen.user,
         30,
         category=Issue.Category.THROWN_OBJECTS,
-        text="晚上九点左右,楼下草坪经常出现饮料瓶和烟头。",
+        text="晚上九点左右，楼下草坪经常出现饮料瓶和烟头。",
         location=Issue.Location.OUTSIDE,
         anonymous=True,
     )
     if thrown:
         services.support_issue(issue=thrown, resident=zhang)
-        move(thrown, Issue.Status.ACKNOWLEDGED, "已在各楼层贴提醒,楼组长上门宣传。")
+        move(thrown, Issue.Status.ACKNOWLEDGED, "已在各楼层贴提醒，楼组长上门宣传。")
 
     lobby = report(
-        "大堂环境脏乱,广告贴满墙",
+        "大堂环境脏乱，广告贴满墙",
         li,
         li.user,
         240,
         category=Issue.Category.SANITATION,
-        text="门厅墙上小广告很多,地上有积灰。",
+        text="门厅墙上小广告很多，地上有积灰。",
         location=Issue.Location.LOBBY,
         photos=[_photo("#c8b88a", "lobby-before")],
     )
@@ -146,7 +146,7 @@ def seed_issue_demo(community) -> None:
         move(
             lobby,
             Issue.Status.RESOLVED,
-            "志愿者清理了小广告,重新刷了墙。",
+            "志愿者清理了小广告，重新刷了墙。",
             after_photos=[_photo("#f4f4f0", "lobby-after")],
         )
         services.give_issue_feedback(
@@ -172,7 +172,7 @@ def seed_issue_demo(community) -> None:
         move(
             clutter,
             Issue.Status.DELIBERATING,
-            "涉及几户人家,提交下次议事会商量清理办法和公约。",
+            "涉及几户人家，提交下次议事会商量清理办法和公约。",
         )
 
     report(
@@ -181,7 +181,7 @@ def seed_issue_demo(community) -> None:
         leader_user,
         60,
         category=Issue.Category.BICYCLES,
-        text="钱奶奶说晚上门厅停满电瓶车,有人拉线充电,她怕着火,出门也不方便。",
+        text="钱奶奶说晚上门厅停满电瓶车，有人拉线充电，她怕着火，出门也不方便。",
         location=Issue.Location.LOBBY,
     )
 
@@ -198,7 +198,7 @@ def seed_issue_demo(community) -> None:
         move(
             parcel,
             Issue.Status.DECLINED,
-            "小区快递柜由物业统一规划,已转告物业;楼组层面无法单独安装。",
+            "小区快递柜由物业统一规划，已转告物业；楼组层面无法单独安装。",
         )
 
 
@@ -252,7 +252,7 @@ def seed_deliberation_demo(community) -> None:
         poll = poll_services.open_poll(
             proposal=convention,
             created_by=leader.user,
-            question="是否通过《8号楼楼组公约》?",
+            question="是否通过《8号楼楼组公约》？",
             option_labels=[],
             opens_at=now - timedelta(days=10),
             closes_at=now + timedelta(minutes=1),
@@ -292,7 +292,7 @@ def seed_deliberation_demo(community) -> None:
     naming, created = proposal(
         "给我们楼组起个名字",
         kind=Proposal.Kind.NAMING,
-        body="试点“活力楼组”,大家给8号楼起个好听的名字吧!",
+        body="试点“活力楼组”，大家给8号楼起个好听的名字吧！",
     )
     if created:
         proposal_services.change_proposal_status(
@@ -301,7 +301,7 @@ def seed_deliberation_demo(community) -> None:
         poll = poll_services.open_poll(
             proposal=naming,
             created_by=leader.user,
-            question="8号楼楼组叫什么名字?",
+            question="8号楼楼组叫什么名字？",
             option_labels=["睦邻楼", "花园楼", "和谐楼"],
             opens_at=now - timedelta(days=1),
             closes_at=now + timedelta(days=6),
@@ -323,7 +323,7 @@ def seed_deliberation_demo(community) -> None:
     pots, created = proposal(
         "购买20个一尺花园花盆",
         kind=Proposal.Kind.FUND_USE,
-        body="用楼组自治金购买20个花盆,放在各层窗台,由志愿者轮流浇水。",
+        body="用楼组自治金购买20个花盆，放在各层窗台，由志愿者轮流浇水。",
         budget=Decimal("320.00"),
     )
     if created:
@@ -341,7 +341,7 @@ def seed_deliberation_demo(community) -> None:
     door, created = proposal(
         "门厅铁门维修方案",
         kind=Proposal.Kind.GENERAL,
-        body="门厅铁门关不严,外人随意进出。建议请物业维修闭门器,费用另议。",
+        body="门厅铁门关不严，外人随意进出。建议请物业维修闭门器，费用另议。",
     )
     if created:
         proposal_services.change_proposal_status(
@@ -349,7 +349,7 @@ def seed_deliberation_demo(community) -> None:
         )
         for resident, text in zip(
             residents,
-            ["早就该修了,晚上很不安全。", "可以先问问物业能不能免费修。"],
+            ["早就该修了，晚上很不安全。", "可以先问问物业能不能免费修。"],
             strict=False,
         ):
             proposal_services.add_comment(
@@ -382,20 +382,20 @@ def seed_deliberation_demo(community) -> None:
             building=building,
             created_by=author,
             title="一尺花园意见征询",
-            intro="想在窗台和门厅摆花,听听大家的想法。",
+            intro="想在窗台和门厅摆花，听听大家的想法。",
             opens_at=now - timedelta(days=2),
             closes_at=now + timedelta(days=12),
         )
         where = consultation_services.add_question(
             consultation=consultation,
-            text="花盆放在哪里比较好?",
+            text="花盆放在哪里比较好？",
             kind="single",
             required=True,
             choices=["各层窗台", "一楼门厅", "楼前空地"],
         )
         help_ = consultation_services.add_question(
             consultation=consultation,
-            text="您愿意帮忙做什么?",
+            text="您愿意帮忙做什么？",
             kind="multiple",
             required=False,
             choices=["浇水", "捐花苗", "教大家养花"],

@@ -52,7 +52,7 @@ def test_times_and_labels_in_a_message_follow_the_reader(roles, login):
     assert stored.message["p"]["question"] == "加装电梯"
     with translation.override("en"):
         assert stored.body == (
-            "The vote “加装电梯” closes Mon 2 Mar 9:30 and you have not voted yet."
+            "The vote “加装电梯” closes Mon 2 Mar 09:30 and you have not voted yet."
         )
     with translation.override("zh-hans"):
         assert stored.body.startswith("投票“加装电梯”")

@@ -415,7 +415,7 @@ def test_a_neighbour_served_a_shared_page_sees_only_their_own_parts(
     assert built.status_code == 200
     own = {
         "issue page": "撤回我的“我也遇到”",
-        "poll page": "本户已投票",
+        "poll page": "您家已投票",
         "activity page": "您已报名成功",
         "issue list": YOU_TOO,
     }
@@ -427,7 +427,7 @@ def test_a_neighbour_served_a_shared_page_sees_only_their_own_parts(
     assert served[HEADER] == "hit"
     html = served.content.decode()
     assert BADGE not in html  # the actor's unread message is theirs
-    for theirs in ["撤回我的“我也遇到”", "您已报名成功", "本户已投票", YOU_TOO]:
+    for theirs in ["撤回我的“我也遇到”", "您已报名成功", "您家已投票", YOU_TOO]:
         assert theirs not in html
 
 

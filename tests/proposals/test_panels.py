@@ -18,7 +18,7 @@ def test_building_page_flags_overdue_issues(roles, login):
     IssueFactory(building=roles.building)
     page = login(roles.resident).get(roles.building.get_absolute_url()).content.decode()
     assert "2 件处理中" in page
-    assert "1 件超过 48 小时未回应" in page
+    assert "1 件超过 2 天未回应" in page
 
 
 def test_leader_todo_counts_unanswered_issues_and_join_requests(roles, login):

@@ -11,12 +11,12 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Cancellable
 from buildings.rooms import natural
+from core.templatetags.words import when
 from proposals.deliberation.origin import Origin
 from proposals.deliberation.proposals.models import Proposal
 
@@ -206,7 +206,7 @@ class Poll(Cancellable):
             text = gettext("Open until %(time)s. Every adult votes.")
         else:
             text = gettext("Open until %(time)s. One ballot per household.")
-        closes = date_format(timezone.localtime(self.closes_at), "DATETIME_FORMAT")
+        closes = when(self.closes_at, "exact")
         return text % {"time": closes}
 
     @property

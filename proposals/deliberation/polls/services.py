@@ -317,6 +317,24 @@ class PollResults:
     def quorum_percent_of_bar(self) -> int:
         return percent(self.quorum_needed, self.household_count)
 
+    @property
+    def is_election(self) -> bool:
+        """A choice among names (candidates), not a motion (in favour / against)."""
+        return any(row.option.kind == PollOption.Kind.CANDIDATE for row in self.options)
+
+    @property
+    def outcome_text(self) -> str:
+        """The result as people say it: 通过 / 未通过 for a motion; "当选：…" only
+        for a choice among names; 未达到法定户数 for either."""
+        if self.outcome == NO_QUORUM:
+            return _("Quorum not reached")
+        if self.is_election:
+            winner = [row.option.label for row in self.options if row.is_winner]
+            if self.outcome == ADOPTED and winner:
+                return _("Elected: %(name)s") % {"name": winner[0]}
+            return _("Nobody elected")
+        return _("Passed") if self.outcome == ADOPTED else _("Not passed")
+
 
 def poll_results(poll: Poll) -> PollResults:
     """Turnout and the count, from the ballots (open) or the option counters (secret)."""
@@ -446,7 +464,7 @@ def close_poll(*, poll: Poll, closed_by: User | None = None, reason: str = "") -
     proposal.decision_note = (
         _("Poll: %(outcome)s (%(voted)s / %(total)s households voted)")
         % {
-            "outcome": poll.get_outcome_display(),
+            "outcome": results.outcome_text,
             "voted": results.households_voted,
             "total": results.household_count,
         }

@@ -272,7 +272,7 @@ def poll_close(request, building_pk, pk):
         messages.success(
             request,
             _("The poll is closed: %(outcome)s")
-            % {"outcome": poll.get_outcome_display()},
+            % {"outcome": services.poll_results(poll).outcome_text},
         )
     return redirect(poll)
 

@@ -151,5 +151,5 @@ def test_household_member_sees_who_voted_for_the_household(roles, login):
         poll=poll, option_id=poll.options.first().pk, resident=voter
     )
     html = login(partner.user).get(poll.get_absolute_url()).content.decode()
-    assert f"本户已投票（{voter.name}）" in html
+    assert f"您家已投票（{voter.name}）" in html
     assert 'name="option"' not in html

@@ -1,0 +1,37 @@
+"""The Django admin speaks Chinese in zh-hans: app and model names (the third-party apps'
+too), and lists show status labels, never raw codes."""
+
+import re
+
+import pytest
+
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_app_and_model_in_the_admin_index_is_named_in_chinese(client):
+    client.force_login(StaffFactory(is_superuser=True))
+    page = client.get("/admin/").content.decode()
+    names = re.findall(r"<caption>\s*<a[^>]*>(.*?)</a>", page, re.S)
+    names += re.findall(r'<th scope="row"[^>]*>\s*<a[^>]*>(.*?)</a>', page, re.S)
+    assert len(names) > 20
+    english = [name.strip() for name in names if not CJK.search(name)]
+    assert english == [], "; ".join(english)
+
+
+def test_admin_lists_show_what_a_notification_is_not_its_code(client):
+    from django.utils import translation
+
+    from buildings.models import Notification
+    from buildings.notify import KINDS
+
+    superuser = StaffFactory(is_superuser=True)
+    Notification.objects.create(recipient=superuser, kind="poll_closed", text="…")
+    client.force_login(superuser)
+    page = client.get("/admin/buildings/notification/").content.decode()
+    cells = re.findall(r'<td class="field-notification_kind">(.*?)</td>', page)
+    with translation.override("zh-hans"):
+        assert cells == [str(KINDS["poll_closed"])]
+    assert CJK.search(cells[0])
