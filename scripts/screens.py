@@ -7,6 +7,8 @@ each page with Debian's Chromium (Playwright, as the browser tests), full length
 in normal text (<page>.png) and once in large text (<page>-large.png). The pictures are
 reduced to 64 colours so that they stay small in the repository; a change of look shows
 as a changed picture in review. Set LOUZU_CHROMIUM if Chromium is not /usr/bin/chromium.
+The pages are in Chinese: the machine needs a Chinese font (Debian: fonts-noto-cjk or
+fonts-wqy-microhei), or the pictures show empty boxes instead of characters.
 """
 
 import os
@@ -126,6 +128,10 @@ def photograph(url: str, found: list, password: str) -> None:
 
 def main() -> int:
     sys.path.insert(0, str(ROOT))
+    fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True)
+    if not fonts.stdout.strip():
+        print("No Chinese font found (fc-list :lang=zh): install fonts-noto-cjk.")
+        return 1
     with tempfile.TemporaryDirectory() as tmp:
         env = {
             **os.environ,

@@ -73,3 +73,20 @@ def small_tap_targets(page, minimum: int) -> list[str]:
 
 def small_text(page, minimum: float) -> list[str]:
     return page.evaluate(SMALL_TEXT, minimum)
+
+
+# Letters of the charts' labels (SVG <text>) as drawn on the screen, in px: the SVG's
+# font size times how much the picture is scaled to fit the phone.
+CHART_LABELS = """() => [...document.querySelectorAll('svg text')].map((label) => {
+  const svg = label.ownerSVGElement;
+  const scale = svg.getBoundingClientRect().width / (svg.viewBox.baseVal.width || svg.getBoundingClientRect().width);
+  return [label.textContent.trim(), parseFloat(getComputedStyle(label).fontSize) * scale];
+})"""
+
+
+def small_chart_labels(page, minimum: float = 12) -> list[str]:
+    return [
+        f'"{text}" {size:.1f}px'
+        for text, size in page.evaluate(CHART_LABELS)
+        if size < minimum
+    ]
