@@ -5,6 +5,7 @@ from django import template
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from buildings.extensions import NAV_LINKS
@@ -31,8 +32,8 @@ def icon(name: str) -> str:
     )
 
 
-@register.simple_tag
-def bottom_nav(building, is_leader):
+@register.simple_tag(takes_context=True)
+def bottom_nav(context, building, is_leader):
     links = [(building.get_absolute_url(), icon("home"), _("Home"))]
     links += [
         (reverse(link.url_name, args=[building.pk]), icon(link.icon), link.label)
@@ -42,8 +43,24 @@ def bottom_nav(building, is_leader):
         links.append(
             (reverse("buildings:todo", args=[building.pk]), icon("todo"), _("To do"))
         )
+    # The section one is in is marked (in the accent colour): the home link only on
+    # the building page itself, the others on every page under them.
+    request = context.get("request")
+    path = request.path if request is not None else ""
+    home = links[0][0]
+    rows = [
+        (
+            url,
+            mark_safe(' aria-current="page"')
+            if path == url or (url != home and path.startswith(url))
+            else "",
+            drawn,
+            label,
+        )
+        for url, drawn, label in links
+    ]
     return format_html(
         '<nav class="bottom-nav d-print-none" aria-label="{}">\n{}\n</nav>',
         _("Main"),
-        format_html_join("\n", '<a href="{}">{}<span>{}</span></a>', links),
+        format_html_join("\n", '<a href="{}"{}>{}<span>{}</span></a>', rows),
     )
