@@ -7,6 +7,8 @@
     python3 dev.py install  only create .venv and install the locked dependencies
     python3 dev.py lock     update requirements.lock to pyproject.toml (add --upgrade to
                             move every package to its newest allowed version)
+    python3 dev.py screens  screenshots of the main pages at 390 px, normal and large
+                            text, into docs/screens/ (names of pages: only those)
 
 Dependencies are installed from requirements.lock (exact versions with hashes) into .venv,
 again whenever the lock file changes. pyproject.toml declares the ranges; `lock` resolves
@@ -29,7 +31,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".louzu-installed"
 LOCK = ROOT / "requirements.lock"
-COMMANDS = ("serve", "test", "install", "lock")
+COMMANDS = ("serve", "test", "install", "lock", "screens")
 
 
 def ensure_environment() -> None:
@@ -161,6 +163,9 @@ def main() -> int:
         return 0
     if command == "serve":
         return serve()
+    if command == "screens":
+        script = str(ROOT / "scripts" / "screens.py")
+        return subprocess.run([str(PYTHON), script, *sys.argv[2:]], cwd=ROOT).returncode
     return test(sys.argv[2:])
 
 

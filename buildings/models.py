@@ -76,6 +76,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=settings.LANGUAGES,
         help_text=_("Of text messages; set when the person switches language."),
     )
+    large_text = models.BooleanField(
+        _("large text"),
+        default=False,
+        help_text=_("Larger letters and buttons on every page (适老化)."),
+    )
 
     objects = UserManager()
 

@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "buildings.context_processors.navigation",
+                "buildings.textsize.text_size",
             ],
             "builtins": ["core.templatetags.personal", "core.templatetags.words"],
         },

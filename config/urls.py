@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from buildings import textsize
 from buildings.views import account, site
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
@@ -29,6 +30,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", account.switch_language, name="set_language"),
+    path("text-size/", textsize.switch_text_size, name="text-size"),
     path("admin/", admin.site.urls),
     path("", include("buildings.urls")),
     path("buildings/<int:building_pk>/", include("proposals.urls")),

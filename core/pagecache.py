@@ -441,8 +441,9 @@ def audience_of(user) -> str:
     return "/".join(parts)
 
 
-def _key_for(audience_: str, request) -> str:
-    parts = [audience_, request.LANGUAGE_CODE, request.get_full_path()]
+def _key_for(audience_: str, request, large_text: bool) -> str:
+    text = "large" if large_text else "normal"  # the class on <html>
+    parts = [audience_, request.LANGUAGE_CODE, text, request.get_full_path()]
     return "louzu:page:" + hashlib.md5("|".join(parts).encode()).hexdigest()
 
 
@@ -451,7 +452,10 @@ def _page_key(request) -> tuple[str, list[str]] | None:
     community = url_community(request)
     if community is None:
         return None
-    return _key_for(audience(request), request), ["all", f"c{community}"]
+    from buildings.textsize import is_large
+
+    key = _key_for(audience(request), request, is_large(request))
+    return key, ["all", f"c{community}"]
 
 
 # --- Reading the page with the person -------------------------------------------------
@@ -508,7 +512,11 @@ def prefetch_entries() -> dict:
     remembered = request.session.get(AUDIENCE_KEY)
     if remembered is None:
         return {}
-    plan["key"] = _key_for(remembered, request)
+    # The person is not loaded yet: their phone's cookie says which text size they
+    # likely chose (a wrong guess only misses, the page is then read by its real key).
+    from buildings.textsize import COOKIE, LARGE
+
+    plan["key"] = _key_for(remembered, request, request.COOKIES.get(COOKIE) == LARGE)
     return {plan["key"]: plan["scopes"]}
 
 

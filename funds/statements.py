@@ -119,7 +119,9 @@ def monthly_flows(fund: Fund, months: list[date]) -> list[dict]:
 
 def flow_chart(flows: list[dict], width: int = 340, height: int = 160) -> dict:
     """Geometry of a small bar chart (in green, out red) and a balance line, for an inline SVG."""
-    top, bottom, left = 10, 24, 4
+    # Room above for the axis's top value and below for the months (13-unit letters:
+    # at least 12 px on a 390 px phone, where the chart is drawn about 340 px wide).
+    top, bottom, left = 24, 26, 4
     plot_h = height - top - bottom
     peak = max(
         [f["money_in"] for f in flows]
@@ -145,7 +147,7 @@ def flow_chart(flows: list[dict], width: int = 340, height: int = 160) -> dict:
                 "out_h": round(out_h, 1),
                 "w": round(bar_w, 1),
                 "label_x": round(x + step / 2, 1),
-                "label_y": height - 8,
+                "label_y": height - 7,
                 "flow": flow,
             }
         )
@@ -155,6 +157,8 @@ def flow_chart(flows: list[dict], width: int = 340, height: int = 160) -> dict:
         "width": width,
         "height": height,
         "baseline": top + plot_h,
+        "top": top,
+        "left": left,
         "bars": bars,
         "balance_points": " ".join(points),
         "peak": peak,

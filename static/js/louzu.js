@@ -18,3 +18,13 @@ document.addEventListener("submit", function (event) {
   var message = event.target.getAttribute("data-confirm");
   if (message && !window.confirm(message)) event.preventDefault();
 });
+// Chrome does not scroll a focused control that is partly on screen, even when the fixed
+// bottom bar covers it: bring it above the bar.
+document.addEventListener("focusin", function (event) {
+  var bar = document.querySelector(".bottom-nav");
+  if (!bar || bar.contains(event.target)) return;
+  var box = event.target.getBoundingClientRect();
+  if (box.bottom > bar.getBoundingClientRect().top && box.top < window.innerHeight) {
+    event.target.scrollIntoView({ block: "center", behavior: "instant" });
+  }
+});

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.activities.factories import ActivityFactory, ShiftFactory
-from tests.browser.helpers import log_in
+from tests.browser.helpers import large_text_cookie, log_in
 from tests.factories import (
     AccountResidentFactory,
     AnnouncementFactory,
@@ -236,11 +236,12 @@ def live_server(request, tmp_path_factory):
 
 @pytest.fixture
 def audit(browser, live_server):
-    """audit(path, login=phone, locale="zh-CN") -> (bytes transferred on the first load, serious axe
+    """audit(path, login=phone, locale="zh-CN", large=False) -> (bytes transferred on the first load, serious axe
     violations, body font size, page).
 
     The page opens in a fresh context (empty cache: a first load) that has only the
-    session cookie of a log-in made elsewhere (once per person, kept for the test). The weight is what went over the wire
+    session cookie of a log-in made elsewhere (once per person, kept for the test);
+    with large=True, in large text (the visitor's cookie, which a log-in keeps on the account). The weight is what went over the wire
     (headers and compressed bodies, as the browser received them) for the page and
     everything it loaded from the site: styles, scripts, images.
     """
@@ -254,16 +255,22 @@ def audit(browser, live_server):
         contexts.append(context)
         return context
 
-    def _audit(path, login=None, locale="zh-CN"):
+    def _audit(path, login=None, locale="zh-CN", large=False):
         state = None
-        if login is not None and login not in sessions:
-            page = _context().new_page()
+        if login is not None and (login, large) not in sessions:
+            context = _context()
+            if large:  # chosen on the phone before logging in: kept on the account
+                context.add_cookies([large_text_cookie(live_server.url)])
+            page = context.new_page()
             log_in(page, login)
             page.wait_for_load_state("load")
-            sessions[login] = page.context.storage_state()
+            sessions[login, large] = page.context.storage_state()
         if login is not None:
-            state = sessions[login]
-        page = _context(locale, storage_state=state, bypass_csp=True).new_page()
+            state = sessions[login, large]
+        context = _context(locale, storage_state=state, bypass_csp=True)
+        if large:
+            context.add_cookies([large_text_cookie(live_server.url)])
+        page = context.new_page()
         finished = []
         page.on("requestfinished", lambda done: finished.append(done))
         page.goto(path)

@@ -206,11 +206,15 @@ def test_menu_me_too_and_voting_by_keyboard_alone(new_phone):
     assert not menu.evaluate("(d) => d.open")
     page.keyboard.press("Space")
     assert menu.evaluate("(d) => d.open")
-    # ... and Tab goes on into it: my page, log out, then the language switch.
+    # ... and Tab goes on into it: my page, log out, the text size, then the language.
     page.keyboard.press("Tab")
     assert focused(page, ".account-menu-panel a[href='/me/']")
     page.keyboard.press("Tab")
     assert focused(page, ".account-menu-panel form[action*='logout'] button")
+    page.keyboard.press("Tab")
+    assert focused(page, ".account-menu-panel .text-size-switch button[value=normal]")
+    page.keyboard.press("Tab")
+    assert focused(page, ".account-menu-panel .text-size-switch button[value=large]")
     page.keyboard.press("Tab")
     assert focused(page, ".lang-switch button[value=zh-hans]")
     page.keyboard.press("Tab")
