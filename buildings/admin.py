@@ -44,6 +44,26 @@ def notification_kind(obj) -> str:
     return KINDS.get(obj.kind, obj.kind)
 
 
+class NotificationKindFilter(admin.SimpleListFilter):
+    """Filter by a notification's kind, listed by the names people read, not the codes."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        from buildings.notify import KINDS
+
+        kinds = [
+            (k, v) for k, v in KINDS.items() if k not in UNLISTED_NOTIFICATION_KINDS
+        ]
+        return sorted(kinds, key=lambda kind: str(kind[1]))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(kind=self.value())
+        return queryset
+
+
 def reaches_secret(model, lookup: str) -> bool:
     """Whether a lookup path (``reporter__user__phone``) passes a secret relation."""
     for part in lookup.split(LOOKUP_SEP):
@@ -373,7 +393,7 @@ class PhoneCodeAdmin(ReadOnlyAdmin):
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "recipient", notification_kind, "text", "read_at"]
-    list_filter = ["kind"]
+    list_filter = [NotificationKindFilter]
     search_fields = ["recipient__phone", "text"]
     date_hierarchy = "created_at"
     list_select_related = ["recipient"]
@@ -386,7 +406,7 @@ class NotificationAdmin(ReadOnlyAdmin):
 @admin.register(NotificationMute)
 class NotificationMuteAdmin(KeepsSecrets, admin.ModelAdmin):
     list_display = ["user", notification_kind, "created_at"]
-    list_filter = ["kind"]
+    list_filter = [NotificationKindFilter]
     search_fields = ["user__phone", "user__name"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from buildings.admin import (
     UNLISTED_NOTIFICATION_KINDS,
     KeepsSecrets,
+    NotificationKindFilter,
     ReadOnlyAdmin,
     notification_kind,
 )
@@ -26,7 +27,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
         "last_error",
         "sent_at",
     ]
-    list_filter = ["channel", "status", "kind"]
+    list_filter = ["channel", "status", NotificationKindFilter]
     search_fields = ["text", "last_error"]
     date_hierarchy = "created_at"
     list_select_related = ["building", "community"]
@@ -70,8 +71,8 @@ class SmsBudgetAdmin(admin.ModelAdmin):
 
 @admin.register(SmsChoice)
 class SmsChoiceAdmin(KeepsSecrets, admin.ModelAdmin):
-    list_display = ["user", "kind"]
-    list_filter = ["kind"]
+    list_display = ["user", notification_kind]
+    list_filter = [NotificationKindFilter]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
     search_fields = ["user__phone", "user__name"]

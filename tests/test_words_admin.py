@@ -35,3 +35,35 @@ def test_admin_lists_show_what_a_notification_is_not_its_code(client):
     with translation.override("zh-hans"):
         assert cells == [str(KINDS["poll_closed"])]
     assert CJK.search(cells[0])
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/buildings/notification/",
+        "/admin/buildings/notificationmute/",
+        "/admin/outbox/delivery/",
+        "/admin/outbox/smschoice/",
+    ],
+)
+def test_the_kind_filter_lists_names_and_filters_by_them(client, path):
+    from django.utils import translation
+
+    from buildings.models import Notification
+    from buildings.notify import KINDS
+
+    superuser = StaffFactory(is_superuser=True)
+    Notification.objects.create(
+        recipient=superuser, kind="poll_closed", text="投票结束"
+    )
+    Notification.objects.create(recipient=superuser, kind="issue_new", text="新诉求")
+    client.force_login(superuser)
+    page = client.get(path).content.decode()
+    with translation.override("zh-hans"):
+        assert f">{KINDS['poll_closed']}</a>" in page
+    assert ">poll_closed</a>" not in page
+    filtered = client.get(path, {"kind": "poll_closed"})
+    assert filtered.status_code == 200
+    if path.endswith("/notification/"):
+        body = filtered.content.decode()
+        assert "投票结束" in body and "新诉求" not in body
