@@ -202,22 +202,10 @@ def generate_people(district: District) -> None:
     )
     residents = district.sink(
         Resident,
-        [
-            "id",
-            "user_id",
-            "household_id",
-            "building_id",
-            "name",
-            "is_adult",
-            "status",
-            "role",
-            "decided_by_id",
-            "decided_at",
-            "registered_by_id",
-            "is_party_member",
-            "shows_party_badge",
-            "created_at",
-        ],
+        (
+            "id user_id household_id building_id name is_adult status role decided_by_id"
+            " decided_at registered_by_id is_party_member shows_party_badge created_at"
+        ).split(),
     )
     talents = district.sink(
         Talent, ["id", "resident_id", "skill_id", "offer", "created_at"]

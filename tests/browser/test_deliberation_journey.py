@@ -61,7 +61,7 @@ def test_naming_poll_renames_the_building(phone, new_phone):
     page.fill("textarea[name=reason]", "全楼已商量好，提前公布")
     with page.expect_navigation():
         page.click("text=立即结束并公布结果")
-    assert "已通过" in page.content()
+    assert "睦邻楼 当选" in page.content()
     assert "全楼已商量好，提前公布" in page.content()
     assert "2 票 · 100%" in page.content()
 

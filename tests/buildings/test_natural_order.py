@@ -95,7 +95,7 @@ def test_the_join_form_lists_buildings_in_order_and_preselects_none(client, comm
     form = JoinForm(community=community)
     choices = [str(label) for _value, label in form.fields["building"].choices]
     assert choices[1:] == COUNTED
-    assert choices[0] == "Choose your building"
+    assert choices[0] == "请选择您的楼栋"
 
     client.force_login(UserFactory())
     page = client.get(reverse("buildings:join", args=[community.pk]))
@@ -114,7 +114,7 @@ def test_joining_without_choosing_a_building_asks_for_it(client, community):
         {"building": "", "room": "302", "name": "张阿姨", "is_adult": "on"},
     )
     assert response.status_code == 200
-    assert "Choose your building." in response.content.decode()
+    assert "请选择您的楼栋。" in response.content.decode()
     assert not Resident.objects.filter(user=user).exists()
 
 

@@ -28,7 +28,7 @@ def test_the_amount_alone_with_the_form_defaults_is_an_anonymous_gift(
     client = login(leader)
     url = reverse("funds:donation-create", args=[fund.building_id])
     form = client.get(url).context["form"]
-    assert "amount alone" in str(form.fields["donor_name"].help_text)
+    assert "只填金额" in str(form.fields["donor_name"].help_text)
     data = {
         "token": str(uuid.uuid4()),
         "amount": "30",
