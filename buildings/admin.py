@@ -134,6 +134,7 @@ class UserAdmin(PhotoUploadsMixin, KeepsSecrets, DjangoUserAdmin):
     readonly_fields = ["created_at", "last_login"]
     fieldsets = [
         (None, {"fields": ["phone", "name", "password", "avatar"]}),
+        (_("Preferences"), {"fields": ["language", "large_text"]}),
         (
             _("Permissions"),
             {

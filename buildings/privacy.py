@@ -29,6 +29,8 @@ def export_user_data(user: User) -> dict:
             "name": user.name,
             "joined_at": user.created_at.isoformat(),
             "has_avatar": bool(user.avatar),
+            "language": user.language,
+            "large_text": user.large_text,
         },
         "memberships": [
             {

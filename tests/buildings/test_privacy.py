@@ -15,11 +15,14 @@ pytestmark = pytest.mark.django_db
 def test_download_my_data(client):
     talent = TalentFactory(resident__name="张阿姨", skill__name="理发")
     user = talent.resident.user
+    User.objects.filter(pk=user.pk).update(large_text=True, language="en")
     client.force_login(user)
     response = client.get(reverse("buildings:my-data"))
     assert response["Content-Disposition"].startswith("attachment")
     data = json.loads(response.content)
     assert data["account"]["phone"] == user.phone
+    assert data["account"]["large_text"] is True
+    assert data["account"]["language"] == "en"
     assert data["memberships"][0]["talents"] == [
         {"skill": "理发", "offer": talent.offer}
     ]
