@@ -571,6 +571,20 @@ def record_reporter_look(*, issue: Issue, viewer: User) -> IssueReporterLook:
     return IssueReporterLook.objects.create(issue=issue, viewer=viewer)
 
 
+# Stored in notifications sent by earlier releases; kept so they still read translated.
+gettext_noop("No response for %(hours)d hours: %(building)s, “%(title)s”")
+
+
+def deadline_words(hours: int) -> Message:
+    """The response deadline as people say it: "3 天" / "3 days" for whole days (never
+    "72 小时"), else hours; stored as a message so each reader reads their language."""
+    if hours % 24 == 0 and hours >= 48:
+        return Message(gettext_noop("%(days)d days"), days=hours // 24)
+    if hours == 24:
+        return Message(gettext_noop("a day"))
+    return Message(gettext_noop("%(hours)d hours"), hours=hours)
+
+
 @transaction.atomic
 def escalate_overdue_issues(*, now=None) -> int:
     """Tell the staff of the issue's community (its own and its town's) once about each
@@ -590,10 +604,8 @@ def escalate_overdue_issues(*, now=None) -> int:
             recipients=staff[issue.building.community_id],
             kind="issue_overdue",
             text=Message(
-                gettext_noop(
-                    "No response for %(hours)d hours: %(building)s, “%(title)s”"
-                ),
-                hours=response_deadline_hours(),
+                gettext_noop("No response for %(time)s: %(building)s, “%(title)s”"),
+                time=deadline_words(response_deadline_hours()),
                 building=issue.building.number,
                 title=issue.title,
             ),

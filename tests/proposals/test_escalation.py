@@ -54,3 +54,27 @@ def test_escalated_issue_stays_on_the_staff_list_until_answered(client, roles):
         issue.first_response_at = timezone.now()
         issue.save(update_fields=["first_response_at"])
         assert "楼道堆物" not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("hours", "zh", "en"),
+    [(48, "2 天", "2 days"), (72, "3 天", "3 days"), (24, "1 天", "a day")],
+)
+def test_the_staff_notice_says_the_deadline_in_days_in_each_readers_language(
+    roles, settings, hours, zh, en
+):
+    from django.utils import translation
+
+    from buildings.wording import render
+
+    settings.LOUZU_ISSUE_RESPONSE_HOURS = hours
+    IssueFactory(building=roles.building, title="大堂铁门坏了")
+    with time_machine.travel(timezone.now() + timedelta(hours=hours + 1)):
+        assert escalate_overdue_issues() == 1
+    told = Notification.objects.filter(kind="issue_overdue", recipient=roles.staff)
+    stored = told.get().message
+    with translation.override("zh-hans"):
+        assert zh in render(stored)
+        assert "小时" not in render(stored)
+    with translation.override("en"):
+        assert f"No response for {en}:" in render(stored)
