@@ -1,9 +1,10 @@
 """Helpers for the PostgreSQL concurrency proofs: threads released together."""
 
 import threading
+from contextlib import contextmanager
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
 
 # Concurrency proofs need PostgreSQL: SQLite serialises every writer. On SQLite they are
 # not collected at all (tests/conftest.py), so a run lists no skips; the run on
@@ -31,3 +32,20 @@ def storm(n, fn):
     for thread in threads:
         thread.join()
     return results, errors
+
+
+@contextmanager
+def without_constraint(model, name, cleanup=None):
+    """Drop a database constraint for one twin test, and put it back afterwards.
+
+    The duplicates the twin made would stop the constraint coming back, so ``cleanup()``
+    removes them first (by default every row of the model)."""
+    constraint = next(c for c in model._meta.constraints if c.name == name)
+    with connection.schema_editor() as editor:
+        editor.remove_constraint(model, constraint)
+    try:
+        yield
+    finally:
+        (cleanup or model.objects.all().delete)()
+        with connection.schema_editor() as editor:
+            editor.add_constraint(model, constraint)

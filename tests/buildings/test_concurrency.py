@@ -8,17 +8,14 @@ race stores several memberships, so the proof is not vacuous. Deciding a request
 the request's row; without the lock two leaders approving at once both welcome the person.
 """
 
-from contextlib import contextmanager
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from buildings import services
 from buildings.models import Household, Notification, Resident
-from tests.concurrency import requires_postgres, storm
+from tests.concurrency import requires_postgres, storm, without_constraint
 from tests.factories import (
     AccountResidentFactory,
     BuildingFactory,
@@ -31,22 +28,11 @@ pytestmark = [pytest.mark.django_db(transaction=True), requires_postgres]
 N = 12
 
 
-@contextmanager
-def without_constraint(model, name):
-    """Drop a database constraint for one twin test, and put it back afterwards."""
-    constraint = next(c for c in model._meta.constraints if c.name == name)
-    with connection.schema_editor() as editor:
-        editor.remove_constraint(model, constraint)
-    try:
-        yield
-    finally:
-        # duplicates would stop the constraint coming back
-        Resident.objects.filter(user__phone=PHONE).delete()
-        with connection.schema_editor() as editor:
-            editor.add_constraint(model, constraint)
-
-
 PHONE = "13612345678"
+
+
+def _remove_joiners():
+    Resident.objects.filter(user__phone=PHONE).delete()
 
 
 @pytest.fixture
@@ -114,7 +100,9 @@ def test_twin_without_lock_and_constraint_stores_several(settings, eager):
     settings.LOUZU_RACE_PAUSE = 0.05
     settings.LOUZU_GUARDS_OFF = True
     building, user = eager
-    with without_constraint(Resident, "one_active_membership_per_building"):
+    with without_constraint(
+        Resident, "one_active_membership_per_building", cleanup=_remove_joiners
+    ):
         join_storm(building, user)
         count = active(user, building).count()
     assert count > 1, "with every guard off the race must show"
@@ -135,7 +123,9 @@ def test_constraint_alone_still_one_membership(settings, eager):
 def test_lock_alone_still_one_membership(settings, eager):
     settings.LOUZU_RACE_PAUSE = 0.05
     building, user = eager
-    with without_constraint(Resident, "one_active_membership_per_building"):
+    with without_constraint(
+        Resident, "one_active_membership_per_building", cleanup=_remove_joiners
+    ):
         results, errors = join_storm(building, user)
         count = active(user, building).count()
     assert count == 1

@@ -6,38 +6,21 @@ constraint one_household_per_space_per_season. Each alone holds; with both off t
 stores several adoptions, so the proof is not vacuous. One proof goes over HTTP.
 """
 
-from contextlib import contextmanager
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from gardens import services
 from gardens.models import Adoption
 from gardens.seasons import current_season
-from tests.concurrency import requires_postgres, storm
+from tests.concurrency import requires_postgres, storm, without_constraint
 from tests.factories import AccountResidentFactory, BuildingFactory
 from tests.gardens.factories import GardenSpaceFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), requires_postgres]
 
 N = 20
-
-
-@contextmanager
-def without_constraint(model, name):
-    """Drop a database constraint for one twin test, and put it back afterwards."""
-    constraint = next(c for c in model._meta.constraints if c.name == name)
-    with connection.schema_editor() as editor:
-        editor.remove_constraint(model, constraint)
-    try:
-        yield
-    finally:
-        model.objects.all().delete()  # duplicates would stop the constraint coming back
-        with connection.schema_editor() as editor:
-            editor.add_constraint(model, constraint)
 
 
 @pytest.fixture

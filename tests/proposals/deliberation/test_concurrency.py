@@ -20,7 +20,7 @@ from proposals.models import (
     ConventionSignature,
     PollOption,
 )
-from tests.concurrency import requires_postgres, storm
+from tests.concurrency import requires_postgres, storm, without_constraint
 from tests.factories import AccountResidentFactory, HouseholdFactory, UserFactory
 from tests.proposals.deliberation.factories import (
     ConsultationFactory,
@@ -31,20 +31,6 @@ from tests.proposals.deliberation.factories import (
 pytestmark = [pytest.mark.django_db(transaction=True), requires_postgres]
 
 N = 20
-
-
-@contextmanager
-def without_constraint(model, name):
-    """Drop a database constraint for one twin test, and put it back afterwards."""
-    constraint = next(c for c in model._meta.constraints if c.name == name)
-    with connection.schema_editor() as editor:
-        editor.remove_constraint(model, constraint)
-    try:
-        yield
-    finally:
-        model.objects.all().delete()  # duplicates would stop the constraint coming back
-        with connection.schema_editor() as editor:
-            editor.add_constraint(model, constraint)
 
 
 def one_household_votes(poll, residents):
