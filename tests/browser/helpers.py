@@ -13,6 +13,14 @@ def log_in(page, phone, password=PASSWORD):
         page.click("main button[type=submit]")
 
 
+def html(page) -> str:
+    """The page's HTML once it has loaded. A click that submits a form or follows a link
+    returns when the new page starts to arrive; reading it before it has loaded can give
+    an empty document."""
+    page.wait_for_load_state()
+    return page.content()
+
+
 def fits_the_phone(page) -> bool:
     """Nothing is wider than the 390 px screen (no sideways scrolling)."""
     return page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -6,7 +6,7 @@ import io
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.browser.helpers import log_in
+from tests.browser.helpers import html, log_in
 from tests.factories import AccountResidentFactory
 from tests.funds.factories import ready_fund
 
@@ -43,7 +43,7 @@ def test_leader_logs_money_resident_reads_the_statement(phone, new_phone, tmp_pa
     phone.fill("input[name=receipt_number]", "No.0001")
     with phone.expect_navigation():
         phone.click("main button[type=submit]")
-    assert "¥200.00" in phone.content()
+    assert "¥200.00" in html(phone)
 
     phone.goto(f"/buildings/{building.pk}/fund/")
     phone.click("text=记一笔支出")
@@ -62,14 +62,14 @@ def test_leader_logs_money_resident_reads_the_statement(phone, new_phone, tmp_pa
     phone.check("input[name=confirm]")
     with phone.expect_navigation():
         phone.click("main button[type=submit]:has-text('公开')")
-    assert "王师傅" in phone.content()
+    assert "王师傅" in html(phone)
 
     neighbour = new_phone()
     log_in(neighbour, resident.user.phone)
     neighbour.goto(f"/buildings/{building.pk}/fund/")
     with neighbour.expect_navigation():
         neighbour.click("text=收支公示")
-    body = neighbour.content()
+    body = html(neighbour)
     assert "302室" in body and "¥200.00" in body
     assert "王师傅" in body and "修楼道门锁" in body and "¥45.00" in body
     assert "¥155.00" in body  # closing balance

@@ -3,7 +3,7 @@
 import pytest
 
 from core.sms import console
-from tests.browser.helpers import fits_the_phone, log_in
+from tests.browser.helpers import fits_the_phone, html, log_in
 from tests.factories import AccountResidentFactory, BuildingFactory, HouseholdFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,20 +29,20 @@ def test_register_join_approve_and_see_the_building(phone, new_phone):
     page.select_option("select[name=building]", str(building.pk))
     page.fill("input[name=room]", "302")
     page.click("main button[type=submit]")
-    assert "等待审核" in page.content()
+    assert "等待审核" in html(page)
     assert fits_the_phone(page)
 
     leader_page = new_phone()
     log_in(leader_page, leader.user.phone)
     leader_page.goto(f"/buildings/{building.pk}/requests/")
-    assert "张阿姨" in leader_page.content()
+    assert "张阿姨" in html(leader_page)
     leader_page.click("text=通过")
-    assert "张阿姨 已加入本楼组" in leader_page.content()
+    assert "张阿姨 已加入本楼组" in html(leader_page)
 
     page.goto("/")
     assert "8号楼" in page.locator(".topbar-title").inner_text()
-    assert "试点" in page.content()
-    assert "王建华" in page.content()
+    assert "试点" in html(page)
+    assert "王建华" in html(page)
     assert fits_the_phone(page)
     nav = page.locator(".bottom-nav a").first.bounding_box()
     assert nav["height"] >= 48

@@ -9,6 +9,7 @@ import pytest
 from tests.browser.conftest import PAGE_WEIGHT_LIMIT
 from tests.browser.helpers import (
     fits_the_phone,
+    html,
     small_chart_labels,
     small_tap_targets,
     small_text,
@@ -76,7 +77,7 @@ def test_the_town_dashboard_fits_the_phone_and_is_accessible(audit, locale):
         f"/dashboard/t/{town.pk}/", login=staff.phone, locale=locale
     )
     english = locale == "en-US"
-    assert ("Town dashboard" in page.content()) == english
+    assert ("Town dashboard" in html(page)) == english
     assert serious == []
     assert font_size >= 16
     assert fits_the_phone(page)

@@ -4,7 +4,7 @@ it reaches the council agenda -> the leader puts it to a vote with a photo per o
 import pytest
 
 from tests.browser.conftest import PHONE
-from tests.browser.helpers import fits_the_phone, log_in
+from tests.browser.helpers import fits_the_phone, html, log_in
 from tests.factories import AccountResidentFactory, BuildingFactory, HouseholdFactory
 from tests.proposals.deliberation.factories import MeetingFactory
 from tests.proposals.factories import jpeg_bytes
@@ -65,8 +65,8 @@ def test_a_raised_matter_reaches_the_council_and_becomes_a_photo_poll(no_js_phon
     page.set_input_files("input[name=photos]", [photo("lobby.jpg", "gray")])
     assert fits_the_phone(page)
     page.click("main button[type=submit]")
-    assert "您的提议已提出" in page.content()
-    assert "1 / 3 户已联署" in page.content()
+    assert "您的提议已提出" in html(page)
+    assert "1 / 3 户已联署" in html(page)
     assert page.locator("img.raised-photo").count() == 1
     assert fits_the_phone(page)
 
@@ -77,27 +77,27 @@ def test_a_raised_matter_reaches_the_council_and_becomes_a_photo_poll(no_js_phon
         neighbour.goto(decide)
         neighbour.click("text=门厅摆花和长椅")
         neighbour.click("text=为本户联署")
-        assert "您家已联署，谢谢！" in neighbour.content()
-        assert progress in neighbour.content()
+        assert "您家已联署，谢谢！" in html(neighbour)
+        assert progress in html(neighbour)
         assert fits_the_phone(neighbour)
 
     # It reached the council agenda: the December meeting lists it.
     page.goto(meeting.get_absolute_url())
-    assert "门厅摆花和长椅" in page.content()
+    assert "门厅摆花和长椅" in html(page)
     page.goto("/me/notifications/")
-    assert "已列入“十二月议事会”" in page.content()
+    assert "已列入“十二月议事会”" in html(page)
 
     # The leader puts it to the vote with two designs, each with its picture.
     boss = no_js_phone()
     log_in(boss, leader.user.phone)
     boss.goto(decide)
     boss.click("text=门厅摆花和长椅")
-    assert "议事会" in boss.content()
+    assert "议事会" in html(boss)
     boss.click("text=发起表决")
     boss.fill("input[name=question]", "门厅选哪个方案？")
     boss.fill("textarea[name=options]", "方案一：绿植墙\n方案二：长椅加花架")
     boss.click("main button[type=submit]")
-    assert "投票已开始" in boss.content()
+    assert "投票已开始" in html(boss)
     boss.click("text=选项的照片")
     inputs = boss.locator("input[type=file]")
     assert inputs.count() == 2
@@ -105,7 +105,7 @@ def test_a_raised_matter_reaches_the_council_and_becomes_a_photo_poll(no_js_phon
     inputs.nth(1).set_input_files([photo("b.jpg", "brown")])
     assert fits_the_phone(boss)
     boss.click("main button[type=submit]")
-    assert "照片已保存" in boss.content()
+    assert "照片已保存" in html(boss)
     assert boss.locator("img.option-photo").count() == 2
 
     # 陈小明 sees the two designs large and votes for the benches.
@@ -118,5 +118,5 @@ def test_a_raised_matter_reaches_the_council_and_becomes_a_photo_poll(no_js_phon
     assert width > 300  # large on a 390 px phone
     voter.check("label:has-text('方案二：长椅加花架')")
     voter.click("form.vote-form button[type=submit]")
-    assert "您的投票已记录" in voter.content()
+    assert "您的投票已记录" in html(voter)
     assert fits_the_phone(voter)

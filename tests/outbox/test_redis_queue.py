@@ -1,7 +1,8 @@
 """LOUZU_TASKS=rq: the same deliveries and retries on a Redis queue (RQ), for real.
 
 Runs against the Redis on 127.0.0.1:6379 (database 12, emptied before and after each test);
-skipped, saying so, when there is none (CI starts one and allows no skips).
+skipped, saying so, when there is none (CI starts one and allows no skips). The tests share
+that database, so they run one after another in a single xdist worker.
 """
 
 import socket
@@ -19,7 +20,7 @@ from outbox.schedule import queue_due_jobs
 from tests.outbox.conftest import ROBOT_URL
 from tests.proposals.deliberation.factories import PollFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("redis")]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 REDIS_URL = "redis://127.0.0.1:6379/12"
