@@ -82,10 +82,22 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+FAST_HASHING = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_hashing():
+    """Fast password hashing for the whole run, the data that module-scoped fixtures
+    build included (the production hasher takes a quarter of a second a password)."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=FAST_HASHING):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_private(settings, tmp_path):
-    """Fast hashing, media in a temp folder, nothing sent anywhere, zh-hans first."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    """Media in a temp folder, nothing sent anywhere, zh-hans first."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LOUZU_NOTIFICATION_SENDERS = []
     # Every page served from the page cache is also rendered fresh and must match.

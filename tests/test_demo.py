@@ -10,7 +10,6 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
 
 from activities.models import Activity, Registration, Shift
 from buildings.models import Building, Resident, User
@@ -32,10 +31,7 @@ def row_counts() -> dict[str, int]:
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """Row counts of every table after the first and after the second run."""
-    md5 = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    )
-    with django_db_blocker.unblock(), md5, transaction.atomic():
+    with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", stdout=StringIO())
         first = row_counts()
         call_command("seed_demo", stdout=StringIO())

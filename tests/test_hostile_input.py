@@ -23,7 +23,6 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection, models, transaction
 from django.db.models import Q
-from django.test import override_settings
 
 from buildings.models import Resident, User
 
@@ -405,10 +404,7 @@ def demo_data(django_db_setup, django_db_blocker):
     """The demo community, seeded once for the module (not once per role) and rolled
     back after it; each role's sweep runs in its own transaction inside it, so what one
     role's hostile posts stored is gone before the next role starts."""
-    md5 = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    )
-    with django_db_blocker.unblock(), md5, transaction.atomic():
+    with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", stdout=StringIO())
         superuser = User.objects.create_superuser(phone="13900000000", password="x")
         leader = Resident.objects.get(user__phone="13800000001")

@@ -66,10 +66,7 @@ def shared(django_db_setup, django_db_blocker):
     once per role) and rolled back after it. Each test runs in its own transaction
     inside, so what one test changes (a reporter look, a poll's deadline) is gone
     before the next starts."""
-    quiet = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        LOUZU_NOTIFICATION_SENDERS=[],
-    )
+    quiet = override_settings(LOUZU_NOTIFICATION_SENDERS=[])
     with django_db_blocker.unblock(), quiet, transaction.atomic():
         roles = Roles(BuildingFactory())
         world = build_world(roles, Client())

@@ -271,10 +271,15 @@ def audit(browser, live_server):
         if large:
             context.add_cookies([large_text_cookie(live_server.url)])
         page = context.new_page()
-        finished = []
-        page.on("requestfinished", lambda done: finished.append(done))
-        page.goto(path)
-        page.wait_for_load_state("networkidle")
+        started, finished, failed = [], [], []
+        page.on("request", lambda request: started.append(request))
+        page.on("requestfinished", lambda request: finished.append(request))
+        page.on("requestfailed", lambda request: failed.append(request))
+        page.goto(
+            path
+        )  # returns on the load event: every style, script and image is in
+        while len(finished) + len(failed) < len(started):  # their events trail it
+            page.wait_for_timeout(20)
         weight = 0
         for done in finished:
             if done.url.startswith(live_server.url):

@@ -106,7 +106,10 @@ def test_vote_reminder_through_redis_with_retries(
     assert (sms.status, sms.attempts) == ("pending", 1)
     assert (group.status, group.attempts) == ("pending", 1)
     # The retries wait in RQ's scheduled registry until they are due.
-    assert on_redis.zcard("rq:scheduled:default") == 2
+    assert on_redis.zcard("rq:scheduled:default") == 2, (
+        sorted(on_redis.keys()),
+        on_redis.llen("rq:queue:default"),
+    )
     run_rq_worker()
     assert Delivery.objects.get(pk=sms.pk).attempts == 1
 
