@@ -1,10 +1,13 @@
 """LOUZU_TASKS=rq: the same deliveries and retries on a Redis queue (RQ), for real.
 
-Runs against the Redis on 127.0.0.1:6379 (database 12, emptied before and after each test);
-skipped, saying so, when there is none (CI starts one and allows no skips). The tests share
-that database, so they run one after another in a single xdist worker.
+Runs against the Redis on 127.0.0.1:6379, skipped, saying so, when there is none (CI starts
+one and allows no skips). Each test claims one of the databases 10-15 that no other test run
+on the machine holds (a key set only if absent), empties it, and empties it again at the end,
+which also gives the claim back: two test runs at once (SQLite and PostgreSQL, or two
+checkouts) never empty each other's queue. The module's tests run in one xdist worker.
 """
 
+import os
 import socket
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -23,7 +26,8 @@ from tests.proposals.deliberation.factories import PollFactory
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("redis")]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-REDIS_URL = "redis://127.0.0.1:6379/12"
+REDIS_DATABASES = range(10, 16)
+CLAIM = "louzu:claimed-by-test-run"
 
 
 def redis_running() -> bool:
@@ -34,21 +38,36 @@ def redis_running() -> bool:
         return False
 
 
+def claim_a_database() -> str:
+    """The URL of a Redis database no other test run holds, now held by this one (for at
+    most 10 minutes, should the run die without giving it back)."""
+    from redis import Redis
+
+    for number in REDIS_DATABASES:
+        url = f"redis://127.0.0.1:6379/{number}"
+        with Redis.from_url(url) as redis:
+            if redis.set(CLAIM, os.getpid(), nx=True, ex=600):
+                return url
+    pytest.fail(f"Redis databases {REDIS_DATABASES} are all held by other test runs")
+
+
 @pytest.fixture
 def on_redis(settings, delivering):
     if not redis_running():
         pytest.skip("no Redis on 127.0.0.1:6379")
     import django_rq
 
+    url = claim_a_database()
     settings.LOUZU_TASKS = "rq"
-    settings.RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    settings.RQ_QUEUES = {"default": {"URL": url}}
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
     }
     connection = django_rq.get_connection("default")
     connection.flushdb()
+    connection.set(CLAIM, os.getpid(), ex=600)  # still ours
     yield connection
-    connection.flushdb()
+    connection.flushdb()  # and the claim with it
 
 
 def run_rq_worker():
