@@ -6,6 +6,8 @@ Allowed and denied are both asserted, and a denied action writes nothing.
 from datetime import timedelta
 
 import pytest
+from auditlog.context import disable_auditlog
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,8 +25,8 @@ from proposals.models import (
     ProposalComment,
     Question,
 )
-from tests.conftest import ALL_ROLES
-from tests.factories import HouseholdFactory
+from tests.conftest import ALL_ROLES, Roles
+from tests.factories import BuildingFactory, HouseholdFactory
 from tests.proposals.deliberation.factories import (
     ConsultationFactory,
     ConventionFactory,
@@ -76,6 +78,18 @@ class World:
 @pytest.fixture
 def world(roles):
     return World(roles)
+
+
+@pytest.fixture(scope="module")
+def shown_world(django_db_setup, django_db_blocker):
+    """One world for the page tests, which only read: made once for the module rather
+    than once for each of their 207 page and role pairs, and rolled back after them
+    (each test still runs in its own transaction inside)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with disable_auditlog():
+            world = World(Roles(BuildingFactory()))
+        yield world
+        transaction.set_rollback(True)
 
 
 def pages(w):
@@ -147,9 +161,9 @@ PAGE_NAMES = [
 
 @pytest.mark.parametrize("role", ALL_ROLES)
 @pytest.mark.parametrize("page", PAGE_NAMES)
-def test_pages(world, login, role, page):
-    name, url, allowed = next(p for p in pages(world) if p[0] == page)
-    response = login(world.roles.get(role)).get(url)
+def test_pages(shown_world, login, role, page):
+    name, url, allowed = next(p for p in pages(shown_world) if p[0] == page)
+    response = login(shown_world.roles.get(role)).get(url)
     # A draft is not even shown to exist outside the team.
     denied_member = 404 if name == "draft" else 403
     assert response.status_code == expected(role, allowed, denied_member=denied_member)
