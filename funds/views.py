@@ -276,10 +276,14 @@ def campaign_create(request, building_pk):
 
 def campaign_detail(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
-    fund = _fund_or_404(access)
+    # The fund comes with its campaign (a building without a fund has no campaign).
     campaign = get_object_or_404(
-        fund.campaigns.with_progress().select_related("category"), pk=pk
+        Campaign.objects.filter(fund__building=access.building)
+        .with_progress()
+        .select_related("category", "fund"),
+        pk=pk,
     )
+    fund = campaign.fund
     needs = list(
         campaign.needs.with_progress().prefetch_related(
             Prefetch(

@@ -72,6 +72,7 @@ def decisions(request, building_pk):
                 closes_at__lte=timezone.now()
             )[:3],
             "convention": convention,
-            "household_count": building.households.count(),
+            # Shown only beside a convention (one building in ten has one).
+            "household_count": building.households.count() if convention else 0,
         },
     )
