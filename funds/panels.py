@@ -1,7 +1,6 @@
 """What the building fund adds to the building page and the leader's to-do list."""
 
-from django.db.models import Count, OuterRef, Subquery, Window
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -11,27 +10,16 @@ from funds.money import format_money
 
 
 def building_panels(access) -> list[Panel]:
-    """One query: the fund with its balance and the number of its open campaigns."""
     url = reverse("funds:index", args=[access.building.pk])
-    open_campaigns = (
-        Campaign.objects.filter(fund=OuterRef("pk"))
-        .open()
-        .order_by()
-        .values("fund")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    fund = (
-        Fund.objects.filter(building=access.building)
-        .with_balance()
-        .annotate(open_campaigns=Coalesce(Subquery(open_campaigns), 0))
-        .order_by()
-        .first()
-    )
+    # order_by(): the fund's default order (by building, in counting order) would join
+    # the building and community tables to sort the one row there is.
+    fund = Fund.objects.filter(building=access.building).order_by().first()
     if fund is None:
         return [Panel(title=_("Building fund"), lines=[_("Not opened yet")], url=url)]
-    campaigns = fund.open_campaigns
-    lines = [_("Balance %(balance)s") % {"balance": format_money(fund.balance_sum)}]
+    campaigns = Campaign.objects.filter(fund=fund).open().count()
+    lines = [
+        _("Balance %(balance)s") % {"balance": format_money(fund.entries.balance())}
+    ]
     if campaigns:
         lines.append(_("%(count)d campaigns open") % {"count": campaigns})
     return [Panel(title=_("Building fund"), lines=lines, url=url)]

@@ -1,36 +1,22 @@
 """The building page says which channels the building's messages use."""
 
-from django.db.models import Exists
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from buildings.extensions import Note, Panel
-from buildings.models import Building
 from outbox.models import SmsBudget, WecomRobot
 
 
 def building_panels(access) -> list[Panel]:
     building = access.building
-    # Both questions in one query.
-    sms, robot = (
-        Building.objects.filter(pk=building.pk)
-        .annotate(
-            sms=Exists(
-                SmsBudget.objects.filter(
-                    community_id=building.community_id, monthly_limit__gt=0
-                )
-            ),
-            robot=Exists(WecomRobot.objects.filter(building=building, is_active=True)),
-        )
-        .values_list("sms", "robot")
-        .get()
-    )
     lines = [_("In-app inbox: always")]
-    if sms:
+    if SmsBudget.objects.filter(
+        community_id=building.community_id, monthly_limit__gt=0
+    ).exists():
         lines.append(_("SMS: for the kinds each person chooses"))
     else:
         lines.append(_("SMS: not offered in this community"))
-    if robot:
+    if WecomRobot.objects.filter(building=building, is_active=True).exists():
         lines.append(_("WeCom group robot: posts to the building group"))
     else:
         lines.append(_("WeCom group robot: not set up"))
