@@ -18,14 +18,15 @@ and for Python code that writes the same things into a page or a message:
 """
 
 import datetime
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 register = template.Library()
 
@@ -71,7 +72,14 @@ def _date_part(value, style: str) -> str:
         relative = _RELATIVE_DAYS.get((the_day - today).days)
         if relative is not None:
             return str(relative)
-    if the_day.year == today.year:
+    return _written(the_day, the_day.year == today.year, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _written(the_day, this_year: bool, language) -> str:
+    """11月27日（周五）: the same words for the same day in a language (the argument that
+    keys the memo), so a list of dates writes each day once per process."""
+    if this_year:
         # Translators: a date in this year, in Django's date format; D is the weekday
         # (周五). For example 11月27日（周五）.
         pattern = _("D j M")
