@@ -72,7 +72,6 @@ def decisions(request, building_pk):
                 closes_at__lte=timezone.now()
             )[:3],
             "convention": convention,
-            # Shown only beside a convention (one building in ten has one).
-            "household_count": building.households.count() if convention else 0,
+            "household_count": building.households.count(),
         },
     )
