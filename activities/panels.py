@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,11 +12,19 @@ from buildings.extensions import Panel, TodoItem
 
 
 def building_panels(access) -> list[Panel]:
-    upcoming = Activity.objects.visible_in(access.building).upcoming()
-    next_activity = upcoming.first()
-    lines = [_("%(count)d coming up") % {"count": upcoming.count()}]
-    if next_activity is not None:
-        lines.append(next_activity.title)
+    """One query: the next activity's title, with the number of all coming up (a
+    window count, taken before the first row is cut off)."""
+    next_activity = (
+        Activity.objects.visible_in(access.building)
+        .upcoming()
+        .annotate(coming=Window(Count("pk")))
+        .values_list("title", "coming")
+        .first()
+    )
+    title, count = next_activity or (None, 0)
+    lines = [_("%(count)d coming up") % {"count": count}]
+    if title is not None:
+        lines.append(title)
     return [
         Panel(
             title=_("Activities"),

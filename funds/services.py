@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -47,6 +47,15 @@ Kind = LedgerEntry.Kind
 def current_ruleset(fund: Fund) -> RuleSet | None:
     """The latest adopted version of the usage rules, or None."""
     return fund.rulesets.order_by("-version").first()
+
+
+def current_version() -> Subquery:
+    """The number of that version, for a query of funds (None where there is none)."""
+    return Subquery(
+        RuleSet.objects.filter(fund=OuterRef("pk"))
+        .order_by("-version")
+        .values("version")[:1]
+    )
 
 
 def matching_room(fund: Fund, totals: dict) -> Decimal:

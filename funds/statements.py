@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django.db.models.functions import TruncMonth
 
-from funds.models import Fund, GoodsDonation, LedgerEntry, StockMovement
+from core.templatetags.words import yuan
+from funds.models import Fund, GoodsDonation, LedgerEntry, StockMovement, added
 from funds.money import to_money
 
 
@@ -82,24 +83,23 @@ def month_end(month: date) -> date:
     return date.fromordinal(following.toordinal() - 1)
 
 
-def monthly_flows(fund: Fund, months: list[date]) -> list[dict]:
-    """Money in, money out and the closing balance of each month (two queries).
-
-    In and out are the statement's figures per month, so a month in which a gift was
-    reversed and nothing came in shows a negative "in"."""
-    if not months:
-        return []
-    entries = LedgerEntry.objects.filter(fund=fund)
-    opening = entries.before(months[0]).balance()
+def overview(fund: Fund, months: list[date]) -> tuple[dict, list[dict]]:
+    """The fund's figures of all time and the flows of `months` (monthly_flows), in one
+    query: the figures of every month of the fund's life, added up."""
     by_month = {}
     for group, totals in (
-        entries.between(months[0], month_end(months[-1]))
+        LedgerEntry.objects.filter(fund=fund)
         .annotate(month=TruncMonth("occurred_on"))
         .totals_by("month")
     ):
         month = group["month"]
         month = month.date() if isinstance(month, datetime) else month
         by_month[month.replace(day=1)] = totals
+    if not months:
+        return added(by_month.values()), []
+    opening = added(totals for month, totals in by_month.items() if month < months[0])[
+        "balance"
+    ]
     balance, flows = opening, []
     for month in months:
         totals = by_month.get(month)
@@ -114,11 +114,22 @@ def monthly_flows(fund: Fund, months: list[date]) -> list[dict]:
                 "balance": balance,
             }
         )
-    return flows
+    return added(by_month.values()), flows
+
+
+def monthly_flows(fund: Fund, months: list[date]) -> list[dict]:
+    """Money in, money out and the closing balance of each month (one query).
+
+    In and out are the statement's figures per month, so a month in which a gift was
+    reversed and nothing came in shows a negative "in"."""
+    return overview(fund, months)[1]
 
 
 def flow_chart(flows: list[dict], width: int = 340, height: int = 160) -> dict:
-    """Geometry of a small bar chart (in green, out red) and a balance line, for an inline SVG."""
+    """Geometry of a small bar chart (in green, out red) and a balance line, for an inline
+    SVG, and each month's words for its tooltips and table. A bar's numbers are written
+    here as SVG reads them ("12.5", never localised): the template engine's number
+    localisation was most of the chart's time."""
     # Room above for the axis's top value and below for the months (13-unit letters:
     # at least 12 px on a 390 px phone, where the chart is drawn about 340 px wide).
     top, bottom, left = 24, 26, 4
@@ -139,16 +150,20 @@ def flow_chart(flows: list[dict], width: int = 340, height: int = 160) -> dict:
         out_h = float(max(flow["money_out"], Decimal("0")) / peak) * plot_h
         bars.append(
             {
-                "in_x": round(x + 1, 1),
-                "in_y": round(top + plot_h - in_h, 1),
-                "in_h": round(in_h, 1),
-                "out_x": round(x + 1 + bar_w, 1),
-                "out_y": round(top + plot_h - out_h, 1),
-                "out_h": round(out_h, 1),
-                "w": round(bar_w, 1),
-                "label_x": round(x + step / 2, 1),
-                "label_y": height - 7,
-                "flow": flow,
+                "in_x": str(round(x + 1, 1)),
+                "in_y": str(round(top + plot_h - in_h, 1)),
+                "in_h": str(round(in_h, 1)),
+                "out_x": str(round(x + 1 + bar_w, 1)),
+                "out_y": str(round(top + plot_h - out_h, 1)),
+                "out_h": str(round(out_h, 1)),
+                "w": str(round(bar_w, 1)),
+                "label_x": str(round(x + step / 2, 1)),
+                "label_y": str(height - 7),
+                "month": f"{flow['month']:%Y-%m}",
+                "month_number": str(flow["month"].month),
+                "money_in": yuan(flow["money_in"]),
+                "money_out": yuan(flow["money_out"]),
+                "balance": yuan(flow["balance"]),
             }
         )
         balance_h = float(max(flow["balance"], Decimal("0")) / peak) * plot_h

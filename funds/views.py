@@ -50,13 +50,15 @@ from funds.models import (
     Receipt,
 )
 from funds.money import format_money
-from funds.statements import build_statement, flow_chart, month_starts, monthly_flows
+from funds.statements import build_statement, flow_chart, month_starts, overview
 
 STATEMENT_PAGE_SIZE = 100
 
 
 def _fund_or_404(access) -> Fund:
-    fund = Fund.objects.filter(building=access.building).first()
+    # order_by(): the fund's default order (by building, in counting order) would join
+    # the building and community tables to sort the one row there is.
+    fund = Fund.objects.filter(building=access.building).order_by().first()
     if fund is None:
         raise Http404
     return fund
@@ -71,7 +73,12 @@ def _entry_or_404(fund: Fund, pk: int) -> LedgerEntry:
 
 def index(request, building_pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
-    fund = Fund.objects.filter(building=access.building).first()
+    fund = (
+        Fund.objects.filter(building=access.building)
+        .annotate(rules_version=services.current_version())
+        .order_by()
+        .first()
+    )
     if fund is None:
         return render(
             request,
@@ -82,12 +89,11 @@ def index(request, building_pk):
                 "can_open": permissions.can_log_money(access),
             },
         )
-    totals = fund.entries.totals()
     today = timezone.localdate()
     months = month_starts(
         date(today.year - (today.month <= 11), (today.month - 12) % 12 + 1, 1), today
     )
-    flows = monthly_flows(fund, months)
+    totals, flows = overview(fund, months)
     campaigns = (
         fund.campaigns.with_progress()
         .select_related("category")
@@ -102,11 +108,9 @@ def index(request, building_pk):
         "fund": fund,
         "totals": totals,
         "matching_room": services.matching_room(fund, totals),
-        "flows": flows,
         "chart": flow_chart(flows),
         "campaigns": campaigns,
         "entries": fund.entries.for_list().order_by("-occurred_on", "-pk")[:10],
-        "ruleset": services.current_ruleset(fund),
         "can_log": permissions.can_log_money(access),
         "can_start_campaign": permissions.can_start_campaign(access),
         "can_adopt_rules": permissions.can_adopt_rules(access),
@@ -272,10 +276,14 @@ def campaign_create(request, building_pk):
 
 def campaign_detail(request, building_pk, pk):
     access = get_access_or_404(request.user, building_pk, VIEW)
-    fund = _fund_or_404(access)
+    # The fund comes with its campaign (a building without a fund has no campaign).
     campaign = get_object_or_404(
-        fund.campaigns.with_progress().select_related("category"), pk=pk
+        Campaign.objects.filter(fund__building=access.building)
+        .with_progress()
+        .select_related("category", "fund"),
+        pk=pk,
     )
+    fund = campaign.fund
     needs = list(
         campaign.needs.with_progress().prefetch_related(
             Prefetch(

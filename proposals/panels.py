@@ -108,7 +108,8 @@ def personal_notes(access) -> list[Note]:
 
 def decision_todo(access) -> list[TodoItem]:
     """Households still to reach (paper or door-to-door ballots) in each open poll."""
-    households = access.building.households.count()
+    polls = _open_polls(access.building)
+    households = access.building.households.count() if polls else 0
     items = [
         TodoItem(
             label=_("“%(title)s”: households not voted yet")
@@ -116,7 +117,7 @@ def decision_todo(access) -> list[TodoItem]:
             count=max(households - poll.voted_households, 0),
             url=reverse("proposals:poll-enter", args=[access.building.pk, poll.pk]),
         )
-        for poll in _open_polls(access.building)
+        for poll in polls
     ]
     raised = access.building.proposals.raised_by_residents()
     items += [

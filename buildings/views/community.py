@@ -3,6 +3,7 @@ building's edit page and the leader's to-do page."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -78,21 +79,26 @@ def building_detail(request, pk):
     mine = _building_personal(request, pk)
     access = mine["access"]
     building = access.building
-    team = sorted(
-        Resident.objects.team()
+    # The team and the party members who show their badge, in one query (both in
+    # room order; the team then with its leader first).
+    team_roles = [Resident.Role.TEAM, Resident.Role.LEADER]
+    people = list(
+        Resident.objects.approved()
         .in_building(building)
-        .select_related("household", "user"),
+        .filter(
+            Q(role__in=team_roles) | Q(is_party_member=True, shows_party_badge=True)
+        )
+        .select_related("household", "user")
+    )
+    team = sorted(
+        (member for member in people if member.role in team_roles),
         key=lambda member: (member.role != Resident.Role.LEADER, member.name),
     )
+    party_members = [member for member in people if member.shows_badge]
     talents = Talent.objects.visible_in_building(
         building, include_staff_only=access.is_staff
     )
     talents = talents.select_related("resident__household")[:100]
-    party_members = (
-        Resident.objects.approved()
-        .in_building(building)
-        .filter(is_party_member=True, shows_party_badge=True)
-    )
     announcements = Announcement.objects.for_building(building)[:10]
     counts = Building.objects.with_counts().get(pk=building.pk)
     panels = extensions.building_panels(access)

@@ -39,14 +39,11 @@ def me(request):
     talent_form = None
     if membership is not None and membership.is_approved:
         members = household_members(membership.household)
+        talents = list(membership.talents.select_related("skill"))
         talent_form = TalentForm(
             initial={
-                "skills": ", ".join(
-                    t.skill.name for t in membership.talents.select_related("skill")
-                ),
-                "offer": next(
-                    iter(membership.talents.values_list("offer", flat=True)), ""
-                ),
+                "skills": ", ".join(t.skill.name for t in talents),
+                "offer": talents[0].offer if talents else "",
                 "talent_visibility": membership.talent_visibility,
             }
         )

@@ -18,30 +18,41 @@ and for Python code that writes the same things into a page or a message:
 """
 
 import datetime
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
+from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
 
 register = template.Library()
 
 EXACT = "exact"
 
 
+# Translated when used: a date is written in a loop on many pages, and translating
+# the seven names (and the three relative days) for each date cost more than the rest.
+_WEEKDAYS = (
+    pgettext_lazy("abbreviated weekday", "Mon"),
+    pgettext_lazy("abbreviated weekday", "Tue"),
+    pgettext_lazy("abbreviated weekday", "Wed"),
+    pgettext_lazy("abbreviated weekday", "Thu"),
+    pgettext_lazy("abbreviated weekday", "Fri"),
+    pgettext_lazy("abbreviated weekday", "Sat"),
+    pgettext_lazy("abbreviated weekday", "Sun"),
+)
+_RELATIVE_DAYS = {
+    0: gettext_lazy("Today"),
+    -1: gettext_lazy("Yesterday"),
+    1: gettext_lazy("Tomorrow"),
+}
+
+
 def _weekday(moment) -> str:
-    return [
-        pgettext("abbreviated weekday", "Mon"),
-        pgettext("abbreviated weekday", "Tue"),
-        pgettext("abbreviated weekday", "Wed"),
-        pgettext("abbreviated weekday", "Thu"),
-        pgettext("abbreviated weekday", "Fri"),
-        pgettext("abbreviated weekday", "Sat"),
-        pgettext("abbreviated weekday", "Sun"),
-    ][moment.weekday()]
+    return str(_WEEKDAYS[moment.weekday()])
 
 
 def _local(value):
@@ -58,14 +69,17 @@ def _date_part(value, style: str) -> str:
     today = timezone.localdate()
     the_day = value.date() if isinstance(value, datetime.datetime) else value
     if style != EXACT:
-        relative = {
-            today: _("Today"),
-            today - datetime.timedelta(days=1): _("Yesterday"),
-            today + datetime.timedelta(days=1): _("Tomorrow"),
-        }.get(the_day)
-        if relative:
+        relative = _RELATIVE_DAYS.get((the_day - today).days)
+        if relative is not None:
             return str(relative)
-    if the_day.year == today.year:
+    return _written(the_day, the_day.year == today.year, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _written(the_day, this_year: bool, language) -> str:
+    """11月27日（周五）: the same words for the same day in a language (the argument that
+    keys the memo), so a list of dates writes each day once per process."""
+    if this_year:
         # Translators: a date in this year, in Django's date format; D is the weekday
         # (周五). For example 11月27日（周五）.
         pattern = _("D j M")

@@ -85,7 +85,7 @@ def test_building_page_query_budget(
     building = big_community.buildings.get(number="8号楼")
     resident = Resident.objects.filter(household__building=building).first()
     client.force_login(resident.user)
-    with django_assert_max_num_queries(22):  # foundation + one summary per feature app
+    with django_assert_max_num_queries(19):  # foundation + one summary per feature app
         response = client.get(building.get_absolute_url())
     assert response.status_code == 200
     assert "养花" in response.content.decode()
