@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Abs, Coalesce
+from django.db.models.functions import Abs, Coalesce, Round
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +27,14 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 # reversing a ¥150 gift lowers "raised" by ¥150 in the period of the reversal; it is
 # never "spent". "reversed" is the amount corrected that way (already netted above).
 FIGURE_KINDS = {"raised": "donation", "matched": "matching", "spent": "expense"}
+
+
+def exact(total, places: int = 2):
+    """A sum (or difference) of amounts with two decimals, rounded back to them in the
+    query, and 0 for no rows. SQLite adds decimals as floating-point numbers (0.1 + 0.2 -
+    0.3 is not 0 there) and Django does not round an aggregate back to the field's places;
+    on PostgreSQL the rounding changes nothing."""
+    return Round(Coalesce(total, Decimal("0")), places)
 
 
 def figure_filter(figure: str, prefix: str = "") -> Q:
@@ -123,7 +131,7 @@ class AppendOnlyModel(models.Model):
 
 class FundQuerySet(models.QuerySet):
     def with_balance(self):
-        return self.annotate(balance_sum=Coalesce(Sum("entries__amount"), Decimal("0")))
+        return self.annotate(balance_sum=exact(Sum("entries__amount")))
 
 
 class Fund(models.Model):
@@ -294,9 +302,8 @@ class CampaignQuerySet(models.QuerySet):
     def with_progress(self):
         """Money raised for the campaign: the fund's "raised" figure, for its entries."""
         return self.annotate(
-            raised_sum=Coalesce(
-                Sum("entries__amount", filter=figure_filter("raised", "entries__")),
-                Decimal("0"),
+            raised_sum=exact(
+                Sum("entries__amount", filter=figure_filter("raised", "entries__"))
             )
         )
 
@@ -825,8 +832,8 @@ class GoodsDonationQuerySet(AppendOnlyQuerySet):
     def with_stock(self):
         """Each gift with what was used of it (used_sum) and what is left (in_stock)."""
         return (
-            self.annotate(used_sum=Coalesce(Sum("movements__quantity"), Decimal("0")))
-            .annotate(in_stock=F("quantity") - F("used_sum"))
+            self.annotate(used_sum=exact(Sum("movements__quantity")))
+            .annotate(in_stock=exact(F("quantity") - F("used_sum")))
             .select_related("donor_resident__household", "need__campaign")
         )
 

@@ -16,7 +16,7 @@ from funds import services
 from funds.checks import check_fund
 from funds.models import AppendOnlyError, GoodsDonation, LedgerEntry
 from tests.factories import AccountResidentFactory, BuildingFactory, StaffFactory
-from tests.funds.factories import donate, ready_fund, spend
+from tests.funds.factories import CampaignFactory, donate, ready_fund, spend
 
 pytestmark = pytest.mark.django_db
 
@@ -466,3 +466,36 @@ def test_a_bad_public_display_choice_changes_nothing(setup, client):
     client.post(reverse("buildings:public-display-update"), {"public_display": "shout"})
     donor.refresh_from_db()
     assert donor.public_display == ""
+
+
+def test_sums_of_cents_are_exact_on_every_database(setup):
+    """0.1 + 0.2, and a gift of 0.3 made and reversed: SQLite adds decimals as floats, so
+    a campaign's money, a fund's balance and the goods left must be rounded back to cents."""
+    fund, leader, _rule = setup
+    campaign = CampaignFactory(fund=fund, created_by=leader, goal=Decimal("0.30"))
+    for amount in ("0.1", "0.2"):
+        donate(fund, leader, amount, campaign=campaign)
+    mistake = donate(fund, leader, "0.3", campaign=campaign)
+    services.reverse_entry(entry=mistake, reason="记重了", by=leader)
+    raised = fund.campaigns.with_progress().get(pk=campaign.pk).raised_sum
+    assert raised == Decimal("0.30") and str(raised.quantize(Decimal("0.01"))) == "0.30"
+    balance = type(fund).objects.with_balance().get(pk=fund.pk).balance_sum
+    assert balance == Decimal("0.30")
+    goods, _created = services.record_goods(
+        fund=fund,
+        item="花盆",
+        quantity=Decimal("0.3"),
+        unit="盆",
+        received_on=timezone.localdate(),
+        by=leader,
+    )
+    for quantity in ("0.1", "0.2"):
+        services.use_goods(
+            goods=goods,
+            quantity=Decimal(quantity),
+            used_for="一尺花园",
+            occurred_on=timezone.localdate(),
+            by=leader,
+        )
+    left = GoodsDonation.objects.with_stock().get(pk=goods.pk)
+    assert (left.used_sum, left.in_stock) == (Decimal("0.3"), Decimal("0"))
