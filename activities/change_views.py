@@ -1,13 +1,13 @@
 """A leader cancels an activity with a reason; everyone signed up or waiting is told."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from activities import permissions, services
-from buildings.forms import ReasonForm
 from buildings.permissions import MANAGE, get_access_or_404
+from buildings.views.changes import confirm_with_reason
 
 
 def cancel_activity(request, building_pk, pk):
@@ -21,32 +21,20 @@ def cancel_activity(request, building_pk, pk):
             )
         messages.error(request, _("This activity has begun or was cancelled already."))
         return redirect(back)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            told = services.cancel_activity(
-                activity=activity, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(
-                request,
-                _("The activity is cancelled; %(count)s people were told.")
-                % {"count": told},
-            )
-        return redirect(back)
-    return render(
+    return confirm_with_reason(
         request,
-        "buildings/confirm_with_reason.html",
-        {
-            "heading": _("Cancel the activity"),
-            "explanation": _(
-                "It stays on its page, marked as cancelled, with your reason; everyone signed up or waiting is told."
-            ),
-            "form": form,
-            "button": _("Cancel the activity"),
-            "back_url": back,
-            "back_label": activity.title,
-        },
+        act=lambda reason: services.cancel_activity(
+            activity=activity, by=request.user, reason=reason
+        ),
+        done=lambda told: (
+            _("The activity is cancelled; %(count)s people were told.")
+            % {"count": told}
+        ),
+        back_url=back,
+        back_label=activity.title,
+        heading=_("Cancel the activity"),
+        explanation=_(
+            "It stays on its page, marked as cancelled, with your reason; everyone signed up or waiting is told."
+        ),
+        button=_("Cancel the activity"),
     )

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from buildings.forms import ReasonForm
 from buildings.permissions import MANAGE, get_access_or_404
+from buildings.views.changes import confirm_with_reason
 from funds import changes
 from funds.forms import CampaignEditForm
 from funds.models import Campaign
@@ -58,32 +58,20 @@ def campaign_cancel(request, building_pk, pk):
     access, campaign, allowed = _campaign_to_change(request, building_pk, pk)
     if not allowed:
         return redirect(campaign)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            told = changes.cancel_campaign(
-                campaign=campaign, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(
-                request,
-                _("The campaign is cancelled; %(count)s pledgers were told.")
-                % {"count": told},
-            )
-        return redirect(campaign)
-    return render(
+    return confirm_with_reason(
         request,
-        "buildings/confirm_with_reason.html",
-        {
-            "heading": _("Cancel the campaign"),
-            "explanation": _(
-                "No more pledges are taken; money already given stays in the fund and on the statement. The campaign stays on its page with your reason; pledgers are told."
-            ),
-            "form": form,
-            "button": _("Cancel the campaign"),
-            "back_url": campaign.get_absolute_url(),
-            "back_label": campaign.title,
-        },
+        act=lambda reason: changes.cancel_campaign(
+            campaign=campaign, by=request.user, reason=reason
+        ),
+        done=lambda told: (
+            _("The campaign is cancelled; %(count)s pledgers were told.")
+            % {"count": told}
+        ),
+        back_url=campaign.get_absolute_url(),
+        back_label=campaign.title,
+        heading=_("Cancel the campaign"),
+        explanation=_(
+            "No more pledges are taken; money already given stays in the fund and on the statement. The campaign stays on its page with your reason; pledgers are told."
+        ),
+        button=_("Cancel the campaign"),
     )

@@ -1,4 +1,5 @@
-"""Editing and withdrawing an announcement, with a reason shown to readers (buildings.changes)."""
+"""Editing and withdrawing an announcement, with a reason shown to readers (buildings.changes),
+and the page every app uses to cancel or withdraw something with a reason."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +10,36 @@ from buildings import services
 from buildings.forms import AnnouncementForm, ReasonForm
 from buildings.models import Announcement
 from buildings.permissions import can_change_announcement, get_access_or_404
+
+
+def confirm_with_reason(
+    request, *, act, done, back_url, back_label, heading, explanation, button
+):
+    """Ask for the reason before an action that cannot be taken back (cancel, withdraw),
+    and on POST take it: act(reason) does it; done is the message then shown, or a
+    function of what act returned (how many people were told). A refusal
+    (ValidationError) is shown instead. Either way, back to back_url."""
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = act(form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, done(result) if callable(done) else done)
+        return redirect(back_url)
+    return render(
+        request,
+        "buildings/confirm_with_reason.html",
+        {
+            "heading": heading,
+            "explanation": explanation,
+            "form": form,
+            "button": button,
+            "back_url": back_url,
+            "back_label": back_label,
+        },
+    )
 
 
 def _announcement_for_change(request, pk) -> Announcement:
@@ -67,32 +98,17 @@ def announcement_edit(request, pk):
 
 def announcement_withdraw(request, pk):
     announcement = _announcement_for_change(request, pk)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw_announcement(
-                announcement=announcement,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(
-                request, _("The announcement is withdrawn; it stays with your reason.")
-            )
-        return redirect(announcement)
-    return render(
+    return confirm_with_reason(
         request,
-        "buildings/confirm_with_reason.html",
-        {
-            "heading": _("Withdraw the announcement"),
-            "explanation": _(
-                "It stays readable, marked as withdrawn, with your reason; readers are told."
-            ),
-            "form": form,
-            "button": _("Withdraw"),
-            "back_url": announcement.get_absolute_url(),
-            "back_label": announcement.title,
-        },
+        act=lambda reason: services.withdraw_announcement(
+            announcement=announcement, by=request.user, reason=reason
+        ),
+        done=_("The announcement is withdrawn; it stays with your reason."),
+        back_url=announcement.get_absolute_url(),
+        back_label=announcement.title,
+        heading=_("Withdraw the announcement"),
+        explanation=_(
+            "It stays readable, marked as withdrawn, with your reason; readers are told."
+        ),
+        button=_("Withdraw"),
     )

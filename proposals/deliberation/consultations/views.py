@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from buildings.forms import ReasonForm
 from buildings.models import ChangeNote
 from buildings.permissions import MANAGE, ORGANISE, PARTICIPATE, VIEW, get_access_or_404
 from buildings.services import find_household, wechat_text
+from buildings.views.changes import confirm_with_reason
 from core.exports import csv_writer
 from proposals.deliberation.consultations import changes, services
 from proposals.deliberation.consultations import permissions as perms
@@ -361,32 +361,17 @@ def consultation_cancel(request, building_pk, pk):
     access, consultation, allowed = _consultation_to_change(request, building_pk, pk)
     if not allowed:
         return redirect(consultation)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changes.cancel_consultation(
-                consultation=consultation,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            show_error(request, error)
-        else:
-            messages.success(
-                request, _("The consultation is cancelled; the building is told.")
-            )
-        return redirect(consultation)
-    return render(
+    return confirm_with_reason(
         request,
-        "buildings/confirm_with_reason.html",
-        {
-            "heading": _("Cancel the consultation"),
-            "explanation": _(
-                "Nobody has answered yet. It stays on its page, marked as cancelled, with your reason; the building is told."
-            ),
-            "form": form,
-            "button": _("Cancel the consultation"),
-            "back_url": consultation.get_absolute_url(),
-            "back_label": consultation.title,
-        },
+        act=lambda reason: changes.cancel_consultation(
+            consultation=consultation, by=request.user, reason=reason
+        ),
+        done=_("The consultation is cancelled; the building is told."),
+        back_url=consultation.get_absolute_url(),
+        back_label=consultation.title,
+        heading=_("Cancel the consultation"),
+        explanation=_(
+            "Nobody has answered yet. It stays on its page, marked as cancelled, with your reason; the building is told."
+        ),
+        button=_("Cancel the consultation"),
     )

@@ -5,13 +5,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from buildings.forms import ReasonForm
 from buildings.permissions import MANAGE, get_access_or_404
+from buildings.views.changes import confirm_with_reason
 from proposals.deliberation.meetings import changes
 from proposals.deliberation.meetings import permissions as perms
 from proposals.deliberation.meetings.forms import MeetingChangeForm
 from proposals.deliberation.meetings.views import _get_meeting
-from proposals.deliberation.views import T, show_error
+from proposals.deliberation.views import T
 
 
 def _meeting_to_change(request, building_pk, pk):
@@ -64,30 +64,17 @@ def meeting_cancel(request, building_pk, pk):
     access, meeting, allowed = _meeting_to_change(request, building_pk, pk)
     if not allowed:
         return redirect(meeting)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changes.cancel_meeting(
-                meeting=meeting, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            show_error(request, error)
-        else:
-            messages.success(
-                request, _("The meeting is cancelled; the building is told.")
-            )
-        return redirect(meeting)
-    return render(
+    return confirm_with_reason(
         request,
-        "buildings/confirm_with_reason.html",
-        {
-            "heading": _("Cancel the meeting"),
-            "explanation": _(
-                "It stays on its page, marked as cancelled, with your reason; the building is told."
-            ),
-            "form": form,
-            "button": _("Cancel the meeting"),
-            "back_url": meeting.get_absolute_url(),
-            "back_label": meeting.title,
-        },
+        act=lambda reason: changes.cancel_meeting(
+            meeting=meeting, by=request.user, reason=reason
+        ),
+        done=_("The meeting is cancelled; the building is told."),
+        back_url=meeting.get_absolute_url(),
+        back_label=meeting.title,
+        heading=_("Cancel the meeting"),
+        explanation=_(
+            "It stays on its page, marked as cancelled, with your reason; the building is told."
+        ),
+        button=_("Cancel the meeting"),
     )

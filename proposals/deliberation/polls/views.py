@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from buildings.forms import ReasonForm
 from buildings.models import ChangeNote
 from buildings.notices import posting_notice
 from buildings.permissions import MANAGE, PARTICIPATE, VIEW, get_access_or_404
 from buildings.services import find_household, wechat_text
+from buildings.views.changes import confirm_with_reason
 from core.pagecache import cached_page
 from core.qr import qr_svg
 from proposals.deliberation.origin import Origin
@@ -354,31 +354,17 @@ def poll_cancel(request, building_pk, pk):
     access, poll, allowed = _poll_to_change(request, building_pk, pk)
     if not allowed:
         return redirect(poll)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changes.cancel_poll(
-                poll=poll, by=request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            show_error(request, error)
-        else:
-            messages.success(
-                request,
-                _("The poll is cancelled; the proposal is back in discussion."),
-            )
-        return redirect(poll)
-    return render(
+    return confirm_with_reason(
         request,
-        "buildings/confirm_with_reason.html",
-        {
-            "heading": _("Cancel the poll"),
-            "explanation": _(
-                "Nobody has voted yet. The poll stays on its page, marked as cancelled, with your reason; the building is told."
-            ),
-            "form": form,
-            "button": _("Cancel the poll"),
-            "back_url": poll.get_absolute_url(),
-            "back_label": poll.question,
-        },
+        act=lambda reason: changes.cancel_poll(
+            poll=poll, by=request.user, reason=reason
+        ),
+        done=_("The poll is cancelled; the proposal is back in discussion."),
+        back_url=poll.get_absolute_url(),
+        back_label=poll.question,
+        heading=_("Cancel the poll"),
+        explanation=_(
+            "Nobody has voted yet. The poll stays on its page, marked as cancelled, with your reason; the building is told."
+        ),
+        button=_("Cancel the poll"),
     )
