@@ -125,8 +125,6 @@ class ActivityForm(forms.ModelForm):
 
 
 class SignUpForm(forms.Form):
-    same_for_everyone = True  # rendered once when empty (templatetags/crispy_once.py)
-
     adults = forms.IntegerField(
         label=_("Adults"),
         min_value=0,

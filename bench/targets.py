@@ -208,7 +208,21 @@ def prepare(
         raise SystemExit(
             "No building has an open poll, a fund and an activity open for sign-up."
         )
+    computed_ahead({t.community for t in targets})
     return targets
+
+
+def computed_ahead(communities: set[int]) -> None:
+    """The dashboard figures of these communities, as the deployed task worker keeps
+    them (every 5 minutes): a freshly generated district has none, and a page that finds
+    none computes them during the request, once, which is not what it costs in use."""
+    from buildings.models import Community
+    from dashboard import figures
+    from dashboard.models import Figures
+
+    have = set(Figures.objects.values_list("community_id", flat=True))
+    for community in Community.objects.filter(pk__in=communities - have):
+        figures.compute(community)
 
 
 def sessions(targets: list[Target]) -> list[str]:

@@ -54,8 +54,6 @@ class AdoptForm(ShownAsForm):
 
 
 class TurnsForm(forms.Form):
-    same_for_everyone = True  # rendered once when empty (templatetags/crispy_once.py)
-
     first_starts_at = forms.DateTimeField(
         label=_("First turn starts at"),
         widget=forms.DateTimeInput(

@@ -127,8 +127,6 @@ class StatusForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    same_for_everyone = True  # rendered once when empty (templatetags/crispy_once.py)
-
     text = forms.CharField(
         label=_("Your comment"),
         max_length=1000,
@@ -138,8 +136,6 @@ class CommentForm(forms.Form):
 
 
 class FeedbackForm(forms.Form):
-    same_for_everyone = True  # rendered once when empty (templatetags/crispy_once.py)
-
     fixed = forms.TypedChoiceField(
         label=_("Is it fixed?"),
         choices=[("yes", _("Yes, fixed")), ("no", _("No, not fixed"))],
