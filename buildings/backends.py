@@ -1,5 +1,11 @@
 """Log-in backend: Django's ModelBackend, with the user, their membership and their unread
-count read from the shared cache in one round trip instead of three queries.
+count read from the shared cache in one round trip instead of three queries, on the reads
+of the pages the page cache keeps and nowhere else.
+
+Only there does it pay: a hit of such a page costs some 1.5 ms of CPU more with the person
+read from the database (three queries; measured at district scale, docs/benchmarks.md),
+about as much as the rest of the hit together. Every write, and every page the cache does
+not keep, reads the person afresh with ModelBackend, so it acts on who they are now.
 
 Entries are checked against the page cache's generations (core/pagecache.py): the
 user with their memberships and staff posts against "all" (bumped by any change to a building or
@@ -20,7 +26,7 @@ SECONDS = 300
 
 class CachedModelBackend(ModelBackend):
     def get_user(self, user_id):
-        if not pagecache.enabled():
+        if not pagecache.serving_cached_page():
             return super().get_user(user_id)
         who, unread = f"louzu:who:{user_id}", f"louzu:unread:{user_id}"
         who_scopes, unread_scopes = ["all", f"u{user_id}"], [f"i{user_id}"]

@@ -503,6 +503,12 @@ def _plan_prefetch(request) -> dict | None:
     return {"request": request, "scopes": ["all", f"c{community}"]}
 
 
+def serving_cached_page() -> bool:
+    """Whether this request is a GET of a page the cache keeps: the only requests whose
+    person the log-in backend reads from the cache (buildings.backends)."""
+    return getattr(_state, "prefetch", None) is not None
+
+
 def prefetch_entries() -> dict:
     """For the log-in backend: {key: scopes} of the page this request will likely serve."""
     plan = getattr(_state, "prefetch", None)

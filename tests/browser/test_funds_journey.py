@@ -89,9 +89,9 @@ def test_leader_logs_money_resident_reads_the_statement(phone, new_phone, tmp_pa
     image = neighbour.locator("img.receipt-thumb")
     assert image.count() == 1
     image.scroll_into_view_if_needed()
-    neighbour.wait_for_function(
-        "document.querySelector('img.receipt-thumb').naturalWidth > 0"
-    )
+    # decode() waits for the image to load (rejects if it cannot); evaluate() is not
+    # bound by the page's Content-Security-Policy, where wait_for_function's string is.
+    assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
     response = neighbour.request.get(image.get_attribute("src"))
     assert response.status == 200 and response.headers["content-type"] == "image/jpeg"
 

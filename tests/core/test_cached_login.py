@@ -137,3 +137,34 @@ def test_without_the_household_bump_the_cached_members_would_be_stale(
     client.get(url)
     _approve(roles, newcomer)
     assert "陈小明" not in client.get(url).content.decode()
+
+
+def test_pages_the_cache_does_not_keep_read_the_person_afresh(roles, monkeypatch):
+    """The cached log-in serves only the reads of cached pages. With the household bump
+    off (the twin above: the building page keeps the stale members), "my page", which the
+    cache does not keep, still shows the new member: it read the person from the
+    database."""
+    from core import pagecache
+
+    monkeypatch.setattr(pagecache, "_users_of_households", lambda households: set())
+    newcomer = _asks_to_join_my_household(roles, "陈小明")
+    client = logged_in(roles.resident)
+    client.get(building_url(roles.building))
+    client.get(building_url(roles.building))  # the person is in the cache now
+    _approve(roles, newcomer)
+    assert "陈小明" not in client.get(building_url(roles.building)).content.decode()
+    assert "陈小明" in client.get(reverse("buildings:me")).content.decode()
+
+
+def test_a_write_reads_the_person_from_the_database(roles, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.LOUZU_PAGE_CACHE_VERIFY = False
+    client = logged_in(roles.resident)
+    client.get(building_url(roles.building))
+    client.get(building_url(roles.building))  # the person is in the cache now
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("buildings:talents-update"), {})
+    assert response.status_code in (200, 302)
+    assert any('FROM "buildings_user"' in q["sql"] for q in queries.captured_queries)
