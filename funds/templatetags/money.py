@@ -46,6 +46,8 @@ def statement_rows(entries, links=False):
     from django.utils.translation import gettext as _
 
     Kind = LedgerEntry.Kind
+    # get_kind_display() builds a dict of every choice on each call: once a page here.
+    kinds = {value: str(label) for value, label in Kind.choices}
 
     def row(entry):
         number = f"#{entry.pk}"
@@ -67,7 +69,7 @@ def statement_rows(entries, links=False):
                 entry.purpose,
                 rule,
                 format_html(" · {}", _("receipt"))
-                if getattr(entry, "receipt", None)
+                if entry.has_receipt
                 else "",
             )
         elif entry.kind == Kind.MATCHING:
@@ -78,7 +80,7 @@ def statement_rows(entries, links=False):
         return (
             f"{entry.occurred_on:%m-%d}",
             number,
-            entry.get_kind_display(),
+            kinds[entry.kind],
             what,
             format_money(entry.money_in) if money_in else "",
             "" if money_in else format_money(entry.money_out),
