@@ -1,5 +1,9 @@
 """Writes for activities and volunteer shifts.
 
+Longer than 500 lines on purpose: every write that can move a seat or a shift (sign up,
+cancel, promote from the waiting list; claim, release, swap a shift) locks its row first
+and keeps to the first-come rule below; one module keeps those writes together.
+
 Seats are scarce: every write that can change who holds a seat locks the activity row
 first (core.races.locked), counts confirmed people (party sizes) inside the
 transaction and only then writes. The waiting list is ordered by registration id,

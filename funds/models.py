@@ -1,4 +1,9 @@
-"""The building fund: rules, campaigns, an append-only money ledger and goods in stock."""
+"""The building fund: rules, campaigns, an append-only money ledger and goods in stock.
+
+Longer than 500 lines on purpose: the ledger's QuerySet holds the one definition of
+every money figure (raised, matched, spent, reversed, balance, goods in stock), which the
+fund, campaign and goods models read; one module keeps the figures beside what they sum.
+"""
 
 import hashlib
 import uuid

@@ -1,5 +1,9 @@
 """Every write to the fund: rules, campaigns, the ledger, receipts and goods.
 
+Longer than 500 lines on purpose: every money write takes the same lock (the fund row)
+and extends the same digest chain, and the checks an expense, a reversal and a grant
+make against the balance are one set of rules; one module keeps them side by side.
+
 Money writes lock the fund row first (core.races.locked), so the balance an
 expense is checked against cannot change before it is written, and the digest chain
 of the ledger is extended by one writer at a time.

@@ -1,5 +1,9 @@
 """Writes and the count for polls: opening, casting ballots, counting, closing, reminding.
 
+Longer than 500 lines on purpose: casting, counting and closing share the lock order
+and the one definition of the count (by household or by person, against the quorum);
+one module keeps them together.
+
 Lock order everywhere: building -> poll -> household (core/races.py).
 """
 
