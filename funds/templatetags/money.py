@@ -68,9 +68,7 @@ def statement_rows(entries, links=False):
                 entry.payee,
                 entry.purpose,
                 rule,
-                format_html(" · {}", _("receipt"))
-                if entry.has_receipt
-                else "",
+                format_html(" · {}", _("receipt")) if entry.has_receipt else "",
             )
         elif entry.kind == Kind.MATCHING:
             what = entry.donor_name
