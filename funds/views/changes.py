@@ -10,7 +10,7 @@ from buildings.views.changes import confirm_with_reason
 from funds import changes
 from funds.forms import CampaignEditForm
 from funds.models import Campaign
-from funds.views import _fund_or_404
+from funds.views.common import _fund_or_404
 
 
 def _campaign_to_change(request, building_pk, pk):
