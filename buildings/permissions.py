@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from buildings.models import Building, Community, Resident, StaffPost, Town, User
+from buildings.models import Building, Community, Resident, StaffPost, User
 
 VIEW, PARTICIPATE, ORGANISE, MANAGE = "view", "participate", "organise", "manage"
 ROLE_RANK = {Resident.Role.RESIDENT: 1, Resident.Role.TEAM: 2, Resident.Role.LEADER: 3}
@@ -133,11 +133,6 @@ def staff_communities(user):
     return Community.objects.filter(pk__in=scope)
 
 
-def staff_towns(user):
-    """The towns whose communities a person answers for, with their communities."""
-    return Town.objects.filter(communities__in=staff_communities(user)).distinct()
-
-
 def staff_by_community(community_ids) -> dict[int, list]:
     """The active staff answering for each of these communities (their own and their
     town's), in two queries whatever the number of communities."""
@@ -183,13 +178,6 @@ def can_change_announcement(user, announcement) -> bool:
         return False
     resident = membership_for(user, announcement.building_id)
     return resident is not None and resident.role == Resident.Role.LEADER
-
-
-def can_see_talent(viewer_access: Access | None, resident: Resident) -> bool:
-    """Talents are shown per the resident's own choice of audience."""
-    if resident.talent_visibility == Resident.Visibility.STAFF:
-        return viewer_access is not None and viewer_access.is_staff
-    return viewer_access is not None
 
 
 CHOSEN_BUILDING = "louzu_building"  # the session key of the building a person chose

@@ -319,13 +319,6 @@ SUMMED = [
 ]
 
 
-def community_summaries(communities, now=None) -> list[CommunityRow]:
-    """One row per community (the town dashboard), summed from building_rows()."""
-    communities = list(communities)
-    rows = building_rows([c.pk for c in communities], now, trends=False)
-    return summarise(communities, rows)
-
-
 def summarise(communities, rows: list[BuildingRow]) -> list[CommunityRow]:
     """Sum the building rows of each community into one row, scored."""
     summaries = {c.pk: CommunityRow(building=None, community=c) for c in communities}

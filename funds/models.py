@@ -719,10 +719,6 @@ class LedgerEntry(AppendOnlyModel):
         return reverse("funds:entry", args=[self.fund.building_id, self.pk])
 
     @property
-    def magnitude(self) -> Decimal:
-        return abs(self.amount)
-
-    @property
     def is_money_in(self) -> bool:
         """Which column the entry belongs to: gifts and grants, and their reversals, are
         money in; expenses and theirs are money out (the sign of a reversal says which)."""

@@ -34,10 +34,6 @@ def season_end(season: date) -> date:
     return date.fromordinal(following.toordinal() - 1)
 
 
-def is_season_start(day: date) -> bool:
-    return day.day == 1 and day.month in FIRST_MONTHS
-
-
 SEASON_NAMES = {
     3: gettext_noop("Spring %(year)s"),
     6: gettext_noop("Summer %(year)s"),

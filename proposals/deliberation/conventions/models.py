@@ -8,7 +8,6 @@ from django.db import models
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from buildings.rooms import natural
@@ -76,10 +75,6 @@ class Convention(models.Model):
 
     def get_absolute_url(self):
         return reverse("proposals:convention", args=[self.building_id, self.pk])
-
-    @property
-    def adopted_on_display(self) -> str:
-        return date_format(timezone.localtime(self.adopted_at), "DATE_FORMAT")
 
 
 class ConventionSignature(models.Model):

@@ -251,9 +251,6 @@ class PollOption(models.Model):
 
 
 class BallotQuerySet(models.QuerySet):
-    def for_household(self, household):
-        return self.filter(household=household)
-
     def households_by_building(self) -> dict[int, int]:
         """How many different households cast these ballots, per building id."""
         return dict(

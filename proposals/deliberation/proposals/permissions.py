@@ -21,11 +21,6 @@ def get_proposal_or_404(access: Access, pk) -> Proposal:
 LEADER_DECISIONS = (Proposal.Status.ADOPTED, Proposal.Status.REJECTED)
 
 
-def can_see_proposal(access: Access, proposal: Proposal) -> bool:
-    """Drafts are the team's working copies."""
-    return proposal.status != Proposal.Status.DRAFT or access.can_organise
-
-
 def can_edit_proposal(access: Access, proposal: Proposal) -> bool:
     return access.can_organise and proposal.status in (
         Proposal.Status.DRAFT,
