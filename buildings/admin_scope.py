@@ -4,7 +4,7 @@ staff posts, and every community of the towns of their town posts). A superuser 
 Every ModelAdmin registered on the site, whatever app registers it, is wrapped by
 `ScopedAdminSite.register` (the site Django builds, through `LouzuAdminConfig`): its
 change list, change pages, deletions, foreign-key choices, list filters, inlines and
-autocomplete answers are filtered by the model's path to a `Community`, found by
+autocomplete answers (and the rows a delete page lists) are filtered by the model's path to a `Community`, found by
 following foreign keys (``building__community``, ``fund__building__community``). A
 model with no such path (codes, notifications, the audit log, schedules) is for
 superusers only. The root names no feature model: the paths are found, not listed.
@@ -14,9 +14,14 @@ from collections import deque
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.utils import NestedObjects, quote
 from django.core.exceptions import FieldDoesNotExist
+from django.db import router
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 
 MAX_DEPTH = 4
 _paths: dict = {}
@@ -135,6 +140,75 @@ class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
         return [(row.pk, str(row)) for row in queryset]
 
 
+class ListedObjects(NestedObjects):
+    """The rows a deletion would take, as far as the admin lists them to this person:
+    a row its own admin hides (another community's, or a message only an anonymous
+    reporter gets) is left out, with what hangs from it."""
+
+    def __init__(self, *args, request, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request, self.admin_site = request, admin_site
+
+    def related_objects(self, related_model, related_fields, objs):
+        queryset = super().related_objects(related_model, related_fields, objs)
+        model_admin = self.admin_site._registry.get(related_model)
+        if model_admin is None:
+            return queryset
+        listed = model_admin.get_queryset(self.request).order_by().values("pk")
+        return queryset.filter(pk__in=listed)
+
+
+def listed_deleted_objects(objs, request, admin_site):
+    """django.contrib.admin.utils.get_deleted_objects, with ListedObjects."""
+    objs = list(objs)
+    if not objs:
+        return [], {}, set(), []
+    collector = ListedObjects(
+        using=router.db_for_write(objs[0]._meta.model),
+        origin=objs,
+        request=request,
+        admin_site=admin_site,
+    )
+    collector.collect(objs)
+    perms_needed = set()
+
+    def format_callback(obj):
+        opts = obj._meta
+        no_edit_link = f"{capfirst(opts.verbose_name)}: {obj}"
+        if not admin_site.is_registered(obj.__class__):
+            return no_edit_link
+        model_admin = admin_site.get_model_admin(obj.__class__)
+        if not model_admin.has_delete_permission(request, obj):
+            perms_needed.add(opts.verbose_name)
+        try:
+            url = reverse(
+                f"{admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                args=[quote(obj.pk)],
+            )
+        except NoReverseMatch:
+            return no_edit_link
+        return format_html(
+            '{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj
+        )
+
+    to_delete = collector.nested(format_callback)
+    protected = [format_callback(obj) for obj in collector.protected]
+    # A row the person is not shown still stops the deletion: named by its kind only.
+    everything = NestedObjects(using=collector.using, origin=objs)
+    everything.collect(objs)
+    protected += sorted(
+        {
+            str(capfirst(obj._meta.verbose_name))
+            for obj in everything.protected - collector.protected
+        }
+    )
+    model_count = {
+        model._meta.verbose_name_plural: len(rows)
+        for model, rows in collector.model_objs.items()
+    }
+    return to_delete, model_count, perms_needed, protected
+
+
 class CommunityScoped:
     """What scoping adds to a ModelAdmin or an inline. An admin class may say
     `site_wide = True` for rows that name no one and belong to no community (skills)."""
@@ -167,6 +241,9 @@ class CommunityScoped:
             and not getattr(self, "site_wide", False)
             and not is_scoped(self.model)
         )
+
+    def get_deleted_objects(self, objs, request):
+        return listed_deleted_objects(objs, request, self.admin_site)
 
     def has_view_permission(self, request, obj=None):
         if self._for_superusers_only(request):

@@ -5,6 +5,7 @@ anonymous reporter."""
 import pytest
 from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
+from django.contrib.auth.models import Permission
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -12,8 +13,8 @@ from buildings.admin import reaches_secret
 from buildings.models import Notification, Resident
 from buildings.permissions import access_for
 from proposals.issues import services as issues
-from proposals.models import Issue
-from tests.factories import StaffFactory
+from proposals.models import Issue, IssueReporterLook
+from tests.factories import AccountResidentFactory, BuildingFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +181,62 @@ def test_the_admin_never_lists_the_anonymous_reporters_own_message(
     )
     page = reverse("admin:buildings_notification_change", args=[followed.pk])
     assert client.get(page).status_code == 302  # "does not exist": back to the list
+
+
+def test_deleting_an_anonymous_reporter_shows_none_of_their_unlisted_messages(
+    roles, login
+):
+    """The delete page lists what would go with a person: not the messages the admin
+    never lists. "Messages: cannot be deleted" for someone whose listed messages are
+    none would say they get the anonymous reporter's message."""
+    reporter = AccountResidentFactory(household__building=roles.building)
+    file_anonymously(roles, reporter)
+    issue = Issue.objects.get(reporter=reporter)
+    issues.change_issue_status(
+        issue=issue,
+        access=access_for(roles.leader, roles.building),
+        actor=roles.leader,
+        to_status="acknowledged",
+    )
+    assert Notification.objects.filter(
+        recipient=reporter.user, kind=issues.FOLLOWED_KIND
+    ).exists()
+    neighbour = AccountResidentFactory(household__building=roles.building)
+    client = login(StaffFactory(is_superuser=True))
+
+    def delete_page(user):
+        response = client.get(reverse("admin:buildings_user_delete", args=[user.pk]))
+        assert response.status_code == 200
+        return response.context
+
+    theirs, others = delete_page(reporter.user), delete_page(neighbour.user)
+    assert theirs["perms_lacking"] == others["perms_lacking"] == set()
+    assert list(theirs["model_count"]) == list(others["model_count"])
+    assert "/admin/buildings/notification/" not in str(theirs["deleted_objects"])
+    # A message the admin lists is still listed (and still kept from deletion).
+    Notification.objects.create(
+        recipient=neighbour.user, kind="announcement", text="停水"
+    )
+    assert delete_page(neighbour.user)["perms_lacking"]
+
+
+def test_a_row_kept_from_the_staff_member_still_stops_a_deletion_by_its_kind_only(
+    roles, login
+):
+    """Staff of one community delete a person whose look at an anonymous reporter was
+    in another community: the page says a look stops it, not whose or where."""
+    issue = file_anonymously(roles, Resident.objects.get(user=roles.resident))
+    elsewhere = BuildingFactory()
+    looker = StaffFactory(communities=[roles.building.community])
+    AccountResidentFactory(user=looker, household__building=elsewhere)
+    issues.record_reporter_look(issue=issue, viewer=looker)
+    staff = StaffFactory(communities=[elsewhere.community])
+    staff.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="buildings")
+    )
+    page = login(staff).get(reverse("admin:buildings_user_delete", args=[looker.pk]))
+    assert page.status_code == 200
+    assert [str(row) for row in page.context["protected"]] == [
+        str(IssueReporterLook._meta.verbose_name).capitalize()
+    ]
+    assert issue.title not in page.content.decode()

@@ -107,11 +107,12 @@ def merge_issue(
         support.issue = into
         support.save(update_fields=["issue"])
         already.add(support.resident_id)
+    # Skipped for the reporter of a named `into` only: skipping the reporter of an
+    # anonymous one would tell whose it is (their named duplicate left no "me too").
     if (
         duplicate.reporter_id
         and not duplicate.is_anonymous
         and duplicate.reporter_id not in already
-        and duplicate.reporter_id != into.reporter_id
     ):
         IssueSupport.objects.create(issue=into, resident_id=duplicate.reporter_id)
     duplicate.merged_into = into

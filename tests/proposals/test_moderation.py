@@ -204,6 +204,25 @@ def test_merge_keeps_anonymous_reporters_anonymous(roles, login):
     assert [n.kind for n in told] == ["issue_followed"]
 
 
+def test_a_named_duplicate_of_ones_own_anonymous_report_moves_like_anyones(
+    roles, login
+):
+    """Someone reports anonymously, then again by name: merged, their named report
+    becomes a "me too" on the anonymous one like anyone's would. Leaving it out would
+    tell the leader (and the "me too" count) who filed the anonymous report."""
+    original = IssueFactory(building=roles.building, anonymous=True)
+    duplicate = IssueFactory(building=roles.building, reporter=original.reporter)
+    login(roles.leader).post(
+        url("issue-merge", duplicate), {"into": original.pk, "reason": "重复"}
+    )
+    supporters = set(
+        IssueSupport.objects.filter(issue=original).values_list(
+            "resident_id", flat=True
+        )
+    )
+    assert supporters == {original.reporter_id}
+
+
 @pytest.mark.parametrize("target", ["self", "other_building", "merged", "hidden", "x"])
 def test_bad_merges_change_nothing(roles, login, target):
     duplicate = IssueFactory(building=roles.building)
