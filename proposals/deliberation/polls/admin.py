@@ -96,7 +96,8 @@ class BallotAdmin(ReadOnlyAdmin):
     open polls, once the list is narrowed to them (the "secret ballot: No" filter). A
     secret ballot's time is never shown: the days on which each household voted, next
     to counts seen at two moments (a backup, a screen shared while counting), would
-    tell which way the households that voted in between chose.
+    tell which way the households that voted in between chose. For the same reason the
+    audit trail keeps no entry for a secret ballot (proposals.deliberation.audit).
     """
 
     list_display = ["poll", "household", "resident", "origin", "entered_by", "choice"]

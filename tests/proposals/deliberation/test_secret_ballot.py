@@ -176,3 +176,20 @@ def test_ballot_and_choice_share_no_column():
         for f in PollOption._meta.get_fields()
         if f.related_model is Ballot and not f.auto_created
     ]
+
+
+@pytest.mark.parametrize("secret", [True, False])
+def test_the_audit_trail_keeps_no_time_of_a_secret_ballot(secret):
+    """An audit entry carries its time: a secret ballot gets none (the ballot admin
+    hides the same time); an open poll's ballots stay in the audit trail."""
+    world = build_world(swap=False, secret=secret, staff=StaffFactory())
+    ballots = Ballot.objects.filter(poll=world["poll"])
+    assert ballots.count() == 3
+    logged = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Ballot),
+        object_pk__in=[str(pk) for pk in ballots.values_list("pk", flat=True)],
+    )
+    if secret:
+        assert not logged.exists()
+    else:
+        assert logged.count() == 3
