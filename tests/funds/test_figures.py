@@ -141,3 +141,33 @@ def test_a_pledge_shows_the_person_as_they_chose(building, login, choice, shown)
     assert f"{shown}: 3 盆" in body
     for hidden in {"王阿姨", "88-601"} - {shown, shown.removesuffix("室")}:
         assert hidden not in body
+
+
+def test_the_search_shows_an_entry_as_its_own_page_does(building, login):
+    """An expense is money out of ¥80.00 (not -¥80.00), and the refund that reverses
+    it a negative in the money-out column, in the search as on the entry's page."""
+    with time_machine.travel(date(2026, 6, 20), tick=False):
+        fund, leader, rule = ready_fund(building)
+        donate(fund, leader, "500", occurred_on=date(2026, 6, 2))
+        expense = spend(
+            fund, leader, "80", rule, purpose="买花苗", occurred_on=date(2026, 6, 5)
+        )
+        refund, _created = services.reverse_entry(
+            entry=expense, reason="花苗退货", by=leader
+        )
+        client = login(AccountResidentFactory(household__building=building).user)
+        found = client.get(
+            reverse("buildings:search", args=[building.pk]), {"q": "花苗"}
+        )
+        shown = {
+            hit.url: hit.detail.rsplit(" · ", 1)[-1]
+            for group in found.context["groups"]
+            if group.kind == "ledger"
+            for hit in group.hits
+        }
+        assert shown == {
+            expense.get_absolute_url(): "支出 ¥80.00",
+            refund.get_absolute_url(): "支出 -¥80.00",
+        }
+        for url, amount in shown.items():
+            assert amount in client.get(url).content.decode()
