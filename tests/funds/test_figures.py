@@ -15,6 +15,7 @@ from funds import services
 from funds.models import CampaignNeed
 from tests.factories import AccountResidentFactory
 from tests.funds.factories import donate, ready_fund, spend
+from tests.proposals.deliberation.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +172,15 @@ def test_the_search_shows_an_entry_as_its_own_page_does(building, login):
         }
         for url, amount in shown.items():
             assert amount in client.get(url).content.decode()
+
+
+def test_a_proposals_budget_is_written_as_every_amount(building, login):
+    """The budget of a decision that approves spending from the fund is ¥1,500.00, as
+    the expense it approves is written (it was ¥1500.00, without the thousands)."""
+    proposal = ProposalFactory(
+        building=building, kind="fund_use", budget=Decimal("1500")
+    )
+    neighbour = AccountResidentFactory(household__building=building).user
+    body = login(neighbour).get(proposal.get_absolute_url()).content.decode()
+    assert "¥1,500.00" in body
+    assert "¥1500.00" not in body
