@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from dashboard import metrics
+from dashboard import figures, metrics
 from funds import services
 from funds.models import CampaignNeed
 from tests.factories import AccountResidentFactory
@@ -184,3 +184,23 @@ def test_a_proposals_budget_is_written_as_every_amount(building, login):
     body = login(neighbour).get(proposal.get_absolute_url()).content.decode()
     assert "¥1,500.00" in body
     assert "¥1500.00" not in body
+
+
+def test_a_fund_spent_to_nothing_holds_0_00_never_minus_0_00(building, login):
+    """¥0.30 in, ¥0.10 and ¥0.20 out: SQLite adds the amounts as floats (-2.8e-17) and
+    rounds that to -0.00, which the CSV wrote as an opening balance of "-0.00" after a
+    statement that closed at "0.00", and the dashboard stored as "-0.00"."""
+    with time_machine.travel(date(2026, 6, 20), tick=False):
+        fund, leader, rule = ready_fund(building)
+        donate(fund, leader, "0.30", occurred_on=date(2026, 5, 2))
+        spend(fund, leader, "0.10", rule, occurred_on=date(2026, 5, 3))
+        spend(fund, leader, "0.20", rule, occurred_on=date(2026, 5, 4))
+        exported = login(leader).get(
+            reverse("funds:statement-csv", args=[building.pk]),
+            {"start": "2026-06-01", "end": "2026-06-30"},
+        )
+        stored = figures.compute(building.community).rows
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert rows[1] == ["期初余额", "0.00"] and rows[7] == ["期末余额", "0.00"]
+    assert [row["balance"] for row in stored] == ["0.00"]
+    assert str(fund.entries.balance()) == "0.00"
