@@ -17,6 +17,7 @@ from activities import hours as volunteer_hours
 from activities.models import Activity, Registration, Shift
 from buildings.models import Building, Community
 from funds.models import LedgerEntry
+from funds.money import to_money
 from proposals.models import Ballot, Issue, Poll
 
 WINDOW_DAYS = 365
@@ -332,6 +333,10 @@ def summarise(communities, rows: list[BuildingRow]) -> list[CommunityRow]:
     return list(summaries.values())
 
 
+# The measures of the pilot comparison that are amounts of money.
+MONEY_MEASURES = {"raised"}
+
+
 def compare_pilots(rows: list[BuildingRow]) -> list[dict]:
     """Pilot buildings against the others, as averages per building."""
     groups = {
@@ -343,6 +348,11 @@ def compare_pilots(rows: list[BuildingRow]) -> list[dict]:
         values = [getter(item) for item in items]
         values = [float(v) for v in values if v is not None]
         return round(sum(values) / len(values), 1) if values else None
+
+    def average_money(items, getter):
+        """Yuan and fen, as every amount is written (not 1234.6 for ¥1,234.56)."""
+        values = [getter(item) for item in items]
+        return to_money(sum(values) / len(values)) if values else None
 
     measures = [
         ("index", lambda r: r.index),
@@ -362,14 +372,19 @@ def compare_pilots(rows: list[BuildingRow]) -> list[dict]:
         ("hours", lambda r: r.volunteer_hours),
         ("raised", lambda r: r.raised),
     ]
-    return [
-        {
-            "key": key,
-            "pilot": average(groups["pilot"], getter),
-            "other": average(groups["other"], getter),
-        }
-        for key, getter in measures
-    ]
+    comparison = []
+    for key, getter in measures:
+        money = key in MONEY_MEASURES
+        averaged = average_money if money else average
+        comparison.append(
+            {
+                "key": key,
+                "pilot": averaged(groups["pilot"], getter),
+                "other": averaged(groups["other"], getter),
+                "money": money,
+            }
+        )
+    return comparison
 
 
 def month_starts_for_display(now=None) -> list:

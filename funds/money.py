@@ -27,13 +27,17 @@ _GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d{1,2})?$")
 
 
 def to_money(value) -> Decimal:
-    """Round anything numeric (Decimal, int, str, a DB sum with float noise) to 0.01 yuan."""
+    """Round anything numeric (Decimal, int, str, a DB sum with float noise) to 0.01
+    yuan; zero is always 0.00, never -0.00."""
     if value is None:
         return ZERO
     if isinstance(value, float):
         # Only database sums on SQLite ever hand us floats; repr() keeps what was meant.
         value = repr(value)
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    money = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    # A SQLite sum that should be 0 can be a float a hair below it (0.30 - 0.10 - 0.20
+    # is -2.8e-17), which rounds to -0.00: every zero is written 0.00.
+    return money if money else ZERO
 
 
 def parse_money(raw, *, allow_zero: bool = False) -> Decimal:

@@ -14,6 +14,14 @@ from funds.money import format_money
 PER_KIND = 8
 
 
+def _amount(entry: LedgerEntry) -> str:
+    """The entry's column and amount as its own page and the statement show them: an
+    expense is money out of ¥80.00, a refund of it a negative in the same column."""
+    if entry.is_money_in:
+        return f"{_('In')} {format_money(entry.money_in)}"
+    return f"{_('Out')} {format_money(entry.money_out)}"
+
+
 def search(access, query: str) -> list[SearchGroup]:
     entries = list(
         matching(
@@ -34,7 +42,7 @@ def search(access, query: str) -> list[SearchGroup]:
                     title=entry.purpose or entry.get_kind_display(),
                     url=entry.get_absolute_url(),
                     detail=f"{entry.occurred_on:%Y-%m-%d} · {entry.get_kind_display()}"
-                    f" · {format_money(entry.amount)}",
+                    f" · {_amount(entry)}",
                     snippet=entry.note,
                 )
                 for entry in entries[:PER_KIND]

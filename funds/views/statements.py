@@ -3,6 +3,7 @@ notice with its QR code, and the CSV and XLSX exports."""
 
 import io
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -27,6 +28,9 @@ from funds.statements import build_statement
 from funds.views.common import _fund_or_404
 
 STATEMENT_PAGE_SIZE = 100
+# Amounts in the XLSX are numbers shown as every page writes them: 1,454.40, not
+# 1454.4 (a spreadsheet shows a number without a format with as few decimals as it can).
+XLSX_MONEY = "#,##0.00"
 
 
 def _period(request):
@@ -219,6 +223,10 @@ def statement_xlsx(request, building_pk):
     sheet.append([])
     for row in _statement_rows(report):
         sheet.append(spreadsheet_row(row))
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, Decimal):
+                cell.number_format = XLSX_MONEY
     goods_sheet = workbook.create_sheet(_("Goods")[:31])
     goods_sheet.append(
         spreadsheet_row(

@@ -173,3 +173,25 @@ def test_redis_is_the_cache_when_redis_url_is_set():
     assert (
         output.stdout.strip() == "core.cache.RedisCache"
     )  # Django's, one client per pool
+
+
+def test_the_pilot_comparison_writes_money_as_every_page_does(client, roles):
+    """The average raised per building is yuan and fen, written ¥1,234.56 as the
+    building's own row and chart write it (it was a float of one decimal: 1234.6)."""
+    pilot = BuildingFactory(
+        community=roles.building.community, number="8号楼", is_pilot=True
+    )
+    fund, leader, _rule = ready_fund(pilot)
+    donate(fund, leader, "1234.56")
+    client.force_login(roles.staff)
+    page = client.get(reverse("dashboard:community", args=[pilot.community_id]))
+    raised = next(
+        item for item in page.context["comparison"] if item["key"] == "raised"
+    )
+    assert (raised["pilot"], raised["other"]) == (Decimal("1234.56"), Decimal("0.00"))
+    body = page.content.decode()
+    assert (
+        '筹集金额（元）</th><td class="text-end">¥1,234.56</td>'
+        '<td class="text-end">¥0.00</td>'
+    ) in body
+    assert "1234.6<" not in body

@@ -140,3 +140,24 @@ def test_xlsx_never_fails_and_holds_text_not_formulas(hostile, login):
         if cell.data_type == "n" and cell.value is not None
     ]
     assert Decimal("1000") in numbers and Decimal("200.50") in numbers
+
+
+def test_xlsx_amounts_are_written_with_two_decimals(hostile, login):
+    """Every amount of the XLSX is a number shown with fen and thousands, as the page
+    writes it (a number without a format shows 1000 for ¥1,000.00, 200.5 for ¥200.50)."""
+    fund, user = hostile
+    response = login(user).get(
+        reverse("funds:statement-xlsx", args=[fund.building_id]), QUERY
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    amounts = [
+        cell
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.data_type == "n" and cell.value is not None
+    ]
+    assert {Decimal(str(cell.value)) for cell in amounts} >= {
+        Decimal("1000"),
+        Decimal("200.50"),
+    }
+    assert {cell.number_format for cell in amounts} == {"#,##0.00"}

@@ -10,11 +10,12 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from dashboard import metrics
+from dashboard import figures, metrics
 from funds import services
 from funds.models import CampaignNeed
 from tests.factories import AccountResidentFactory
 from tests.funds.factories import donate, ready_fund, spend
+from tests.proposals.deliberation.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +142,65 @@ def test_a_pledge_shows_the_person_as_they_chose(building, login, choice, shown)
     assert f"{shown}: 3 盆" in body
     for hidden in {"王阿姨", "88-601"} - {shown, shown.removesuffix("室")}:
         assert hidden not in body
+
+
+def test_the_search_shows_an_entry_as_its_own_page_does(building, login):
+    """An expense is money out of ¥80.00 (not -¥80.00), and the refund that reverses
+    it a negative in the money-out column, in the search as on the entry's page."""
+    with time_machine.travel(date(2026, 6, 20), tick=False):
+        fund, leader, rule = ready_fund(building)
+        donate(fund, leader, "500", occurred_on=date(2026, 6, 2))
+        expense = spend(
+            fund, leader, "80", rule, purpose="买花苗", occurred_on=date(2026, 6, 5)
+        )
+        refund, _created = services.reverse_entry(
+            entry=expense, reason="花苗退货", by=leader
+        )
+        client = login(AccountResidentFactory(household__building=building).user)
+        found = client.get(
+            reverse("buildings:search", args=[building.pk]), {"q": "花苗"}
+        )
+        shown = {
+            hit.url: hit.detail.rsplit(" · ", 1)[-1]
+            for group in found.context["groups"]
+            if group.kind == "ledger"
+            for hit in group.hits
+        }
+        assert shown == {
+            expense.get_absolute_url(): "支出 ¥80.00",
+            refund.get_absolute_url(): "支出 -¥80.00",
+        }
+        for url, amount in shown.items():
+            assert amount in client.get(url).content.decode()
+
+
+def test_a_proposals_budget_is_written_as_every_amount(building, login):
+    """The budget of a decision that approves spending from the fund is ¥1,500.00, as
+    the expense it approves is written (it was ¥1500.00, without the thousands)."""
+    proposal = ProposalFactory(
+        building=building, kind="fund_use", budget=Decimal("1500")
+    )
+    neighbour = AccountResidentFactory(household__building=building).user
+    body = login(neighbour).get(proposal.get_absolute_url()).content.decode()
+    assert "¥1,500.00" in body
+    assert "¥1500.00" not in body
+
+
+def test_a_fund_spent_to_nothing_holds_0_00_never_minus_0_00(building, login):
+    """¥0.30 in, ¥0.10 and ¥0.20 out: SQLite adds the amounts as floats (-2.8e-17) and
+    rounds that to -0.00, which the CSV wrote as an opening balance of "-0.00" after a
+    statement that closed at "0.00", and the dashboard stored as "-0.00"."""
+    with time_machine.travel(date(2026, 6, 20), tick=False):
+        fund, leader, rule = ready_fund(building)
+        donate(fund, leader, "0.30", occurred_on=date(2026, 5, 2))
+        spend(fund, leader, "0.10", rule, occurred_on=date(2026, 5, 3))
+        spend(fund, leader, "0.20", rule, occurred_on=date(2026, 5, 4))
+        exported = login(leader).get(
+            reverse("funds:statement-csv", args=[building.pk]),
+            {"start": "2026-06-01", "end": "2026-06-30"},
+        )
+        stored = figures.compute(building.community).rows
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert rows[1] == ["期初余额", "0.00"] and rows[7] == ["期末余额", "0.00"]
+    assert [row["balance"] for row in stored] == ["0.00"]
+    assert str(fund.entries.balance()) == "0.00"
