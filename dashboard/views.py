@@ -223,6 +223,7 @@ def community(request, pk):
 
 
 @staff_required
+@community_staff_required
 @require_POST
 def refresh(request, pk):
     """ "Refresh now": the worker computes the figures again; this returns at once."""

@@ -15,7 +15,7 @@ from dashboard import figures
 from dashboard.models import Figures
 from outbox.schedule import queue_due_jobs
 from tests.conftest import ALL_ROLES
-from tests.factories import BuildingFactory
+from tests.factories import BuildingFactory, StaffFactory
 from tests.proposals.factories import IssueFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -129,6 +129,22 @@ def test_only_staff_refresh_the_figures(roles, login, role, database_queue):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "who, answer", [("other_staff", 403), ("town_staff", 302), ("superuser", 302)]
+)
+def test_only_this_communitys_staff_refresh_its_figures(
+    roles, login, who, answer, database_queue
+):
+    """Staff of another community may not queue this community's figures."""
+    figures.compute(roles.building.community)
+    person = StaffFactory(is_superuser=True) if who == "superuser" else roles.get(who)
+    refresh = reverse("dashboard:refresh", args=[roles.building.community_id])
+    assert login(person).post(refresh).status_code == answer
+    asked = Figures.objects.get().refresh_requested_at is not None
+    assert asked == (answer == 302)
+
+
+@pytest.mark.django_db
 def test_refresh_is_a_post_and_an_unknown_community_is_404(roles, login):
     client = login(roles.staff)
     assert (
@@ -137,7 +153,9 @@ def test_refresh_is_a_post_and_an_unknown_community_is_404(roles, login):
         ).status_code
         == 405
     )
-    assert client.post(reverse("dashboard:refresh", args=[999999])).status_code == 404
+    unknown = reverse("dashboard:refresh", args=[999999])
+    assert client.post(unknown).status_code == 403  # not one of theirs
+    assert login(StaffFactory(is_superuser=True)).post(unknown).status_code == 404
 
 
 @pytest.mark.django_db
