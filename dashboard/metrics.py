@@ -24,8 +24,9 @@ WINDOW_DAYS = 365
 MONTHS = 12
 
 # The vitality index (活力指数) rewards taking part, never quiet: each part counts acts of
-# participation of the last 12 months per household, as a share between 0 and 1 (full at
-# FULL_PER_HOUSEHOLD), times its weight. An empty building scores 0, and another act never
+# participation per household, as a share between 0 and 1 (full at FULL_PER_HOUSEHOLD),
+# times its weight. Households joined and money raised are everything so far (the
+# building's and the fund's own figures); the other parts count the last 12 months. An empty building scores 0, and another act never
 # lowers the score. The dashboard prints this very formula from these two tables.
 WEIGHTS = {
     "joined": 25,  # households that joined Louzu
