@@ -9,7 +9,7 @@ from funds.models import LedgerEntry, Pledge
 
 def export_user_data(user) -> dict:
     donations = LedgerEntry.objects.filter(donor_resident__user=user).select_related(
-        "campaign"
+        "campaign", "reversed_by"
     )
     pledges = Pledge.objects.filter(resident__user=user).select_related(
         "need__campaign"
@@ -22,6 +22,8 @@ def export_user_data(user) -> dict:
                 "amount": f"{entry.amount:.2f}",
                 "shown_as": entry.public_name,
                 "campaign": entry.campaign.title if entry.campaign_id else "",
+                # The date of the reversal (冲正) that cancelled it, if one did.
+                "reversed_on": _reversed_on(entry),
             }
             for entry in donations
         ],
@@ -35,6 +37,11 @@ def export_user_data(user) -> dict:
             for pledge in pledges
         ],
     }
+
+
+def _reversed_on(entry: LedgerEntry) -> str:
+    reversal = getattr(entry, "reversed_by", None)
+    return reversal.occurred_on.isoformat() if reversal is not None else ""
 
 
 def anonymise_user(user) -> None:

@@ -70,6 +70,20 @@ def test_privacy_export_and_leave_keep_the_ledger(roles):
     services.pledge(need=need, resident=resident, quantity=1, note="我叫某某,电话139")
     data = export_user_data(roles.resident)["funds"]
     assert data["donations"][0]["amount"] == "66.00"
+    assert data["donations"][0]["reversed_on"] == ""
+    gift = fund.entries.get()
+    services.reverse_entry(entry=gift, reason="记错了", by=roles.leader)
+    exported = export_user_data(roles.resident)["funds"]["donations"]
+    assert [d["amount"] for d in exported] == ["66.00"]  # the gift, marked reversed
+    assert exported[0]["reversed_on"] == timezone.localdate().isoformat()
+    services.record_donation(
+        fund=fund,
+        amount=Decimal("66"),
+        occurred_on=timezone.localdate(),
+        by=roles.leader,
+        donor_resident=resident,
+        public_name="name",
+    )
     assert data["pledges"][0]["quantity"] == 1
     leave(user=roles.resident)
     assert Pledge.objects.get().note == "" and Pledge.objects.get().quantity == 1
