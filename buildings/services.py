@@ -360,11 +360,14 @@ def set_notification_choices(*, user: User, wanted: set[str]) -> None:
             NotificationMute.objects.get_or_create(user=user, kind=kind)
 
 
-def wechat_text(*, heading: str, title: str, body: str, url: str) -> str:
-    """A short notice for the building's WeChat group, with the link."""
+def wechat_text(
+    *, heading: str, title: str, body: str, url: str, limit: int | None = 80
+) -> str:
+    """A short notice for the building's WeChat group, with the link; the body is cut
+    at `limit` characters (None: figures, which must never be cut)."""
     summary = " ".join(body.split())
-    if len(summary) > 80:
-        summary = summary[:80] + "…"
+    if limit is not None and len(summary) > limit:
+        summary = summary[:limit] + "…"
     # Translators: the first line of a WeChat group notice, 【投票】Question.
     first = _("[%(heading)s] %(title)s") % {"heading": heading, "title": title}
     return "\n".join([first, summary, _("Details: %(url)s") % {"url": url}])

@@ -100,6 +100,7 @@ def statement(request, building_pk):
                     "closing": format_money(report.closing),
                 },
                 url=live_url,
+                limit=None,
             ),
         },
     )

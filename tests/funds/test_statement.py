@@ -295,3 +295,22 @@ def test_month_starts():
         date(2026, 1, 1),
         date(2026, 2, 1),
     ]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_wechat_text_of_a_statement_keeps_every_figure(building, login, language):
+    """Millions in English make the sentence long: the closing balance is never cut."""
+    with time_machine.travel(date(2026, 5, 20), tick=False):
+        fund, leader, rule = ready_fund(building)
+        donate(fund, leader, "1234567.89", occurred_on=date(2026, 3, 5))
+        donate(fund, leader, "7654321.01", occurred_on=date(2026, 4, 5))
+        spend(fund, leader, "1000000", rule, occurred_on=date(2026, 4, 9))
+    client = login(leader)
+    client.post(reverse("set_language"), {"language": language})
+    page = client.get(
+        reverse("funds:statement", args=[fund.building_id]),
+        {"start": "2026-04-01", "end": "2026-04-30"},
+    )
+    text = page.context["wechat_text"]
+    assert "¥1,234,567.89" in text and "¥1,000,000.00" in text
+    assert "¥7,888,888.90" in text and "…" not in text
