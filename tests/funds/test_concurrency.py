@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from buildings.models import Notification
-from funds import services
+from funds import changes, services
 from funds.checks import check_fund
 from funds.models import CampaignNeed, Fund, LedgerEntry, Pledge
 from tests.concurrency import requires_postgres, storm
@@ -219,3 +219,30 @@ def test_twin_without_the_campaign_lock_pledges_land_unseen(settings):
     settings.LOUZU_GUARDS_OFF = True
     codes, untold = pledges_while_cancelling(settings)
     assert untold > 0, "without the lock the race must show"
+
+
+def test_gifts_to_a_campaign_while_it_is_cancelled_never_deadlock(settings):
+    """Cancelling locks the fund before the campaign, as a gift to the campaign does."""
+    settings.LOUZU_RACE_PAUSE = 0.02
+    fund, leader, _rule = ready_fund()
+    campaign = CampaignFactory(fund=fund)
+
+    def act(i):
+        try:
+            if i == 5:
+                return changes.cancel_campaign(
+                    campaign=campaign, by=leader, reason="不办了"
+                )
+            return services.record_donation(
+                fund=Fund.objects.get(pk=fund.pk),
+                amount=Decimal("10"),
+                occurred_on=timezone.localdate(),
+                by=leader,
+                campaign=campaign,
+            )
+        except ValidationError:
+            return "refused"
+
+    results, errors = storm(12, act)
+    assert errors == []  # no deadlock
+    assert check_fund(fund) == []
