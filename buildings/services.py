@@ -193,9 +193,12 @@ def add_households(*, building: Building, spec: str) -> int:
     rooms = parse_rooms(spec)
     if not rooms:
         raise ValidationError(_("Enter at least one room number."))
+    # Two leaders adding the same rooms at once: the second waits here, then finds them.
+    locked(Building.objects.filter(pk=building.pk)).get()
     existing = set(
         building.households.filter(room__in=rooms).values_list("room", flat=True)
     )
+    pause()  # test-only: widen the window between the check and the write
     created = Household.objects.bulk_create(
         Household(building=building, room=room)
         for room in rooms

@@ -17,12 +17,15 @@ from buildings import changes
 from buildings.models import User
 from buildings.notify import Message, notify_many
 from core.races import locked, set_lock_timeout
-from funds.models import Campaign, Pledge
+from funds.models import Campaign, Fund, Pledge
 from funds.money import to_money
 
 
 def _lock_open(campaign: Campaign) -> Campaign:
     set_lock_timeout()
+    # The fund first, as every ledger write does: a gift to this campaign holds the fund
+    # and then refers to the campaign, so taking them the other way round deadlocks.
+    locked(Fund.objects.filter(pk=campaign.fund_id)).get()
     campaign = (
         locked(Campaign.objects.filter(pk=campaign.pk)).select_related("fund").get()
     )

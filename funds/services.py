@@ -204,8 +204,13 @@ def close_campaign(*, campaign: Campaign) -> Campaign:
 def pledge(
     *, need: CampaignNeed, resident: Resident, quantity: int, note: str = ""
 ) -> Pledge:
-    """Promise goods or hands for a need; pledging again changes the number."""
-    if not need.campaign.is_open:
+    """Promise goods or hands for a need; pledging again changes the number.
+
+    The campaign row is locked for the check, so a pledge never lands after the campaign
+    was closed or cancelled (whose pledgers are told: funds.changes.cancel_campaign)."""
+    set_lock_timeout()
+    campaign = locked(Campaign.objects.filter(pk=need.campaign_id)).get()
+    if not campaign.is_open:
         raise ValidationError(_("This campaign is closed."))
     if resident.household.building_id != need.campaign.fund.building_id:
         raise ValidationError(_("Only residents of this building can pledge."))
@@ -216,6 +221,7 @@ def pledge(
             _("The campaign asks for %(count)s in all; please pledge at most that.")
             % {"count": need.quantity}
         )
+    pause()  # test-only: widen the window between the check and the write
     found, _created = Pledge.objects.update_or_create(
         need=need,
         resident=resident,

@@ -213,3 +213,35 @@ def test_twin_deciders_without_lock_welcome_twice(settings, waiting):
     building, applicant, deciders = waiting
     decide_storm(applicant, deciders)
     assert welcomes(applicant) > 1, "without the lock the race must show"
+
+
+def add_rooms_storm(building):
+    """Eight leaders add the same rooms at once (say, the building's first floors)."""
+    clients = []
+    for _ in range(8):
+        leader = AccountResidentFactory(household__building=building, role="leader")
+        client = Client(raise_request_exception=False)
+        client.force_login(leader.user)
+        clients.append(client)
+    url = reverse("buildings:households", args=[building.pk])
+    return storm(
+        len(clients), lambda i: clients[i].post(url, {"rooms": "1101-1120"}).status_code
+    )
+
+
+def test_leaders_adding_the_same_rooms_at_once_each_get_an_answer(settings):
+    settings.LOUZU_RACE_PAUSE = 0.05
+    building = BuildingFactory()
+    codes, errors = add_rooms_storm(building)
+    assert errors == []
+    assert set(codes) == {302}  # the first adds twenty rooms, the others none
+    rooms = [str(number) for number in range(1101, 1121)]
+    assert building.households.filter(room__in=rooms).count() == 20
+
+
+def test_twin_adding_rooms_without_the_lock_fails(settings):
+    settings.LOUZU_RACE_PAUSE = 0.05
+    settings.LOUZU_GUARDS_OFF = True
+    building = BuildingFactory()
+    codes, errors = add_rooms_storm(building)
+    assert 500 in codes, "without the lock the race must show"

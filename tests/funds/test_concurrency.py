@@ -9,11 +9,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from funds import services
+from buildings.models import Notification
+from funds import changes, services
 from funds.checks import check_fund
-from funds.models import Fund, LedgerEntry
+from funds.models import CampaignNeed, Fund, LedgerEntry, Pledge
 from tests.concurrency import requires_postgres, storm
-from tests.funds.factories import donate, ready_fund
+from tests.factories import AccountResidentFactory
+from tests.funds.factories import CampaignFactory, donate, ready_fund
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -171,3 +173,76 @@ def test_concurrent_reversals_of_one_entry_make_one(settings):
     assert errors == []
     assert results.count(True) == 1
     assert LedgerEntry.objects.filter(reverses=gift).count() == 1
+
+
+def pledges_while_cancelling(settings):
+    """Fifteen residents pledge while a leader cancels the campaign, all at once."""
+    settings.LOUZU_RACE_PAUSE = 0.05
+    fund, leader, _rule = ready_fund()
+    building = fund.building
+    campaign = CampaignFactory(fund=fund)
+    need = CampaignNeed.objects.create(
+        campaign=campaign, kind="goods", description="花盆", quantity=50, unit="个"
+    )
+    users = [
+        AccountResidentFactory(household__building=building).user for _ in range(15)
+    ]
+    users.insert(7, leader)
+    clients = []
+    for user in users:
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        clients.append(client)
+    pledge = reverse("funds:pledge", args=[building.pk, need.pk])
+    cancel = reverse("funds:campaign-cancel", args=[building.pk, campaign.pk])
+
+    def post(i):
+        url = cancel if users[i] == leader else pledge
+        return clients[i].post(url, {"quantity": 1, "reason": "不办了"}).status_code
+
+    codes, errors = storm(len(clients), post)
+    assert errors == []
+    told = Notification.objects.filter(kind="campaign_cancelled").values_list(
+        "recipient", flat=True
+    )
+    untold = Pledge.objects.filter(need=need).exclude(resident__user__in=list(told))
+    return codes, untold.count()
+
+
+def test_no_pledge_lands_after_the_campaign_is_cancelled(settings):
+    codes, untold = pledges_while_cancelling(settings)
+    assert set(codes) == {302}  # the late ones are told the campaign is closed
+    assert untold == 0  # every pledger of the cancelled campaign was told
+
+
+def test_twin_without_the_campaign_lock_pledges_land_unseen(settings):
+    settings.LOUZU_GUARDS_OFF = True
+    codes, untold = pledges_while_cancelling(settings)
+    assert untold > 0, "without the lock the race must show"
+
+
+def test_gifts_to_a_campaign_while_it_is_cancelled_never_deadlock(settings):
+    """Cancelling locks the fund before the campaign, as a gift to the campaign does."""
+    settings.LOUZU_RACE_PAUSE = 0.02
+    fund, leader, _rule = ready_fund()
+    campaign = CampaignFactory(fund=fund)
+
+    def act(i):
+        try:
+            if i == 5:
+                return changes.cancel_campaign(
+                    campaign=campaign, by=leader, reason="不办了"
+                )
+            return services.record_donation(
+                fund=Fund.objects.get(pk=fund.pk),
+                amount=Decimal("10"),
+                occurred_on=timezone.localdate(),
+                by=leader,
+                campaign=campaign,
+            )
+        except ValidationError:
+            return "refused"
+
+    results, errors = storm(12, act)
+    assert errors == []  # no deadlock
+    assert check_fund(fund) == []

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from buildings import changes
-from buildings.models import User
+from buildings.models import Building, User
 from buildings.notify import At, Message
 from core.races import locked, pause, set_lock_timeout
 from proposals.deliberation.notices import notify_building
@@ -25,6 +25,8 @@ from proposals.deliberation.proposals.models import Proposal
 
 def _lock_unvoted(poll: Poll) -> Poll:
     set_lock_timeout()
+    # The building first, as close_poll does (its change note refers to the building).
+    locked(Building.objects.filter(pk=poll.building_id)).get()
     poll = locked(Poll.objects.filter(pk=poll.pk)).get()
     if poll.is_cancelled:
         raise ValidationError(_("This poll was already cancelled."))

@@ -181,9 +181,9 @@ def cast_ballot(
     set_lock_timeout()
     share_lock(Poll, poll.pk)  # ballots share it; an edit (polls.changes) waits
     poll = Poll.objects.get(pk=poll.pk)
-    household = locked(
-        Household.objects.filter(pk=household.pk).select_related("building")
-    ).get()
+    # The household row only: locking its building too (a join) would take the building
+    # after the poll, against close_poll's order (building, poll), and deadlock.
+    household = locked(Household.objects.filter(pk=household.pk)).get()
     now = timezone.now()
     if household.building_id != poll.building_id:
         raise ValidationError(_("This household does not belong to this building."))

@@ -6,11 +6,16 @@ stores several ballots for one household, so the proof is not vacuous.
 """
 
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
+from buildings.models import Notification
 from proposals.deliberation.consultations import services as consultation_services
 from proposals.deliberation.conventions import services as convention_services
 from proposals.deliberation.polls import services as poll_services
@@ -278,3 +283,86 @@ def test_twin_without_lock_and_constraint_mixes_door_and_online(settings, doorst
         storm(N, answer)
         origins = origins_of(household)
     assert set(origins) == {"online", "door_to_door"}, "the race must show"
+
+
+# --- Closing a poll while ballots, edits and cancellations arrive ---------------------
+
+
+def _clients(users):
+    # Each answer is read from its status code: a 500 in one thread must not be raised
+    # in another (the test client's exception signal is shared by every thread).
+    clients = []
+    for user in users:
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        clients.append(client)
+    return clients
+
+
+def test_closing_while_households_vote_answers_every_request(settings):
+    """Ballots lock their household, never the building: close_poll takes the building
+    before the poll, so a ballot taking it after the poll deadlocked (500s)."""
+    settings.LOUZU_RACE_PAUSE = 0.05
+    building = HouseholdFactory().building
+    leaders = [
+        AccountResidentFactory(household__building=building, role="leader").user
+        for _ in range(3)
+    ]
+    voters = [
+        AccountResidentFactory(household__building=building).user for _ in range(N)
+    ]
+    poll = PollFactory(proposal__building=building)
+    option_id = poll.options.first().pk
+    close = reverse("proposals:poll-close", args=[building.pk, poll.pk])
+    vote = reverse("proposals:poll-vote", args=[building.pk, poll.pk])
+    clients = _clients(leaders + voters)
+
+    def post(i):
+        if i < len(leaders):
+            return clients[i].post(close, {"reason": "大家都投了"}).status_code
+        return clients[i].post(vote, {"option": option_id}).status_code
+
+    codes, errors = storm(len(clients), post)
+    assert errors == []
+    assert set(codes) == {302}
+    poll.refresh_from_db()
+    assert poll.closed_at is not None
+    assert Notification.objects.filter(kind="poll_closed").count() == len(
+        leaders + voters
+    )  # closed once: each household told once
+
+
+def test_closing_editing_and_cancelling_at_once_answer_every_request(settings):
+    """An edit or cancellation locks the building before the poll, as closing does."""
+    settings.LOUZU_RACE_PAUSE = 0.05
+    building = HouseholdFactory().building
+    leaders = [
+        AccountResidentFactory(household__building=building, role="leader").user
+        for _ in range(9)
+    ]
+    poll = PollFactory(proposal__building=building)
+    urls = [
+        reverse(f"proposals:poll-{action}", args=[building.pk, poll.pk])
+        for action in ("close", "cancel", "edit")
+    ]
+    data = {
+        "reason": "写错了",
+        "question": "新的问题",
+        "option_0": "甲",
+        "option_1": "乙",
+        "option_2": "丙",
+        "closes_at": (timezone.localtime() + timedelta(days=3)).strftime(
+            "%Y-%m-%dT%H:%M"
+        ),
+    }
+    clients = _clients(leaders)
+    codes, errors = storm(
+        len(clients), lambda i: clients[i].post(urls[i % 3], data).status_code
+    )
+    assert errors == []
+    assert 500 not in codes
+    poll.refresh_from_db()
+    # Whichever came first, it is the only change: closed, cancelled or edited once.
+    assert [poll.closed_at is not None, poll.is_cancelled, poll.version == 2].count(
+        True
+    ) == 1
