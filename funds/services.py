@@ -356,6 +356,13 @@ def record_donation(
     existing = _existing(token, fund)
     if existing is not None:
         return existing, False
+    if campaign is not None:
+        # Locked after the fund, as cancelling does (closing locks only the campaign):
+        # a gift never lands on a campaign that was just closed or cancelled.
+        campaign = locked(Campaign.objects.filter(pk=campaign.pk)).get()
+        if not campaign.is_open:
+            raise ValidationError(_("This campaign is closed."))
+        pause()  # test-only: widen the window between the check and the write
     entry, created = _append(
         fund=fund,
         token=token,

@@ -246,3 +246,51 @@ def test_gifts_to_a_campaign_while_it_is_cancelled_never_deadlock(settings):
     results, errors = storm(12, act)
     assert errors == []  # no deadlock
     assert check_fund(fund) == []
+
+
+def gifts_while_cancelling(settings):
+    """Ten gifts to a campaign logged while a leader cancels it, all at once: returns
+    the status codes and how many gifts were recorded after the cancellation."""
+    settings.LOUZU_RACE_PAUSE = 0.05
+    fund, leader, _rule = ready_fund()
+    building = fund.building
+    campaign = CampaignFactory(fund=fund)
+    donate_url = reverse("funds:donation-create", args=[building.pk])
+    cancel = reverse("funds:campaign-cancel", args=[building.pk, campaign.pk])
+    today = timezone.localdate().isoformat()
+
+    def post(i):
+        client = Client(raise_request_exception=False)
+        client.force_login(leader)
+        if i == 3:
+            return client.post(cancel, {"reason": "不办了"}).status_code
+        gift = {
+            "token": str(uuid.uuid4()),
+            "amount": "10",
+            "occurred_on": today,
+            "public_name": "anonymous",
+            "paid_by": "cash",
+            "campaign": campaign.pk,
+        }
+        return client.post(donate_url, gift).status_code
+
+    codes, errors = storm(11, post)
+    assert errors == []
+    campaign.refresh_from_db()
+    assert campaign.is_cancelled
+    late = LedgerEntry.objects.filter(
+        campaign=campaign, recorded_at__gt=campaign.cancelled_at
+    )
+    return codes, late.count()
+
+
+def test_no_gift_lands_on_a_campaign_after_it_is_cancelled(settings):
+    codes, late = gifts_while_cancelling(settings)
+    assert 500 not in codes  # a late gift gets its form back, saying it is closed
+    assert late == 0
+
+
+def test_twin_without_the_campaign_lock_gifts_land_after_cancelling(settings):
+    settings.LOUZU_GUARDS_OFF = True
+    _codes, late = gifts_while_cancelling(settings)
+    assert late > 0
