@@ -101,6 +101,9 @@ def change_proposal_status(
     *, proposal: Proposal, to_status: str, actor: User, note: str = ""
 ) -> Proposal:
     """Move a proposal along draft -> discussion -> adopted | rejected | withdrawn."""
+    # The building first, as closing a poll does (it decides the proposal too, and an
+    # adoption may rename the building): the other order could deadlock with it.
+    locked(Building.objects.filter(pk=proposal.building_id)).get()
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if to_status not in TRANSITIONS.get(proposal.status, set()):
         raise ValidationError(
