@@ -260,13 +260,16 @@ def _fill_trends(rows: dict[int, BuildingRow], communities: list, now) -> None:
             "activity__starts_at",
         ),
         (
+            # On the day given, as the statement dates it; a gift reversed as a
+            # mistake was no act of participation.
             LedgerEntry.objects.filter(
                 fund__building__community__in=communities,
                 kind=LedgerEntry.Kind.DONATION,
-                recorded_at__gte=since,
+                occurred_on__gte=months[0],
+                reversed_by__isnull=True,
             ),
             "fund__building",
-            "recorded_at",
+            "occurred_on",
         ),
         (
             Shift.objects.done().filter(

@@ -195,3 +195,20 @@ def test_the_pilot_comparison_writes_money_as_every_page_does(client, roles):
         '<td class="text-end">¥0.00</td>'
     ) in body
     assert "1234.6<" not in body
+
+
+def test_the_trend_counts_gifts_on_their_day_and_not_reversed_ones(building):
+    """A gift logged today for last month counts in last month; one reversed as a
+    mistake counts nowhere."""
+    from funds import services
+
+    fund, leader, _rule = ready_fund(building)
+    today = timezone.localdate()
+    last_month = today.replace(day=1) - timedelta(days=1)
+    donate(fund, leader, "30", occurred_on=last_month)
+    mistake = donate(fund, leader, "40", occurred_on=today)
+    services.reverse_entry(entry=mistake, reason="记错了", by=leader)
+    row = next(
+        r for r in metrics.community_rows(building.community) if r.building == building
+    )
+    assert row.trend[-2:] == [1, 0]
