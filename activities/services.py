@@ -417,6 +417,12 @@ def add_shifts(
 ) -> list[Shift]:
     """Weekly shifts at the same local time (so a DST-free Shanghai week is 7 days)."""
     duration = timedelta(minutes=duration_minutes)
+    try:
+        first_starts_at + timedelta(weeks=weeks) + duration
+    except OverflowError:  # past the year 9999, the last date Python knows
+        raise ValidationError(
+            _("That date is too far ahead. Please check the year.")
+        ) from None
     return Shift.objects.bulk_create(
         Shift(
             task=task,

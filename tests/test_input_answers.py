@@ -13,7 +13,7 @@ from buildings.phones import ascii_digits, normalize_phone
 from funds.models import CampaignNeed, Pledge
 from proposals.models import Choice, PollOption, Proposal
 from tests.factories import UserFactory
-from tests.funds.factories import CampaignFactory, FundFactory
+from tests.funds.factories import CampaignFactory, FundFactory, adopt_rules
 from tests.proposals.deliberation.factories import ConsultationFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,15 @@ def test_fund_rules_version_is_never_a_server_error(roles, login, version):
         reverse("funds:rules", args=[roles.building.pk]), {"version": version}
     )
     assert response.status_code in (200, 404)
+
+
+@pytest.mark.parametrize("version", ["9" * 5000, "١" * 4400])
+def test_fund_rules_version_with_too_many_digits_is_not_found(roles, login, version):
+    adopt_rules(FundFactory(building=roles.building))
+    response = login(roles.resident).get(
+        reverse("funds:rules", args=[roles.building.pk]), {"version": version}
+    )
+    assert response.status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -109,8 +109,12 @@ def rules(request, building_pk):
     shown = versions[0] if versions else None
     wanted = request.GET.get("version", "")
     if wanted.isdecimal():
+        try:
+            number = int(wanted)
+        except ValueError:  # more digits than Python reads (4300)
+            raise Http404 from None
         shown = next(
-            (ruleset for ruleset in versions if ruleset.version == int(wanted)), None
+            (ruleset for ruleset in versions if ruleset.version == number), None
         )
         if shown is None:
             raise Http404

@@ -61,6 +61,22 @@ def test_create_task_bounds(building, weeks):
         )
 
 
+def test_a_task_too_far_ahead_is_refused_and_adds_nothing(roles, login, building):
+    response = login(roles.leader).post(
+        reverse("activities:task-create", args=[building.pk]),
+        {
+            "kind": "garden",
+            "title": "浇水",
+            "first_starts_at": "9999-12-01T08:00",
+            "duration_minutes": 30,
+            "repeat_weeks": 8,
+        },
+    )
+    assert response.status_code == 200
+    assert "日期太远" in response.content.decode()
+    assert not building.tasks.exists()
+
+
 def test_claim_release_and_taken(building):
     shift = ShiftFactory(task=TaskFactory(building=building))
     first, second = neighbour(building, name="张阿姨"), neighbour(building)

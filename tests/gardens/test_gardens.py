@@ -139,6 +139,10 @@ def test_bad_adoptions_are_refused_with_a_message(login, building, data):
             {"first_starts_at": "2099-01-01T08:00", "duration_minutes": -5, "weeks": 2},
             "10",
         ),
+        (
+            {"first_starts_at": "9999-12-01T08:00", "duration_minutes": 30, "weeks": 8},
+            "日期太远",
+        ),
     ],
 )
 def test_bad_care_turns_change_nothing(roles, login, building, data, message):
