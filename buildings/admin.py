@@ -1,8 +1,8 @@
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 
@@ -285,13 +285,19 @@ class ResidentAdmin(KeepsSecrets, admin.ModelAdmin):
     def approve_selected(self, request, queryset):
         from buildings.services import decide_join_request
 
-        count = 0
+        count, refusals = 0, []
         for resident in queryset.filter(status=Resident.Status.PENDING):
-            decide_join_request(
-                resident=resident, decided_by=request.user, approve=True
-            )
-            count += 1
+            try:
+                decide_join_request(
+                    resident=resident, decided_by=request.user, approve=True
+                )
+            except ValidationError as error:  # decided by someone else meanwhile
+                refusals.extend(error.messages)
+            else:
+                count += 1
         self.message_user(request, _("%(count)d requests approved.") % {"count": count})
+        for refusal in dict.fromkeys(refusals):
+            self.message_user(request, refusal, messages.WARNING)
 
 
 @admin.register(Skill)

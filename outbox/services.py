@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from buildings.models import Building, Notification, Resident, User
+from core.races import locked, pause, set_lock_timeout
 from outbox.models import Channel, Delivery, SmsBudget, SmsChoice, WecomRobot
 
 logger = logging.getLogger("outbox")
@@ -64,6 +65,28 @@ def set_sms_choices(*, user, wanted: set[str]) -> None:
     SmsChoice.objects.filter(user=user).exclude(kind__in=wanted).delete()
     for kind in wanted:
         SmsChoice.objects.get_or_create(user=user, kind=kind)
+
+
+@transaction.atomic
+def save_wecom_robot(
+    *, building: Building, webhook_url: str, is_active: bool, by: User
+) -> WecomRobot | None:
+    """Set up, change or (with no address) remove the building's robot.
+
+    The building row is locked and the robot read again under it: two leaders saving
+    at once would otherwise both insert one (one robot per building)."""
+    set_lock_timeout()
+    locked(Building.objects.filter(pk=building.pk)).get()
+    robot = WecomRobot.objects.filter(building=building).first()
+    pause()  # test-only: widen the window between the read and the write
+    if not webhook_url:
+        if robot is not None:
+            robot.delete()
+        return None
+    robot = robot or WecomRobot(building=building)
+    robot.webhook_url, robot.is_active, robot.updated_by = webhook_url, is_active, by
+    robot.save()
+    return robot
 
 
 def community_of(user):

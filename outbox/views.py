@@ -22,13 +22,15 @@ def wecom_robot(request, pk):
         initial=None if robot else {"is_active": True},
     )
     if request.method == "POST" and form.is_valid():
-        if not form.cleaned_data["webhook_url"]:
-            WecomRobot.objects.filter(building=building).delete()
+        robot = services.save_wecom_robot(
+            building=building,
+            webhook_url=form.cleaned_data["webhook_url"],
+            is_active=form.cleaned_data["is_active"],
+            by=request.user,
+        )
+        if robot is None:
             messages.success(request, _("The WeCom robot has been removed."))
         else:
-            robot = form.save(commit=False)
-            robot.updated_by = request.user
-            robot.save()
             messages.success(request, _("The WeCom robot has been saved."))
             if "test" in request.POST:
                 services.queue_group_post(

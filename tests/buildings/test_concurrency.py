@@ -245,3 +245,37 @@ def test_twin_adding_rooms_without_the_lock_fails(settings):
     building = BuildingFactory()
     codes, errors = add_rooms_storm(building)
     assert 500 in codes, "without the lock the race must show"
+
+
+def test_staff_approving_the_same_requests_in_the_admin_at_once_each_get_an_answer(
+    settings,
+):
+    """The admin's bulk approval met requests another staff member had just decided:
+    the refusal was not caught and the page failed (500)."""
+    settings.LOUZU_RACE_PAUSE = 0.05
+    building = BuildingFactory()
+    pending = [
+        Resident.objects.create(
+            user=UserFactory(),
+            household=Household.objects.create(building=building, room=f"{i + 1}02"),
+            name=f"小李{i}",
+        )
+        for i in range(5)
+    ]
+    clients = []
+    for _ in range(6):
+        client = Client(raise_request_exception=False)
+        client.force_login(StaffFactory(is_superuser=True))
+        clients.append(client)
+    url = reverse("admin:buildings_resident_changelist")
+    data = {"action": "approve_selected", "_selected_action": [r.pk for r in pending]}
+    codes, errors = storm(
+        len(clients), lambda i: clients[i].post(url, data).status_code
+    )
+    assert errors == []
+    assert set(codes) == {302}
+    assert Resident.objects.filter(
+        pk__in=[r.pk for r in pending], status=Resident.Status.APPROVED
+    ).count() == len(pending)
+    # Each approved once: one welcome each.
+    assert Notification.objects.filter(kind="join_decided").count() == len(pending)

@@ -60,6 +60,10 @@ def open_poll(
     results_live: bool = False,
 ) -> Poll:
     """Put a proposal to the vote: its status becomes 'voting'."""
+    # The building first, as a status change and closing a poll do: the new poll's
+    # key takes the building row, so taking the proposal first could deadlock.
+    set_lock_timeout()
+    locked(Building.objects.filter(pk=proposal.building_id)).get()
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != Proposal.Status.DISCUSSION:
         raise ValidationError(
@@ -96,6 +100,7 @@ def open_poll(
         raise ValidationError(
             _("An option can be at most %(max)d characters long.") % {"max": limit}
         )
+    pause()  # test-only: widen the window between the check and the write
     poll = Poll.objects.create(
         building=proposal.building,
         proposal=proposal,

@@ -23,6 +23,7 @@ from proposals.models import (
     Ballot,
     ConsultationResponse,
     ConventionSignature,
+    Poll,
     PollOption,
 )
 from tests.concurrency import requires_postgres, storm, without_constraint
@@ -31,6 +32,7 @@ from tests.proposals.deliberation.factories import (
     ConsultationFactory,
     ConventionFactory,
     PollFactory,
+    ProposalFactory,
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), requires_postgres]
@@ -366,3 +368,43 @@ def test_closing_editing_and_cancelling_at_once_answer_every_request(settings):
     assert [poll.closed_at is not None, poll.is_cancelled, poll.version == 2].count(
         True
     ) == 1
+
+
+# --- Opening a poll while a leader decides the proposal -------------------------------
+
+
+def test_opening_a_poll_while_the_proposal_is_decided_answers_every_request(settings):
+    """A status change locks the building before the proposal; opening a poll took the
+    proposal, then the building (the new poll's key), and the two deadlocked (500s)."""
+    settings.LOUZU_RACE_PAUSE = 0.05
+    building = HouseholdFactory().building
+    leaders = [
+        AccountResidentFactory(household__building=building, role="leader").user
+        for _ in range(12)
+    ]
+    proposal = ProposalFactory(building=building)
+    now = timezone.localtime()
+    data = {
+        "question": "装新门吗?",
+        "options": "",
+        "electorate": "household",
+        "opens_at": now.strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": (now + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+        "quorum_percent": 50,
+        "status": "withdrawn",
+        "note": "不做了",
+    }
+    urls = [
+        reverse(f"proposals:{name}", args=[building.pk, proposal.pk])
+        for name in ("poll-create", "proposal-status")
+    ]
+    clients = _clients(leaders)
+    codes, errors = storm(
+        len(clients), lambda i: clients[i].post(urls[i % 2], data).status_code
+    )
+    assert errors == []
+    assert 500 not in codes
+    proposal.refresh_from_db()
+    polls = Poll.objects.filter(proposal=proposal).count()
+    # Whichever came first: put to the vote once, or withdrawn with no poll.
+    assert (proposal.status, polls) in {("voting", 1), ("withdrawn", 0)}
