@@ -5,6 +5,7 @@ from activities.models import Activity, Task
 from activities.services import MAX_PARTY
 from buildings.models import ChangeNote, Resident
 from buildings.rooms import natural
+from core.forms import DateTimeField
 from core.uploads import ImageUploadField
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -40,6 +41,11 @@ class ActivityForm(forms.ModelForm):
             "counts_as_volunteering",
             "cover",
         ]
+        field_classes = {
+            "starts_at": DateTimeField,
+            "ends_at": DateTimeField,
+            "signup_deadline": DateTimeField,
+        }
         widgets = {
             "starts_at": datetime_input(),
             "ends_at": datetime_input(),
@@ -186,7 +192,7 @@ class RecapForm(forms.Form):
 
 
 class TaskForm(forms.ModelForm):
-    first_starts_at = forms.DateTimeField(
+    first_starts_at = DateTimeField(
         label=_("First shift starts at"),
         widget=datetime_input(),
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],

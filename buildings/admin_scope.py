@@ -16,12 +16,14 @@ from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.utils import NestedObjects, quote
 from django.core.exceptions import FieldDoesNotExist
-from django.db import router
+from django.db import models, router
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
+
+from core.forms import near_today
 
 MAX_DEPTH = 4
 _paths: dict = {}
@@ -241,6 +243,12 @@ class CommunityScoped:
             and not getattr(self, "site_wide", False)
             and not is_scoped(self.model)
         )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(db_field, models.DateTimeField):
+            field.validators.append(near_today)  # a mistyped year, not a 500
+        return field
 
     def get_deleted_objects(self, objs, request):
         return listed_deleted_objects(objs, request, self.admin_site)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Resident
+from core.forms import DateTimeField
 from core.uploads import ImageUploadField
 from gardens.models import GardenSpace
 from gardens.seasons import season_label
@@ -54,7 +55,7 @@ class AdoptForm(ShownAsForm):
 
 
 class TurnsForm(forms.Form):
-    first_starts_at = forms.DateTimeField(
+    first_starts_at = DateTimeField(
         label=_("First turn starts at"),
         widget=forms.DateTimeInput(
             attrs={"type": "datetime-local"}, format=DATETIME_FORMAT

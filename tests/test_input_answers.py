@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -225,3 +226,39 @@ def test_forged_huge_id_in_a_multiple_choice_is_refused(roles, login):
     )
     assert response.status_code == 200
     assert "agenda" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("year_one", ["0001-01-01T00:00", "0001-01-01 00:00"])
+def test_a_date_in_year_one_is_refused_with_a_message(roles, login, year_one):
+    """Year 1 in Shanghai cannot be turned into UTC: the forms refuse a year so far from
+    today, in the person's language, before anything is saved."""
+    from proposals.models import Consultation, Meeting
+
+    later = (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    client = login(roles.leader)
+    meeting = client.post(
+        reverse("proposals:meeting-create", args=[roles.building.pk]),
+        {"title": "三月议事会", "starts_at": year_one, "place": "门厅"},
+    )
+    consultation = client.post(
+        reverse("proposals:consultation-create", args=[roles.building.pk]),
+        {"title": "新征询", "opens_at": year_one, "closes_at": later},
+    )
+    for response in (meeting, consultation):
+        assert response.status_code == 200
+        assert "日期离今天太远了" in response.content.decode()
+    assert not Meeting.objects.exists() and not Consultation.objects.exists()
+
+
+def test_the_admin_refuses_a_date_time_in_year_one(client, building):
+    """The admin's date-time fields refuse a year a century away, with a message."""
+    from core.forms import near_today
+    from tests.factories import StaffFactory
+
+    client.force_login(StaffFactory(is_superuser=True))
+    page = client.get(reverse("admin:activities_activity_add"))
+    form = page.context["adminform"].form
+    assert near_today in form.fields["starts_at"].validators
+    with pytest.raises(ValidationError, match="日期离今天太远了"):
+        form.fields["starts_at"].clean(["0001-01-01", "00:00"])
+    form.fields["starts_at"].clean([timezone.localdate().isoformat(), "09:00"])

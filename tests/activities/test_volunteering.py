@@ -73,7 +73,7 @@ def test_a_task_too_far_ahead_is_refused_and_adds_nothing(roles, login, building
         },
     )
     assert response.status_code == 200
-    assert "日期太远" in response.content.decode()
+    assert "请核对年份" in response.content.decode()
     assert not building.tasks.exists()
 
 

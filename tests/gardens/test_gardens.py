@@ -141,7 +141,7 @@ def test_bad_adoptions_are_refused_with_a_message(login, building, data):
         ),
         (
             {"first_starts_at": "9999-12-01T08:00", "duration_minutes": 30, "weeks": 8},
-            "日期太远",
+            "请核对年份",
         ),
     ],
 )

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from buildings.forms import ReasonForm
+from core.forms import DateTimeField
 from proposals.deliberation.consultations.models import Choice, Question
 from proposals.deliberation.forms import DATETIME, refuse_long_lines
 
@@ -16,8 +17,8 @@ class ConsultationForm(forms.Form):
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    opens_at = forms.DateTimeField(label=_("Opens at"), widget=DATETIME)
-    closes_at = forms.DateTimeField(label=_("Closes at"), widget=DATETIME)
+    opens_at = DateTimeField(label=_("Opens at"), widget=DATETIME)
+    closes_at = DateTimeField(label=_("Closes at"), widget=DATETIME)
 
     def clean(self):
         data = super().clean()
@@ -39,7 +40,7 @@ class ConsultationEditForm(ReasonForm):
         max_length=3000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    closes_at = forms.DateTimeField(label=_("Closes at"), widget=DATETIME)
+    closes_at = DateTimeField(label=_("Closes at"), widget=DATETIME)
     field_order = ["title", "intro", "closes_at", "reason"]
 
 

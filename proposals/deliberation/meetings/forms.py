@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from buildings.forms import ReasonForm
+from core.forms import DateTimeField
 from core.uploads import ImageUploadField
 from proposals.deliberation.forms import DATETIME
 from proposals.deliberation.meetings.models import Meeting
@@ -14,6 +15,7 @@ class MeetingForm(forms.ModelForm):
     class Meta:
         model = Meeting
         fields = ["title", "starts_at", "place", "agenda", "agenda_notes"]
+        field_classes = {"starts_at": DateTimeField}
         widgets = {
             "starts_at": DATETIME,
             "agenda": forms.CheckboxSelectMultiple,

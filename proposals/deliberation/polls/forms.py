@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from buildings.forms import ReasonForm
+from core.forms import DateTimeField
 from core.uploads import ImageUploadField
 from proposals.deliberation.forms import DATETIME, refuse_long_lines
 from proposals.deliberation.origin import Origin
@@ -24,8 +25,8 @@ class PollForm(forms.Form):
     electorate = forms.ChoiceField(
         label=_("Who votes"), choices=Poll.Electorate.choices, initial="household"
     )
-    opens_at = forms.DateTimeField(label=_("Opens at"), widget=DATETIME)
-    closes_at = forms.DateTimeField(label=_("Closes at"), widget=DATETIME)
+    opens_at = DateTimeField(label=_("Opens at"), widget=DATETIME)
+    closes_at = DateTimeField(label=_("Closes at"), widget=DATETIME)
     quorum_percent = forms.IntegerField(
         label=_("Quorum (percent of households)"),
         min_value=0,
@@ -115,7 +116,7 @@ class PollEditForm(ReasonForm):
     """Before the first ballot: the question, each option's words, the closing time."""
 
     question = forms.CharField(label=_("Question"), max_length=200)
-    closes_at = forms.DateTimeField(label=_("Closes at"), widget=DATETIME)
+    closes_at = DateTimeField(label=_("Closes at"), widget=DATETIME)
 
     def __init__(self, *args, options, **kwargs):
         super().__init__(*args, **kwargs)
