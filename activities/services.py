@@ -68,6 +68,8 @@ def update_activity(
     if reason is not None:
         reason = changes.clean_reason(reason)
     activity = _lock_activity(activity)
+    if activity.is_cancelled:  # cancelled while the form was open
+        raise ValidationError(_("This activity has begun or was cancelled already."))
     confirmed = activity.registrations.confirmed_people()
     new_capacity = fields.get("capacity", activity.capacity)
     if new_capacity < confirmed:

@@ -64,6 +64,9 @@ def edit(request, building_pk, pk):
     activity = permissions.get_activity_or_404(access, pk)
     if not permissions.can_edit_activity(access, activity):
         raise PermissionDenied(EDIT_REFUSAL)
+    if activity.is_cancelled:  # its page keeps what was announced, and why it was off
+        messages.error(request, _("This activity has begun or was cancelled already."))
+        return redirect(activity)
     form = ActivityForm(
         request.POST or None,
         request.FILES or None,

@@ -110,3 +110,39 @@ def test_a_community_wide_activity_tells_each_in_their_own_building(roles):
     )
     assert links[here.user_id] == activity.url_in(roles.building.pk)
     assert links[there.user_id] == activity.url_in(other.pk)
+
+
+def test_a_cancelled_activity_is_not_edited_and_nobody_is_told_it_moved(roles, login):
+    """After "cancelled", a "changed" notice would contradict it: the edit is refused,
+    from the form and in the service (cancelled while the form was open)."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    activity = ActivityFactory(building=roles.building)
+    person = AccountResidentFactory(household__building=roles.building)
+    services.sign_up(activity=activity, resident=person, adults=1, children=0)
+    client = login(roles.leader)
+    client.post(cancel_url(activity), {"reason": "下雨"})
+    edit = reverse("activities:edit", args=[roles.building.pk, activity.pk])
+    Notification.objects.all().delete()
+    page = client.get(edit, follow=True)
+    assert page.redirect_chain and "已取消" in page.content.decode()
+    starts = activity.starts_at
+    later = timezone.localtime(starts + timezone.timedelta(days=1))
+    client.post(
+        edit,
+        {
+            "kind": activity.kind,
+            "title": activity.title,
+            "starts_at": later.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (later + timezone.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+            "place": "别处",
+            "capacity": activity.capacity,
+            "reason": "改期",
+        },
+    )
+    activity.refresh_from_db()
+    assert activity.starts_at == starts and activity.place != "别处"
+    assert not Notification.objects.exists()
+    with pytest.raises(ValidationError):
+        services.update_activity(activity=activity, actor=roles.leader, place="别处")
