@@ -468,8 +468,9 @@ class GoodsForm(forms.Form):
     def __init__(self, *args, fund: Fund, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["donor_resident"].queryset = resident_choices(fund)
+        # As for money: only the needs of a campaign still open.
         self.fields["need"].queryset = CampaignNeed.objects.filter(
-            campaign__fund=fund, kind=CampaignNeed.Kind.GOODS
+            campaign__in=fund.campaigns.open(), kind=CampaignNeed.Kind.GOODS
         ).select_related("campaign")
 
 

@@ -647,6 +647,8 @@ def record_goods(
         existing = GoodsDonation.objects.filter(token=token, fund=fund).first()
         if existing is not None:
             return existing, False
+    if need is not None and not Campaign.objects.get(pk=need.campaign_id).is_open:
+        raise ValidationError(_("This campaign is closed."))
     try:
         with transaction.atomic():
             goods = GoodsDonation.objects.create(

@@ -122,3 +122,35 @@ def test_bad_changes_change_nothing(roles, login, change):
     assert response.status_code == 200
     campaign.refresh_from_db()
     assert campaign.goal == Decimal("500") and campaign.title == "门厅绿化"
+
+
+def test_no_goods_go_to_a_need_of_a_cancelled_campaign(roles, login):
+    """As with money: the goods form offers only the needs of open campaigns, and the
+    service refuses a closed one."""
+    fund, campaign = make_campaign(roles.building, roles.leader)
+    need = campaign.needs.get()
+    client = login(roles.leader)
+    client.post(url("campaign-cancel", campaign), {"reason": "不办了"})
+    page = client.post(
+        reverse("funds:goods-create", args=[roles.building.pk]),
+        {
+            "item": "花盆",
+            "quantity": "3",
+            "unit": "个",
+            "received_on": timezone.localdate().isoformat(),
+            "public_name": "anonymous",
+            "need": need.pk,
+        },
+    )
+    assert page.status_code == 200 and not fund.goods.exists()
+    with pytest.raises(ValidationError):
+        services.record_goods(
+            fund=fund,
+            item="花盆",
+            quantity=Decimal("3"),
+            unit="个",
+            received_on=timezone.localdate(),
+            by=roles.leader,
+            need=need,
+        )
+    assert not fund.goods.exists()
