@@ -87,7 +87,12 @@ def deliver(notification: Notification) -> None:
 
 
 def console_sender(notification: Notification) -> None:
-    """Development sender: prints what an SMS would say."""
-    print(
-        f"[notify {notification.recipient.masked_phone}] {notification.body} {notification.link}"
-    )
+    """Development sender: prints what an SMS would say, and to whom, but for the kinds
+    the admin never lists (an anonymous reporter's own message): the line next to the
+    others about the same issue would say whose it is."""
+    from buildings.admin import UNLISTED_NOTIFICATION_KINDS  # filled by the apps' admin
+
+    to = notification.recipient.masked_phone
+    if notification.kind in UNLISTED_NOTIFICATION_KINDS:
+        to = "***"
+    print(f"[notify {to}] {notification.body} {notification.link}")

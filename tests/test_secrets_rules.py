@@ -240,3 +240,29 @@ def test_a_row_kept_from_the_staff_member_still_stops_a_deletion_by_its_kind_onl
         str(IssueReporterLook._meta.verbose_name).capitalize()
     ]
     assert issue.title not in page.content.decode()
+
+
+def test_the_development_console_never_names_the_anonymous_reporters_message(
+    roles, settings, capsys, django_capture_on_commit_callbacks
+):
+    """The console sender prints every message as it goes (development, seed_demo):
+    printed with its recipient's number right after the supporters' message about the
+    issue, the reporter's own message would name them."""
+    settings.LOUZU_NOTIFICATION_SENDERS = ["buildings.notify.console_sender"]
+    reporter = AccountResidentFactory(household__building=roles.building)
+    issue = file_anonymously(roles, reporter)
+    issues.support_issue(
+        issue=issue, resident=Resident.objects.get(user=roles.resident)
+    )
+    capsys.readouterr()
+    with django_capture_on_commit_callbacks(execute=True):
+        issues.change_issue_status(
+            issue=issue,
+            access=access_for(roles.leader, roles.building),
+            actor=roles.leader,
+            to_status="acknowledged",
+        )
+    printed = capsys.readouterr().out
+    assert roles.resident.masked_phone in printed  # the supporter's message is shown
+    assert "?mine=on" in printed  # and so is the reporter's, without its recipient
+    assert reporter.user.masked_phone not in printed

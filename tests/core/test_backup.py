@@ -5,6 +5,7 @@ import io
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tarfile
@@ -325,6 +326,17 @@ def test_missing_or_unfinished_folders_are_refused(tmp_path, fresh_db):
     with pytest.raises(CommandError, match="not a finished back-up"):
         restore(folder, fresh_db)
     assert public_tables(fresh_db) == 0
+
+
+@round_trip
+def test_a_backup_is_readable_by_the_account_that_made_it_only(tmp_path):
+    """The dump keeps who filed each anonymous report (Issue.reporter): a folder left
+    readable by every account on the machine would hand it to anyone there."""
+    folder = tmp_path / "backup"
+    backup_to(folder)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for path in folder.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
 
 
 @needs_postgres

@@ -60,7 +60,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{folder} is not empty. Give a new folder for each back-up."
             )
+        # A back-up holds every secret of the site (who filed each anonymous report,
+        # ballot slips, receipts): only the account that runs it may read it.
         folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o700)
         written = [folder / DUMP, folder / MEDIA]
         try:
             manifest = self._dump(pg_dump, folder / DUMP)
@@ -78,6 +81,8 @@ class Command(BaseCommand):
         partial = folder / (MANIFEST + ".part")
         partial.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
         partial.rename(folder / MANIFEST)
+        for path in [*written, folder / MANIFEST]:
+            path.chmod(0o600)
         total = sum(entry["bytes"] for entry in manifest["files"].values())
         self.stdout.write(
             self.style.SUCCESS(
