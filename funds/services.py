@@ -644,7 +644,11 @@ def record_goods(
     if need is not None and need.campaign.fund_id != fund.pk:
         raise ValidationError(_("Choose a campaign of this building."))
     if token is not None:
-        existing = GoodsDonation.objects.filter(token=token, fund=fund).first()
+        existing = GoodsDonation.objects.filter(token=token).first()
+        if existing is not None and existing.fund_id != fund.pk:
+            raise ValidationError(
+                _("This form was already used for another fund. Please open it again.")
+            )
         if existing is not None:
             return existing, False
     if need is not None and not Campaign.objects.get(pk=need.campaign_id).is_open:

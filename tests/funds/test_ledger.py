@@ -282,6 +282,34 @@ def test_same_token_gives_one_entry(setup):
     assert fund.entries.count() == 1
 
 
+def test_a_goods_token_of_another_fund_is_refused_with_a_message(setup):
+    """The goods form's token is unique across funds: reused in another building's
+    form, it is refused as for money, not a 500 from the unique index."""
+    fund, leader, _rule = setup
+    other_fund, other_leader, _other_rule = ready_fund(BuildingFactory())
+    token = uuid.uuid4()
+    services.record_goods(
+        fund=fund,
+        item="花盆",
+        quantity=Decimal("2"),
+        unit="盆",
+        received_on=timezone.localdate(),
+        by=leader,
+        token=token,
+    )
+    with pytest.raises(ValidationError, match="another fund"):
+        services.record_goods(
+            fund=other_fund,
+            item="花盆",
+            quantity=Decimal("2"),
+            unit="盆",
+            received_on=timezone.localdate(),
+            by=other_leader,
+            token=token,
+        )
+    assert GoodsDonation.objects.count() == 1
+
+
 # --- Donors and matching ------------------------------------------------------------------------
 
 
