@@ -13,7 +13,9 @@ superusers only. The root names no feature model: the paths are found, not liste
 from collections import deque
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import NestedObjects, quote
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, router
@@ -274,7 +276,58 @@ class CommunityScoped:
         return super().has_delete_permission(request, obj)
 
 
+# The parts of a date a list's address may filter on, and the values each may take: any
+# other value (year 0, a number too big for Python's dates, words) is a wrong filter.
+DATE_PARTS = {
+    "year": (1, 9999),
+    "iso_year": (1, 9999),
+    "month": (1, 12),
+    "day": (1, 31),
+    "week": (1, 53),
+    "week_day": (1, 7),
+    "iso_week_day": (1, 7),
+    "quarter": (1, 4),
+    "hour": (0, 23),
+    "minute": (0, 59),
+    "second": (0, 59),
+}
+
+
+def _bad_date_part(name: str, value: str) -> bool:
+    if LOOKUP_SEP not in name:
+        return False
+    bounds = DATE_PARTS.get(name.rsplit(LOOKUP_SEP, 1)[1])
+    if bounds is None:
+        return False
+    if not (value.isascii() and value.isdigit() and len(value) <= 4):
+        return True
+    return not bounds[0] <= int(value) <= bounds[1]
+
+
+def _row_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and int(value) < 2**63
+
+
 class CommunityScopedAdmin(CommunityScoped):
+    def get_changelist_instance(self, request):
+        """A date part out of its range is a wrong filter (the admin's "?e=1" answer),
+        not a server error when the list is read."""
+        for name, values in request.GET.lists():
+            if any(_bad_date_part(name, value) for value in values):
+                raise IncorrectLookupParameters(name)
+        return super().get_changelist_instance(request)
+
+    def response_action(self, request, queryset):
+        """Only row ids are kept from a bulk action's selection: a forged one (words,
+        a NUL) leaves it with what is left, or with "Items must be selected"."""
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        kept = [value for value in selected if _row_id(value)]
+        if kept != selected:
+            post = request.POST.copy()
+            post.setlist(helpers.ACTION_CHECKBOX_NAME, kept)
+            request.POST = post
+        return super().response_action(request, queryset)
+
     def has_module_permission(self, request):
         if self._for_superusers_only(request):
             return False

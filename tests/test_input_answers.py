@@ -262,3 +262,51 @@ def test_the_admin_refuses_a_date_time_in_year_one(client, building):
     with pytest.raises(ValidationError, match="日期离今天太远了"):
         form.fields["starts_at"].clean(["0001-01-01", "00:00"])
     form.fields["starts_at"].clean([timezone.localdate().isoformat(), "09:00"])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"done_at__year": "0"},
+        {"done_at__year": "9223372036854775808"},
+        {"starts_at__month": "13"},
+        {"starts_at__year": "abc"},
+    ],
+)
+def test_admin_lists_answer_a_date_filter_out_of_range(client, query):
+    """A year 0 or a number too big for a date is a wrong filter (?e=1), not a 500."""
+    from tests.activities.factories import ShiftFactory
+    from tests.factories import StaffFactory
+
+    ShiftFactory()
+    client.force_login(StaffFactory(is_superuser=True))
+    client.raise_request_exception = False
+    url = reverse("admin:activities_shift_changelist")
+    response = client.get(url, query)
+    assert response.status_code == 302 and response.url.endswith("?e=1")
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("forged", ["abc", "1\x00", "99999999999999999999999"])
+def test_admin_bulk_actions_keep_only_row_ids(client, forged):
+    from activities.models import Shift
+    from tests.activities.factories import ShiftFactory
+    from tests.factories import StaffFactory
+
+    shift = ShiftFactory()
+    client.force_login(StaffFactory(is_superuser=True))
+    client.raise_request_exception = False
+    url = reverse("admin:activities_shift_changelist")
+    response = client.post(
+        url,
+        {"action": "delete_selected", "_selected_action": [forged], "index": 0},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert Shift.objects.filter(pk=shift.pk).exists()
+    # A real id beside the forged one still reaches the confirmation page.
+    page = client.post(
+        url,
+        {"action": "delete_selected", "_selected_action": [forged, str(shift.pk)]},
+    )
+    assert page.status_code == 200 and str(shift) in page.content.decode()
