@@ -249,10 +249,12 @@ def _lock_fund(fund: Fund) -> Fund:
     return locked(Fund.objects.filter(pk=fund.pk)).get()
 
 
-def _existing(token, fund: Fund) -> LedgerEntry | None:
+def _existing(token, fund: Fund, model=LedgerEntry):
+    """The entry (or goods) a form's token already saved, None if none; a token saved
+    for another fund is refused."""
     if token is None:
         return None
-    entry = LedgerEntry.objects.filter(token=token).first()
+    entry = model.objects.filter(token=token).first()
     if entry is not None and entry.fund_id != fund.pk:
         raise ValidationError(
             _("This form was already used for another fund. Please open it again.")
@@ -643,14 +645,9 @@ def record_goods(
     _check_donor(fund, donor_resident, donor_name, public_name)
     if need is not None and need.campaign.fund_id != fund.pk:
         raise ValidationError(_("Choose a campaign of this building."))
-    if token is not None:
-        existing = GoodsDonation.objects.filter(token=token).first()
-        if existing is not None and existing.fund_id != fund.pk:
-            raise ValidationError(
-                _("This form was already used for another fund. Please open it again.")
-            )
-        if existing is not None:
-            return existing, False
+    existing = _existing(token, fund, GoodsDonation)
+    if existing is not None:
+        return existing, False
     if need is not None and not Campaign.objects.get(pk=need.campaign_id).is_open:
         raise ValidationError(_("This campaign is closed."))
     try:
