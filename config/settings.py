@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "core.middleware.DatabaseBusyMiddleware",
+    "core.submissions.SubmitOnceMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 # Pages are sent gzipped (core/compression.py); LOUZU_GZIP=0 leaves it to a proxy in

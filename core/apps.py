@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Infrastructure")
+    page_cache_ignores_writes = True  # its one model, Submission, shows on no page
 
     def ready(self):
         from core import pagecache, third_party, uploads

@@ -25,12 +25,6 @@ class SecurityHeadersMiddleware:
 class DatabaseBusyMiddleware:
     """A locked database or a lock timeout becomes a friendly 503, never a 500."""
 
-    BUSY_MARKERS = (
-        "database is locked",
-        "lock timeout",
-        "canceling statement due to lock timeout",
-    )
-
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -38,19 +32,35 @@ class DatabaseBusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OperationalError) and any(
-            marker in str(exception).lower() for marker in self.BUSY_MARKERS
-        ):
-            response = render(
-                request,
-                "busy.html",
-                {
-                    "message": _(
-                        "Many neighbours are using Louzu right now. Please try again in a moment."
-                    )
-                },
-                status=503,
-            )
-            response.headers["Retry-After"] = "3"
-            return response
+        if is_busy(exception):
+            return busy_page(request)
         return None
+
+
+BUSY_MARKERS = (
+    "database is locked",
+    "lock timeout",
+    "canceling statement due to lock timeout",
+)
+
+
+def is_busy(exception) -> bool:
+    """A locked database (SQLite) or a lock wait that timed out (PostgreSQL)."""
+    return isinstance(exception, OperationalError) and any(
+        marker in str(exception).lower() for marker in BUSY_MARKERS
+    )
+
+
+def busy_page(request):
+    response = render(
+        request,
+        "busy.html",
+        {
+            "message": _(
+                "Many neighbours are using Louzu right now. Please try again in a moment."
+            )
+        },
+        status=503,
+    )
+    response.headers["Retry-After"] = "3"
+    return response

@@ -34,6 +34,7 @@ JOBS = {
         Job("check_ledger", timedelta(days=1), "verify every fund's ledger"),
         Job("post_statements", timedelta(hours=6), "last month's statement to groups"),
         Job("compute_dashboards", timedelta(minutes=5), "the dashboard's figures"),
+        Job("forget_submissions", timedelta(hours=1), "forms sent a day ago"),
     )
 }
 

@@ -216,15 +216,16 @@ def test_periodic_jobs_are_queued_once_per_period(db):
             "check_ledger",
             "post_statements",
             "compute_dashboards",
+            "forget_submissions",
         }
         assert queue_due_jobs() == []
         clock.shift(timedelta(minutes=1))
         assert set(queue_due_jobs()) == {"close_due_polls", "send_held_sms"}
         run_worker()
-    assert ScheduledRun.objects.count() == 7
+    assert ScheduledRun.objects.count() == 8
     from django_tasks_db.models import DBTaskResult
 
-    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 9
+    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 10
 
 
 def test_new_activity_is_posted_to_the_building_group(
