@@ -26,6 +26,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.db import IntegrityError, OperationalError, transaction
+from django.http import UnreadablePostError
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -46,7 +47,10 @@ def submission_key(request) -> str | None:
     person (no CSRF field: a test client, a script)."""
     if request.method != "POST" or not request.user.is_authenticated:
         return None
-    token = request.POST.get("csrfmiddlewaretoken")
+    try:
+        token = request.POST.get("csrfmiddlewaretoken")
+    except UnreadablePostError:  # the phone went away mid-upload: CSRF answers it
+        return None
     if not token:
         return None
     fields = sorted(
