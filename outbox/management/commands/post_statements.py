@@ -3,12 +3,15 @@ from datetime import timedelta
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from buildings.models import Building
 from buildings.services import wechat_text
+from core.races import locked, pause
 from outbox import services
 from outbox.models import Channel, Delivery, WecomRobot
 
@@ -38,6 +41,26 @@ def statement_text(fund, start, end) -> str:
     )
 
 
+@transaction.atomic
+def post_once(fund, start, end) -> int:
+    """Queue the statement for the fund's building unless it was posted already; two runs
+    at once (the schedule and "queue now") take the building row in turn."""
+    locked(Building.objects.filter(pk=fund.building_id)).get()
+    if Delivery.objects.filter(
+        channel=Channel.WECOM,
+        building=fund.building,
+        kind="statement",
+        text__contains=f"{start:%Y-%m-%d} – {end:%Y-%m-%d}",
+    ).exists():
+        return 0  # posted already, even if late entries changed it since
+    pause()
+    text = statement_text(fund, start, end)
+    return int(
+        services.queue_group_post(fund.building, kind="statement", text=text)
+        is not None
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Post last month's fund statement to every building group with a WeCom robot "
@@ -58,16 +81,5 @@ class Command(BaseCommand):
         posted = 0
         with translation.override(settings.LANGUAGE_CODE):
             for fund in funds:
-                if Delivery.objects.filter(
-                    channel=Channel.WECOM,
-                    building=fund.building,
-                    kind="statement",
-                    text__contains=f"{start:%Y-%m-%d} – {end:%Y-%m-%d}",
-                ).exists():
-                    continue  # posted already, even if late entries changed it since
-                text = statement_text(fund, start, end)
-                if services.queue_group_post(
-                    fund.building, kind="statement", text=text
-                ):
-                    posted += 1
+                posted += post_once(fund, start, end)
         self.stdout.write(f"{posted} statement(s) posted.")
