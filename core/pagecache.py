@@ -2,8 +2,9 @@
 page, with each person's own parts rendered afresh, and never stale.
 
 A cached page is stored under a key made of its *audience* (a visitor; or staff or not,
-with the building, status, role and age of one's membership), the language, the path
-with its query, and two *generations*: one for everything and one for the community the
+with the building, status, role and age of one's membership), the language, the day (a
+page saying "today" or "this month" is not kept past midnight), the path with its query,
+and two *generations*: one for everything and one for the community the
 page belongs to. What differs between two people of the same audience (the unread
 count in the top bar, one's household's vote, one's "me too") sits in
 `{% personal "name" %}` blocks: the cache keeps a placeholder there and renders the
@@ -54,6 +55,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 
 PAGE_SECONDS = 60
 GENERATION_SECONDS = 7 * 24 * 3600
@@ -443,7 +445,9 @@ def audience_of(user) -> str:
 
 def _key_for(audience_: str, request, large_text: bool) -> str:
     text = "large" if large_text else "normal"  # the class on <html>
-    parts = [audience_, request.LANGUAGE_CODE, text, request.get_full_path()]
+    # The day: a page saying "today" or "this month" is not kept past midnight.
+    today = timezone.localdate().isoformat()
+    parts = [audience_, request.LANGUAGE_CODE, text, today, request.get_full_path()]
     return "louzu:page:" + hashlib.md5("|".join(parts).encode()).hexdigest()
 
 

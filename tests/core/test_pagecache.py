@@ -3,7 +3,7 @@ page behind (core/pagecache.py)."""
 
 import os
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -494,3 +494,23 @@ def test_a_remembered_audience_that_changed_is_read_again_not_served(
     calls.calls.clear()
     assert client.get(url)[HEADER] == "hit"
     assert calls.calls.count("get_many") == 1
+
+
+@pytest.mark.skipif(
+    bool(os.environ.get("REDIS_URL")), reason="Redis expires keys by the real clock"
+)
+def test_a_page_kept_before_midnight_is_not_served_after_it(roles):
+    from tests.funds.factories import ready_fund
+
+    ready_fund(roles.building)
+    client = client_for(roles.resident)
+    url = reverse("funds:statement", args=[roles.building.pk])
+    shanghai = timezone.get_current_timezone()
+    late = datetime(2026, 6, 30, 23, 59, 50, tzinfo=shanghai)
+    with time_machine.travel(late, tick=False) as traveller:
+        client.get(url)
+        assert client.get(url)[HEADER] == "hit"
+        traveller.shift(timedelta(seconds=20))  # 1 July, within the page's 60 s
+        page = client.get(url)
+    assert page[HEADER] == "miss"
+    assert "2026-07-01" in page.content.decode()
