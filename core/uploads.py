@@ -24,10 +24,34 @@ from django.core.files.base import ContentFile, File
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_init, post_save
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
 ACCEPT = "image/jpeg,image/png,image/webp"  # the file input's hint to the phone
+# How to turn a photo upright for each EXIF orientation (1, or none, is upright).
+ORIENTATIONS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def upright(image: Image.Image) -> Image.Image:
+    """The photo turned as its EXIF (or XMP) orientation says.
+
+    Not ImageOps.exif_transpose: it also writes the EXIF back into the turned image,
+    which fails on a malformed block (a tag of the wrong type), and no EXIF is kept
+    here anyway. EXIF that cannot be read at all leaves the photo as it was stored.
+    """
+    try:
+        method = ORIENTATIONS.get(image.getexif().get(ExifTags.Base.Orientation))
+    except Exception:  # Pillow raises many kinds of errors on bad EXIF
+        return image
+    return image if method is None else image.transpose(method)
 
 
 def clean_image(uploaded) -> ContentFile:
@@ -66,7 +90,7 @@ def clean_image(uploaded) -> ContentFile:
         raise too_many_pixels from exc
     except Exception as exc:  # Pillow raises many kinds of errors on bad input
         raise not_image from exc
-    image = ImageOps.exif_transpose(image)
+    image = upright(image)
     if image.mode not in ("RGB", "L"):
         background = Image.new("RGB", image.size, "white")
         rgba = image.convert("RGBA")

@@ -1,6 +1,7 @@
 """The one image pipeline: only real photos, re-encoded, nothing hidden survives."""
 
 import io
+import struct
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -34,6 +35,14 @@ def gps_exif():
     return exif
 
 
+def tiff_exif(entries):
+    """An EXIF block written by hand: (tag, type, count, value of at most 4 bytes)."""
+    ifd = struct.pack(">H", len(entries))
+    for tag, kind, count, value in entries:
+        ifd += struct.pack(">HHI", tag, kind, count) + value.ljust(4, b"\x00")
+    return b"Exif\x00\x00MM\x00\x2a" + struct.pack(">I", 8) + ifd + b"\x00" * 4
+
+
 def upload(data, name="photo.jpg", content_type="image/jpeg"):
     return SimpleUploadedFile(name, data, content_type=content_type)
 
@@ -55,6 +64,28 @@ def test_gps_exif_and_comments_do_not_survive():
     assert not image.getexif()
     assert "comment" not in image.info
     assert b"PhoneMaker" not in cleaned and b"13812345678" not in cleaned
+
+
+def test_exif_orientation_turns_the_photo_upright():
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: turn 90° clockwise to view
+    cleaned = clean_image(upload(photo_bytes(size=(64, 48), exif=exif)))
+    assert Image.open(io.BytesIO(cleaned.read())).size == (48, 64)
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "WEBP"])
+def test_malformed_exif_is_no_failure_and_the_orientation_still_counts(fmt):
+    # A phone's EXIF with the resolution written as text, where a fraction belongs.
+    exif = tiff_exif([(0x0112, 3, 1, struct.pack(">H", 6)), (0x011A, 2, 4, b"abc\x00")])
+    cleaned = clean_image(upload(photo_bytes(fmt, size=(64, 48), exif=exif)))
+    image = Image.open(io.BytesIO(cleaned.read()))
+    assert image.size == (48, 64) and not image.getexif()
+
+
+def test_unreadable_exif_leaves_the_photo_as_stored():
+    exif = b"Exif\x00\x00MM\x00\xa8" + b"\x00" * 12  # not a TIFF header
+    cleaned = clean_image(upload(photo_bytes("WEBP", size=(64, 48), exif=exif)))
+    assert Image.open(io.BytesIO(cleaned.read())).size == (64, 48)
 
 
 def test_png_followed_by_html_is_neutralised():
