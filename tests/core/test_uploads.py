@@ -166,6 +166,27 @@ def test_fake_avatar_is_refused_and_nothing_stored(client):
     assert not user.avatar
 
 
+def test_too_many_files_at_once_are_answered_in_words_and_change_nothing(
+    client, building, settings
+):
+    """Django refuses more files (or fields) than its limit before any view runs: the
+    answer is a page saying so in both languages, not a bare "Bad Request (400)"."""
+    from proposals.models import Issue
+
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 5
+    client.force_login(AccountResidentFactory(household__building=building).user)
+    photos = [upload(photo_bytes(), f"{i}.jpg") for i in range(6)]
+    response = client.post(
+        reverse("proposals:issue-create", args=[building.pk]),
+        {"category": "other", "title": "门坏了", "photos": photos},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "少选几张照片" in page and "fewer photos" in page
+    assert not Issue.objects.exists()
+    assert not list(settings.MEDIA_ROOT.rglob("*.*"))
+
+
 def test_leader_sets_the_building_cover(client, building):
     leader = AccountResidentFactory(household__building=building, role="leader").user
     client.force_login(leader)
