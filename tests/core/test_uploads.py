@@ -1,6 +1,7 @@
 """The one image pipeline: only real photos, re-encoded, nothing hidden survives."""
 
 import io
+import re
 import struct
 
 import pytest
@@ -185,6 +186,20 @@ def test_too_many_files_at_once_are_answered_in_words_and_change_nothing(
     assert "少选几张照片" in page and "fewer photos" in page
     assert not Issue.objects.exists()
     assert not list(settings.MEDIA_ROOT.rglob("*.*"))
+
+
+def test_the_documented_nginx_body_limit_lets_the_largest_photo_form_through(
+    settings,
+):
+    """A form takes up to 4 photos of up to UPLOAD_MAX_BYTES each, refused beyond that
+    by the app in the user's words. nginx must let such a form reach the app: its own
+    refusal is a bare English "413 Request Entity Too Large"."""
+    from proposals.models import IssuePhoto, ProposalPhoto
+
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    limit = int(re.search(r"client_max_body_size (\d+)m;", readme)[1]) * 1024 * 1024
+    most_files = max(IssuePhoto.MAX_PER_KIND, ProposalPhoto.MAX)
+    assert limit > most_files * settings.UPLOAD_MAX_BYTES
 
 
 def test_leader_sets_the_building_cover(client, building):
