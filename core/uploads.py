@@ -26,7 +26,9 @@ from django.db.models.signals import post_delete, post_init, post_save
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image
 
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# MPO is a JPEG carrying further pictures in a Multi-Picture block (an HDR gain map of
+# many phones, a camera's preview or second view): its first picture is the photo.
+ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
 ACCEPT = "image/jpeg,image/png,image/webp"  # the file input's hint to the phone
 # How to turn a photo upright for each EXIF orientation (1, or none, is upright).
 ORIENTATIONS = {

@@ -57,6 +57,20 @@ def test_real_photos_are_accepted_and_re_encoded_as_jpeg(fmt):
     assert cleaned.name.endswith(".jpg") and "photo" not in cleaned.name
 
 
+def test_a_jpeg_with_more_pictures_is_a_photo_and_only_its_first_is_kept():
+    """A phone's JPEG with an HDR gain map, or a camera's with a preview, holds more
+    pictures in a Multi-Picture block (Pillow reads it as MPO): the photo is the first."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "red").save(
+        buffer, format="MPO", save_all=True, append_images=[Image.new("L", (32, 24))]
+    )
+    assert Image.open(buffer).format == "MPO"
+    cleaned = clean_image(upload(buffer.getvalue())).read()
+    image = Image.open(io.BytesIO(cleaned))
+    assert image.format == "JPEG" and image.size == (64, 48)
+    assert "mp" not in image.info and cleaned.count(b"\xff\xd8") == 1
+
+
 def test_gps_exif_and_comments_do_not_survive():
     original = photo_bytes(exif=gps_exif(), comment=b"call 13812345678")
     assert b"PhoneMaker" in original and b"13812345678" in original
