@@ -42,18 +42,17 @@ ORIENTATIONS = {
 }
 
 
-def upright(image: Image.Image) -> Image.Image:
-    """The photo turned as its EXIF (or XMP) orientation says.
+def turn_upright(image: Image.Image) -> Image.Transpose | None:
+    """How to turn the photo upright by its EXIF (or XMP) orientation, if at all.
 
     Not ImageOps.exif_transpose: it also writes the EXIF back into the turned image,
     which fails on a malformed block (a tag of the wrong type), and no EXIF is kept
     here anyway. EXIF that cannot be read at all leaves the photo as it was stored.
     """
     try:
-        method = ORIENTATIONS.get(image.getexif().get(ExifTags.Base.Orientation))
+        return ORIENTATIONS.get(image.getexif().get(ExifTags.Base.Orientation))
     except Exception:  # Pillow raises many kinds of errors on bad EXIF
-        return image
-    return image if method is None else image.transpose(method)
+        return None
 
 
 def clean_image(uploaded) -> ContentFile:
@@ -92,13 +91,19 @@ def clean_image(uploaded) -> ContentFile:
         raise too_many_pixels from exc
     except Exception as exc:  # Pillow raises many kinds of errors on bad input
         raise not_image from exc
-    image = upright(image)
+    turn = turn_upright(image)
+    if image.mode in ("1", "P"):  # shrunk by nearest neighbour otherwise
+        image = image.convert("RGBA")
+    # Shrunk before any other work: a photo of 40 million pixels (a PNG of 150 KB can
+    # be one) is turned and flattened at a few million, not copied at full size.
+    image.thumbnail((settings.UPLOAD_MAX_SIDE, settings.UPLOAD_MAX_SIDE))
+    if turn is not None:
+        image = image.transpose(turn)
     if image.mode not in ("RGB", "L"):
         background = Image.new("RGB", image.size, "white")
         rgba = image.convert("RGBA")
         background.paste(rgba, mask=rgba.split()[-1])
         image = background
-    image.thumbnail((settings.UPLOAD_MAX_SIDE, settings.UPLOAD_MAX_SIDE))
     # Copy the pixels only: a new image carries no info, EXIF, ICC or comment.
     fresh = Image.new(image.mode, image.size)
     fresh.paste(image)

@@ -153,6 +153,34 @@ def test_large_photos_are_scaled_down(settings):
     assert image.size == (100, 50)
 
 
+@pytest.mark.parametrize("mode", ["RGBA", "LA", "P", "CMYK"])
+def test_a_large_photo_is_shrunk_before_it_is_turned_or_flattened(
+    settings, monkeypatch, mode
+):
+    """The photo is turned and laid on white once shrunk, not at full size (a PNG of
+    150 KB can hold 40 million transparent pixels: 160 MB for each full-size copy)."""
+    settings.UPLOAD_MAX_SIDE = 100
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    fmt = "JPEG" if mode == "CMYK" else "PNG"
+    original = photo_bytes(fmt, size=(1000, 600), exif=exif, mode=mode)
+    made = []  # the size of every image the pipeline makes or turns
+
+    def noting(real):
+        def made_by(*args, **kwargs):
+            result = real(*args, **kwargs)
+            made.append(result.size)
+            return result
+
+        return made_by
+
+    monkeypatch.setattr(Image, "new", noting(Image.new))
+    monkeypatch.setattr(Image.Image, "transpose", noting(Image.Image.transpose))
+    cleaned = clean_image(upload(original))
+    assert Image.open(io.BytesIO(cleaned.read())).size == (60, 100)
+    assert made and all(max(size) <= 100 for size in made), made
+
+
 def test_avatar_upload_goes_through_the_pipeline(client):
     user = AccountResidentFactory().user
     client.force_login(user)
