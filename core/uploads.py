@@ -24,10 +24,35 @@ from django.core.files.base import ContentFile, File
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_init, post_save
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image
 
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# MPO is a JPEG carrying further pictures in a Multi-Picture block (an HDR gain map of
+# many phones, a camera's preview or second view): its first picture is the photo.
+ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
 ACCEPT = "image/jpeg,image/png,image/webp"  # the file input's hint to the phone
+# How to turn a photo upright for each EXIF orientation (1, or none, is upright).
+ORIENTATIONS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def turn_upright(image: Image.Image) -> Image.Transpose | None:
+    """How to turn the photo upright by its EXIF (or XMP) orientation, if at all.
+
+    Not ImageOps.exif_transpose: it also writes the EXIF back into the turned image,
+    which fails on a malformed block (a tag of the wrong type), and no EXIF is kept
+    here anyway. EXIF that cannot be read at all leaves the photo as it was stored.
+    """
+    try:
+        return ORIENTATIONS.get(image.getexif().get(ExifTags.Base.Orientation))
+    except Exception:  # Pillow raises many kinds of errors on bad EXIF
+        return None
 
 
 def clean_image(uploaded) -> ContentFile:
@@ -66,13 +91,19 @@ def clean_image(uploaded) -> ContentFile:
         raise too_many_pixels from exc
     except Exception as exc:  # Pillow raises many kinds of errors on bad input
         raise not_image from exc
-    image = ImageOps.exif_transpose(image)
+    turn = turn_upright(image)
+    if image.mode in ("1", "P"):  # shrunk by nearest neighbour otherwise
+        image = image.convert("RGBA")
+    # Shrunk before any other work: a photo of 40 million pixels (a PNG of 150 KB can
+    # be one) is turned and flattened at a few million, not copied at full size.
+    image.thumbnail((settings.UPLOAD_MAX_SIDE, settings.UPLOAD_MAX_SIDE))
+    if turn is not None:
+        image = image.transpose(turn)
     if image.mode not in ("RGB", "L"):
         background = Image.new("RGB", image.size, "white")
         rgba = image.convert("RGBA")
         background.paste(rgba, mask=rgba.split()[-1])
         image = background
-    image.thumbnail((settings.UPLOAD_MAX_SIDE, settings.UPLOAD_MAX_SIDE))
     # Copy the pixels only: a new image carries no info, EXIF, ICC or comment.
     fresh = Image.new(image.mode, image.size)
     fresh.paste(image)

@@ -323,7 +323,11 @@ def receipt_confirm(request, building_pk, pk):
 
 
 def _photo_response(field):
-    response = FileResponse(field.open("rb"), content_type="image/jpeg")
+    try:
+        file = field.open("rb")
+    except OSError as exc:  # gone from storage (restored without media): as /media/
+        raise Http404 from exc
+    response = FileResponse(file, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Resident
 from buildings.rooms import natural
-from core.uploads import ImageUploadField, clean_image
+from core.uploads import ImageUploadField
 from proposals.issues.models import Issue, IssuePhoto
 
 
@@ -34,9 +34,8 @@ class PhotosField(ImageUploadField):
                 _("At most %(max)d photos, please.") % {"max": self.max_files}
             )
         cleaned = []
-        for uploaded in files:
-            super().to_python(uploaded)  # the size check with its clear message
-            cleaned.append(clean_image(uploaded))
+        for uploaded in files:  # once each: the size check, then decoded and re-encoded
+            cleaned.append(super().to_python(uploaded))
         return cleaned
 
     def to_python(self, data):  # clean() does the work for the whole list

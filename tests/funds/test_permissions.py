@@ -351,3 +351,27 @@ def test_unblurred_receipt_is_hidden_from_residents(world, login):
         .get(reverse("funds:entry", args=[world["b"], entry.pk]))
         .content.decode()
     )
+
+
+def test_a_receipt_photo_gone_from_storage_is_not_found(world, login):
+    """As at /media/: a photo missing from storage (a database restored without its
+    media) is a 404, never a server error."""
+    roles, fund = world["roles"], world["fund"]
+    entry, _created = services.record_donation(
+        fund=fund,
+        amount=Decimal("10"),
+        occurred_on=timezone.localdate(),
+        by=roles.leader,
+        receipt_image=photo_content(),
+    )
+    services.blur_receipt(receipt=entry.receipt, regions=[(10, 10, 30, 10)])
+    services.confirm_receipt(receipt=entry.receipt, by=roles.leader)
+    receipt = Receipt.objects.get(entry=entry)
+    for field in (receipt.original, receipt.blurred):
+        field.storage.delete(field.name)
+    for name, user in [
+        ("receipt-photo", roles.resident),
+        ("receipt-original", roles.leader),
+    ]:
+        url = reverse(f"funds:{name}", args=[world["b"], entry.pk])
+        assert login(user).get(url).status_code == 404

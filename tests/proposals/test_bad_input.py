@@ -124,6 +124,28 @@ def test_too_many_photos_are_refused(roles, login):
     assert not Issue.objects.exists()
 
 
+def test_each_photo_is_decoded_once(roles, login, monkeypatch):
+    """Decoding a photo is the costly part of a report (up to 40 million pixels
+    each): four photos are four decodings, not eight."""
+    from core import uploads
+
+    decoded = []
+    real = uploads.clean_image
+
+    def counting(uploaded):
+        decoded.append(uploaded.name)
+        return real(uploaded)
+
+    monkeypatch.setattr(uploads, "clean_image", counting)
+    files = [
+        SimpleUploadedFile(f"{i}.jpg", jpeg_bytes(), "image/jpeg") for i in range(4)
+    ]
+    response = post_report(login(roles.resident), roles.building, photos=files)
+    assert response.status_code == 302
+    assert IssuePhoto.objects.count() == 4
+    assert sorted(decoded) == ["0.jpg", "1.jpg", "2.jpg", "3.jpg"]
+
+
 @pytest.mark.parametrize(
     "value", ["closed", "", "RESOLVED", "submitted", "1; DROP TABLE"]
 )
