@@ -590,7 +590,16 @@ def blur_receipt(
 ) -> Receipt:
     """Blur the given areas (percent of width/height) of the original; public again only once confirmed."""
     receipt = Receipt.objects.select_for_update().get(pk=receipt.pk)
-    with receipt.original.open("rb") as original:
+    try:
+        original = receipt.original.open("rb")
+    except OSError:  # gone from storage (a database restored without its media)
+        raise ValidationError(
+            _(
+                "The photo of this receipt is no longer on the server. To show a "
+                "receipt, reverse the entry and log it again with its photo."
+            )
+        ) from None
+    with original:
         blurred = blur_image(original, regions)
     old = receipt.blurred.name if receipt.blurred else ""
     receipt.blurred.save(blurred.name, blurred, save=False)

@@ -273,10 +273,14 @@ def receipt(request, building_pk, pk):
     form = BlurForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            services.blur_receipt(receipt=found, regions=form.regions())
-            messages.success(
-                request, _("Blurred. Check the result below, then confirm.")
-            )
+            try:
+                services.blur_receipt(receipt=found, regions=form.regions())
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+            else:
+                messages.success(
+                    request, _("Blurred. Check the result below, then confirm.")
+                )
             return redirect("funds:receipt", access.building.pk, pk)
     if form.is_bound:
         selected = set(form.data.getlist("cells"))

@@ -375,3 +375,24 @@ def test_a_receipt_photo_gone_from_storage_is_not_found(world, login):
     ]:
         url = reverse(f"funds:{name}", args=[world["b"], entry.pk])
         assert login(user).get(url).status_code == 404
+
+
+def test_blurring_a_receipt_gone_from_storage_says_so(world, login):
+    roles, fund = world["roles"], world["fund"]
+    entry, _created = services.record_donation(
+        fund=fund,
+        amount=Decimal("10"),
+        occurred_on=timezone.localdate(),
+        by=roles.leader,
+        receipt_image=photo_content(),
+    )
+    receipt = Receipt.objects.get(entry=entry)
+    receipt.original.storage.delete(receipt.original.name)
+    response = login(roles.leader).post(
+        reverse("funds:receipt", args=[world["b"], entry.pk]),
+        {"cells": ["0-0"]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "不在服务器上" in response.content.decode()
+    assert not Receipt.objects.get(entry=entry).blurred
