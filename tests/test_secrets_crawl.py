@@ -56,7 +56,8 @@ VARIANTS_PER_PATH = 5  # query-string variants of one path (filters, sorting, pa
 SKIP = re.compile(
     r"^/(static|media)/|logout|/i18n/|jsi18n|/delete/|/password/|_popup=|/admin/r/"
 )
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+# Random tokens (CSRF, the money forms' one-time token: a UUID) may hold a count by chance.
+CSRF = re.compile(r'name="(?:csrfmiddlewaretoken|token)" value="[^"]*"')
 PARTS = re.compile(r"<tr[\s>]|<li[\s>]|<article[\s>]|class=\"card[\s\"]")
 
 

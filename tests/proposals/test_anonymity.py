@@ -169,8 +169,9 @@ def test_the_story_really_happened(story):
 # A leader's "report for a resident" picker lists every resident of the building, with no
 # link to any issue: it is the one place their names belong, so the crawl leaves it out.
 PICKER = re.compile(r'<select name="on_behalf_of".*?</select>', re.S)
-# Random CSRF tokens may contain a room-like string such as "7B08" by chance.
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
+# Random tokens (CSRF, the money forms' one-time token) may contain a room-like string
+# such as "7B08" by chance.
+CSRF = re.compile(r'name="(?:csrfmiddlewaretoken|token)" value="[^"]*"')
 
 
 def visible_text(response) -> str:
