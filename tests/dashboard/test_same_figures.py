@@ -1,0 +1,42 @@
+"""A figure the dashboard shows is the figure its own page shows, in the same words."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from dashboard import figures
+from proposals.deliberation.polls import services as poll_services
+from tests.factories import HouseholdFactory
+from tests.proposals.deliberation.factories import PollFactory, end_voting
+
+pytestmark = pytest.mark.django_db
+
+
+def measures(client, community, label):
+    """The cells of one column of the dashboard's "All measures" table (in English)."""
+    figures.compute(community)
+    page = client.get(
+        reverse("dashboard:community", args=[community.pk]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    return re.findall(rf'data-label="{label}">([^<]*)</td>', page)
+
+
+def test_a_polls_turnout_is_rounded_as_on_its_page(roles, client):
+    """1 household of 8 voted: 13% on the poll's page and its poster (half up), and
+    it was 12% on the dashboard (Python's round() rounds 12.5 to even)."""
+    building = roles.building
+    HouseholdFactory.create_batch(8 - building.households.count(), building=building)
+    poll = PollFactory(proposal__building=building, quorum_percent=10)
+    poll_services.cast_ballot(
+        poll=poll,
+        option_id=poll.options.first().pk,
+        resident=roles.resident.memberships.get(),
+    )
+    poll_services.close_poll(poll=end_voting(poll))
+    client.force_login(roles.resident)
+    page = client.get(poll.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert "1 / 8 households (13%)" in page.content.decode()
+    client.force_login(roles.staff)
+    assert measures(client, building.community, "Turnout")[0] == "13%"
