@@ -45,6 +45,11 @@ class ActivityQuerySet(models.QuerySet):
     def past(self):
         return self.filter(ends_at__lt=timezone.now()).order_by("-starts_at", "-pk")
 
+    def held(self, now=None):
+        """Activities that took place: over, and not called off (a cancelled one stays
+        in the past list, marked, but was never held)."""
+        return self.filter(ends_at__lt=now or timezone.now(), cancelled_at__isnull=True)
+
     def with_counts(self):
         """Confirmed people (party sizes), and waiting registrations."""
         return self.annotate(

@@ -182,8 +182,8 @@ def building_rows(community_ids, now=None, trends=True) -> list[BuildingRow]:
         row.raised, row.matched = totals["raised"], totals["matched"]
         row.spent, row.balance = totals["spent"], totals["balance"]
 
-    held = Activity.objects.filter(
-        building__community__in=communities, ends_at__lt=now, starts_at__gte=since
+    held = Activity.objects.held(now).filter(
+        building__community__in=communities, starts_at__gte=since
     )
     for item in held.values("building").annotate(count=Count("pk")):
         rows[item["building"]].activities_held = item["count"]

@@ -1,12 +1,17 @@
 """A figure the dashboard shows is the figure its own page shows, in the same words."""
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
+from activities import services as activity_services
 from dashboard import figures
 from proposals.deliberation.polls import services as poll_services
+from tests.activities.factories import ActivityFactory
 from tests.factories import HouseholdFactory
 from tests.proposals.deliberation.factories import PollFactory, end_voting
 
@@ -40,3 +45,26 @@ def test_a_polls_turnout_is_rounded_as_on_its_page(roles, client):
     assert "1 / 8 households (13%)" in page.content.decode()
     client.force_login(roles.staff)
     assert measures(client, building.community, "Turnout")[0] == "13%"
+
+
+def test_an_activity_called_off_was_not_held(roles, client):
+    """Cancelled before it began, it stays in the past list marked "Cancelled"; the
+    dashboard counted it among the activities held."""
+    building = roles.building
+    held = ActivityFactory(
+        building=building, starts_at=timezone.now() - timedelta(days=3)
+    )
+    called_off = ActivityFactory(building=building)
+    activity_services.cancel_activity(
+        activity=called_off, by=roles.leader, reason="下雨"
+    )
+    with time_machine.travel(timezone.now() + timedelta(days=10)):
+        client.force_login(roles.resident)
+        page = client.get(reverse("activities:index", args=[building.pk]))
+        past = page.context["past"]
+        assert [(a.pk, a.is_cancelled) for a in past] == [
+            (called_off.pk, True),
+            (held.pk, False),
+        ]
+        client.force_login(roles.staff)
+        assert measures(client, building.community, "Activities") == ["1", "0"]
