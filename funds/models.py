@@ -313,7 +313,12 @@ class CampaignQuerySet(models.QuerySet):
         )
 
     def open(self):
-        return self.filter(status=Campaign.Status.OPEN, cancelled_at__isnull=True)
+        """Campaigns still taking pledges and gifts, as Campaign.is_open says."""
+        return self.filter(
+            status=Campaign.Status.OPEN,
+            cancelled_at__isnull=True,
+            deadline__gte=timezone.localdate(),
+        )
 
 
 class Campaign(Cancellable):
