@@ -208,8 +208,12 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(status=Registration.Status.CONFIRMED)
 
     def attended(self):
-        """Confirmed registrations whose party was checked in at the activity."""
-        return self.confirmed().filter(attendance=Registration.Attendance.CHECKED_IN)
+        """Confirmed registrations whose party was checked in at the activity (never
+        one called off: its sign-ups stay confirmed, but it did not take place)."""
+        return self.confirmed().filter(
+            attendance=Registration.Attendance.CHECKED_IN,
+            activity__cancelled_at__isnull=True,
+        )
 
     def waitlisted(self):
         """The waiting list, in order: registrations are created under the activity's lock."""

@@ -251,9 +251,8 @@ def _fill_trends(rows: dict[int, BuildingRow], communities: list, now) -> None:
             "cast_at",
         ),
         (
-            Registration.objects.filter(
+            Registration.objects.attended().filter(
                 resident__household__building__community__in=communities,
-                attendance=Registration.Attendance.CHECKED_IN,
                 activity__starts_at__gte=since,
             ),
             "resident__household__building",
