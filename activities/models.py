@@ -45,6 +45,11 @@ class ActivityQuerySet(models.QuerySet):
     def past(self):
         return self.filter(ends_at__lt=timezone.now()).order_by("-starts_at", "-pk")
 
+    def held(self, now=None):
+        """Activities that took place: over, and not called off (a cancelled one stays
+        in the past list, marked, but was never held)."""
+        return self.filter(ends_at__lt=now or timezone.now(), cancelled_at__isnull=True)
+
     def with_counts(self):
         """Confirmed people (party sizes), and waiting registrations."""
         return self.annotate(
@@ -203,8 +208,12 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(status=Registration.Status.CONFIRMED)
 
     def attended(self):
-        """Confirmed registrations whose party was checked in at the activity."""
-        return self.confirmed().filter(attendance=Registration.Attendance.CHECKED_IN)
+        """Confirmed registrations whose party was checked in at the activity (never
+        one called off: its sign-ups stay confirmed, but it did not take place)."""
+        return self.confirmed().filter(
+            attendance=Registration.Attendance.CHECKED_IN,
+            activity__cancelled_at__isnull=True,
+        )
 
     def waitlisted(self):
         """The waiting list, in order: registrations are created under the activity's lock."""

@@ -335,6 +335,12 @@ def set_attendance(
     # Same lock order as sign-ups and cancellations: the activity, then the registration.
     activity = _lock_activity(registration.activity)
     registration = locked(Registration.objects.filter(pk=registration.pk)).get()
+    if activity.is_cancelled:
+        # Its sign-ups stay confirmed, but nobody came to an activity called off.
+        raise ValidationError(
+            _("This activity was cancelled: %(reason)s")
+            % {"reason": activity.cancel_reason}
+        )
     if registration.status != Registration.Status.CONFIRMED:
         raise ValidationError(_("Only confirmed people can be checked in."))
     today = timezone.localdate()

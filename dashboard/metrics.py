@@ -4,7 +4,6 @@ This app is the one place allowed to read from every feature app. Every measure 
 computed with a fixed number of grouped queries, whatever the size of the community.
 """
 
-import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -18,6 +17,7 @@ from activities.models import Activity, Registration, Shift
 from buildings.models import Building, Community
 from funds.models import LedgerEntry
 from funds.money import to_money
+from proposals.issues.models import median_response_hours
 from proposals.models import Ballot, Issue, Poll
 
 WINDOW_DAYS = 365
@@ -172,7 +172,7 @@ def building_rows(community_ids, now=None, trends=True) -> list[BuildingRow]:
             (answered - created).total_seconds() / 3600
         )
     for building_id, hours in waits.items():
-        rows[building_id].median_response_hours = round(statistics.median(hours), 1)
+        rows[building_id].median_response_hours = median_response_hours(hours)
 
     # The fund's own figures (funds defines raised, matched, spent and the balance).
     for group, totals in LedgerEntry.objects.filter(
@@ -182,8 +182,8 @@ def building_rows(community_ids, now=None, trends=True) -> list[BuildingRow]:
         row.raised, row.matched = totals["raised"], totals["matched"]
         row.spent, row.balance = totals["spent"], totals["balance"]
 
-    held = Activity.objects.filter(
-        building__community__in=communities, ends_at__lt=now, starts_at__gte=since
+    held = Activity.objects.held(now).filter(
+        building__community__in=communities, starts_at__gte=since
     )
     for item in held.values("building").annotate(count=Count("pk")):
         rows[item["building"]].activities_held = item["count"]
@@ -251,9 +251,8 @@ def _fill_trends(rows: dict[int, BuildingRow], communities: list, now) -> None:
             "cast_at",
         ),
         (
-            Registration.objects.filter(
+            Registration.objects.attended().filter(
                 resident__household__building__community__in=communities,
-                attendance=Registration.Attendance.CHECKED_IN,
                 activity__starts_at__gte=since,
             ),
             "resident__household__building",

@@ -13,6 +13,7 @@ from core.pagecache import cached_page
 from core.templatetags.words import duration
 from dashboard import charts, metrics
 from dashboard import figures as dashboard_figures
+from dashboard.templatetags.dashboard_tags import share_percent
 from funds.money import format_money
 from proposals.issues.models import response_deadline_hours
 from proposals.models import Issue
@@ -90,10 +91,6 @@ def town(request, pk):
     )
 
 
-def _percent(value) -> str:
-    return "—" if value is None else f"{round(100 * value)}%"
-
-
 def _charts(rows: list[metrics.BuildingRow]) -> list[charts.BarChart]:
     def chart(title, value, text):
         return charts.bar_chart(
@@ -109,7 +106,7 @@ def _charts(rows: list[metrics.BuildingRow]) -> list[charts.BarChart]:
         chart(
             _("Households joined"),
             lambda r: 100 * r.joined_share,
-            lambda r: f"{_percent(r.joined_share)} ({r.joined}/{r.households})",
+            lambda r: f"{share_percent(r.joined_share)} ({r.joined}/{r.households})",
         ),
         chart(_("Issues open"), lambda r: r.issues_open, lambda r: str(r.issues_open)),
         chart(
@@ -125,12 +122,12 @@ def _charts(rows: list[metrics.BuildingRow]) -> list[charts.BarChart]:
         chart(
             _("Resolution rate"),
             lambda r: None if r.resolution_rate is None else 100 * r.resolution_rate,
-            lambda r: _percent(r.resolution_rate),
+            lambda r: share_percent(r.resolution_rate),
         ),
         chart(
             _("Satisfied with the fix"),
             lambda r: None if r.satisfaction is None else 100 * r.satisfaction,
-            lambda r: _percent(r.satisfaction),
+            lambda r: share_percent(r.satisfaction),
         ),
         chart(
             _("Money raised by residents"),
@@ -165,7 +162,7 @@ def _charts(rows: list[metrics.BuildingRow]) -> list[charts.BarChart]:
         chart(
             _("Average turnout (households)"),
             lambda r: None if r.turnout is None else 100 * r.turnout,
-            lambda r: _percent(r.turnout),
+            lambda r: share_percent(r.turnout),
         ),
     ]
 

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from buildings.admin import ReadOnlyAdmin
+from core.templatetags.words import yuan
 from funds.models import (
     Campaign,
     CampaignNeed,
@@ -20,10 +22,10 @@ from funds.models import (
 class FundAdmin(admin.ModelAdmin):
     list_display = [
         "building",
-        "approval_threshold",
+        "threshold",
         "matching_source",
         "matching_ratio",
-        "matching_cap",
+        "cap",
         "created_at",
     ]
     list_filter = ["building__community"]
@@ -33,6 +35,20 @@ class FundAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(
+        description=Fund._meta.get_field("approval_threshold").verbose_name,
+        ordering="approval_threshold",
+    )
+    def threshold(self, fund):
+        return yuan(fund.approval_threshold)
+
+    @admin.display(
+        description=Fund._meta.get_field("matching_cap").verbose_name,
+        ordering="matching_cap",
+    )
+    def cap(self, fund):
+        return yuan(fund.matching_cap)
 
 
 class UsageRuleInline(admin.TabularInline):
@@ -68,13 +84,19 @@ class CampaignNeedInline(admin.TabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["title", "fund", "goal", "deadline", "status", "created_at"]
+    list_display = ["title", "fund", "money_goal", "deadline", "status", "created_at"]
     list_filter = ["status", "fund__building__community"]
     search_fields = ["title", "purpose", "fund__building__number"]
     date_hierarchy = "created_at"
     list_select_related = ["fund__building"]
     raw_id_fields = ["fund", "category", "created_by"]
     inlines = [CampaignNeedInline]
+
+    @admin.display(
+        description=Campaign._meta.get_field("goal").verbose_name, ordering="goal"
+    )
+    def money_goal(self, campaign):
+        return yuan(campaign.goal)
 
 
 @admin.register(Pledge)
@@ -95,7 +117,8 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
         "pk",
         "fund",
         "kind",
-        "amount",
+        "money_in",
+        "money_out",
         "occurred_on",
         "payee",
         "donor_name",
@@ -114,6 +137,15 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     date_hierarchy = "occurred_on"
     list_select_related = ["fund__building", "recorded_by"]
     actions = None
+
+    # Money as the ledger's pages write it: in or out, never a signed number.
+    @admin.display(description=_("Money in"), ordering="amount")
+    def money_in(self, entry):
+        return yuan(entry.money_in)
+
+    @admin.display(description=_("Money out"), ordering="amount")
+    def money_out(self, entry):
+        return yuan(entry.money_out)
 
 
 @admin.register(Receipt)

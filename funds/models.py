@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from buildings.models import Cancellable
-from funds.money import to_money
+from funds.money import format_money, to_money
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -313,7 +313,12 @@ class CampaignQuerySet(models.QuerySet):
         )
 
     def open(self):
-        return self.filter(status=Campaign.Status.OPEN, cancelled_at__isnull=True)
+        """Campaigns still taking pledges and gifts, as Campaign.is_open says."""
+        return self.filter(
+            status=Campaign.Status.OPEN,
+            cancelled_at__isnull=True,
+            deadline__gte=timezone.localdate(),
+        )
 
 
 class Campaign(Cancellable):
@@ -713,7 +718,8 @@ class LedgerEntry(AppendOnlyModel):
         ]
 
     def __str__(self):
-        return f"#{self.pk} {self.get_kind_display()} {self.amount}"
+        amount = self.money_in if self.is_money_in else self.money_out
+        return f"#{self.pk} {self.get_kind_display()} {format_money(amount)}"
 
     def get_absolute_url(self):
         return reverse("funds:entry", args=[self.fund.building_id, self.pk])

@@ -34,7 +34,7 @@ def _poll_text(poll, kind: str) -> str:
         return wechat_text(
             heading=_("Vote result"),
             title=poll.question,
-            body=poll.get_outcome_display(),
+            body=poll.result_body,
             url=url,
         )
     heading = _("Vote closes soon") if kind == "poll_closing" else _("Vote")

@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.templatetags.words import duration, yuan
+from proposals.deliberation.tally import percent
 
 register = template.Library()
 
@@ -39,8 +40,12 @@ def _numbers():
     return number
 
 
-def _percent(value) -> str:
-    return "—" if value is None else f"{round(value * 100)}%"
+def share_percent(value) -> str:
+    """A share (0 to 1) as a whole percent, rounded half up as a poll's page rounds
+    its turnout (tally.percent): 1 household of 8 is 13% there and here, not 12%."""
+    if value is None:
+        return "—"
+    return f"{int(percent(Decimal(repr(value)), 1))}%"
 
 
 @register.simple_tag
@@ -130,8 +135,8 @@ def measure_rows(rows):
             localize(row.issues_open),
             localize(row.issues_overdue),
             duration(row.median_response_hours),
-            _percent(row.resolution_rate),
-            _percent(row.satisfaction),
+            share_percent(row.resolution_rate),
+            share_percent(row.satisfaction),
         ]
         money = [row.raised, row.matched, row.spent, row.balance]
         after = [
@@ -139,7 +144,7 @@ def measure_rows(rows):
             localize(row.participants),
             localize(row.volunteer_hours),
             localize(row.polls),
-            _percent(row.turnout),
+            share_percent(row.turnout),
             f"{localize(row.households_voted)}/{localize(row.households)}",
         ]
         values = cells + [yuan(m) for m in money] + after

@@ -6,6 +6,7 @@ all (only `by_reporter`), and only Issue.reporter / Issue.entered_by remember wh
 was, readable in the admin by staff with `buildings.view_anonymous_reporter`.
 """
 
+import statistics
 import uuid
 from datetime import timedelta
 
@@ -24,6 +25,13 @@ def issue_photo_upload_to(instance, filename):
 
 def response_deadline_hours() -> int:
     return int(getattr(settings, "LOUZU_ISSUE_RESPONSE_HOURS", 48))
+
+
+def median_response_hours(waits) -> float | None:
+    """The median of times to first response (hours), one decimal: the issue list's
+    "usually answered within" and the dashboard's median (of two, their mean)."""
+    waits = list(waits)
+    return round(statistics.median(waits), 1) if waits else None
 
 
 class IssueQuerySet(models.QuerySet):

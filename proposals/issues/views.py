@@ -34,7 +34,13 @@ from proposals.issues.forms import (
     StatusForm,
     residents_for_proxy,
 )
-from proposals.issues.models import Issue, IssueComment, IssuePhoto, IssueSupport
+from proposals.issues.models import (
+    Issue,
+    IssueComment,
+    IssuePhoto,
+    IssueSupport,
+    median_response_hours,
+)
 
 PAGE_SIZE = 20
 
@@ -74,7 +80,7 @@ def _response_summary(building) -> dict:
     deadline = settings.LOUZU_ISSUE_RESPONSE_HOURS
     return {
         "answered": len(hours),
-        "median_hours": round(hours[len(hours) // 2], 1),
+        "median_hours": median_response_hours(hours),
         "within_deadline": sum(1 for h in hours if h <= deadline),
     }
 

@@ -210,6 +210,19 @@ class Poll(Cancellable):
         return text % {"time": closes}
 
     @property
+    def result_body(self) -> str:
+        """The result under the question in the WeChat-group text: the words of the
+        poll's page and poster (PollResults.outcome_text), with its turnout."""
+        from proposals.deliberation.polls.services import poll_results
+
+        results = poll_results(self)
+        return gettext("Poll: %(outcome)s (%(voted)s / %(total)s households voted)") % {
+            "outcome": results.outcome_text,
+            "voted": results.households_voted,
+            "total": results.household_count,
+        }
+
+    @property
     def results_visible(self) -> bool:
         return self.has_ended or self.results_live
 

@@ -1,0 +1,72 @@
+"""An activity called off gives nobody hours nor a place among those who came: its
+sign-ups stay confirmed (its page shows who had come forward), but it did not happen."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from activities import hours, services
+from dashboard import metrics
+from tests.activities.factories import ActivityFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def called_off(roles):
+    workday = ActivityFactory(
+        building=roles.building,
+        counts_as_volunteering=True,
+        starts_at=timezone.now() + timedelta(days=2),
+    )
+    resident = roles.resident.memberships.get()
+    registration = RegistrationFactory(activity=workday, resident=resident)
+    services.cancel_activity(activity=workday, by=roles.leader, reason="暴雨预警")
+    return workday, registration
+
+
+def test_nobody_is_checked_in_at_an_activity_called_off(roles, called_off):
+    workday, registration = called_off
+    with time_machine.travel(workday.starts_at + timedelta(minutes=30)):
+        with pytest.raises(ValidationError, match="暴雨预警"):
+            services.set_attendance(
+                registration=registration, attendance="checked_in", actor=roles.leader
+            )
+    registration.refresh_from_db()
+    assert registration.attendance == "unknown"
+
+
+def test_a_check_in_there_counts_nowhere(roles, client, called_off):
+    """One recorded before the rule (or by hand) was two hours on the resident's
+    statement, the building's tasks page and the dashboard, and 1 participant."""
+    workday, registration = called_off
+    registration.attendance = "checked_in"
+    registration.save()
+    year = timezone.localtime(workday.starts_at).year
+    with time_machine.travel(workday.ends_at + timedelta(days=1)):
+        client.force_login(roles.resident)
+        statement = client.get(
+            reverse("activities:hours", args=[roles.building.pk]), {"year": year}
+        )
+        tasks = client.get(
+            reverse("activities:tasks", args=[roles.building.pk]), {"year": year}
+        )
+        row = next(
+            r
+            for r in metrics.community_rows(roles.building.community)
+            if r.building == roles.building
+        )
+    assert statement.context["entries"] == []
+    assert statement.context["total"] == Decimal("0.0")
+    assert tasks.context["building_hours"] == Decimal("0.0")
+    assert hours.building_total(roles.building) == Decimal("0.0")
+    assert (row.volunteer_hours, row.participants, sum(row.trend)) == (
+        Decimal("0.0"),
+        0,
+        0,
+    )
