@@ -13,10 +13,12 @@ from buildings.extensions import Panel, TodoItem
 
 def building_panels(access) -> list[Panel]:
     """One query: the next activity's title, with the number of all coming up (a
-    window count, taken before the first row is cut off)."""
+    window count, taken before the first row is cut off). One called off is not coming
+    up: the list marks it, but the card has no room for the mark."""
     next_activity = (
         Activity.objects.visible_in(access.building)
         .upcoming()
+        .filter(cancelled_at__isnull=True)
         .annotate(coming=Window(Count("pk")))
         .values_list("title", "coming")
         .first()

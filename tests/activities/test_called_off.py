@@ -70,3 +70,17 @@ def test_a_check_in_there_counts_nowhere(roles, client, called_off):
         0,
         0,
     )
+
+
+def test_the_building_card_neither_counts_nor_names_it(roles, client, called_off):
+    workday, _registration = called_off
+    later = ActivityFactory(
+        building=roles.building,
+        title="楼道清扫日",
+        starts_at=timezone.now() + timedelta(days=5),
+    )
+    client.force_login(roles.resident)
+    page = client.get(reverse("buildings:detail", args=[roles.building.pk]))
+    text = page.content.decode()
+    assert "1 项即将举行" in text
+    assert later.title in text and workday.title not in text
