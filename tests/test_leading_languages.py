@@ -2,14 +2,22 @@
 raised matters, the team page or the printed sheets (the Chinese reader's dates are the
 translation of the same format)."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from buildings import team
 from buildings.models import Resident
 from proposals.deliberation.raising import services as raising
+from proposals.models import MeetingTask
 from tests.factories import AccountResidentFactory
-from tests.proposals.deliberation.factories import ConsultationFactory, PollFactory
+from tests.proposals.deliberation.factories import (
+    ConsultationFactory,
+    MeetingFactory,
+    PollFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +52,25 @@ def test_dates_on_the_new_pages_follow_the_readers_language(roles, login):
         client.cookies["django_language"] = "en"
         page = client.get(path).content.decode()
         assert "月" not in page and "年" not in page, path
+
+
+def test_the_page_marking_a_task_done_says_its_day_as_the_meeting_page_does(
+    roles, login
+):
+    meeting = MeetingFactory(building=roles.building)
+    due = date(timezone.localdate().year + 1, 1, 5)
+    task = MeetingTask.objects.create(
+        meeting=meeting,
+        title="联系物业",
+        owner=roles.leader.memberships.get(),
+        due_on=due,
+    )
+    path = reverse(
+        "proposals:meeting-task-done", args=[roles.building.pk, meeting.pk, task.pk]
+    )
+    client = login(roles.leader)
+    page = client.get(path).content.decode()
+    assert f"{due.year}年1月5日" in page  # another year: with its year
+    client.cookies["django_language"] = "en"
+    page = client.get(path).content.decode()
+    assert f"5 Jan {due.year}" in page and "月" not in page

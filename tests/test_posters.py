@@ -102,3 +102,19 @@ def test_the_print_styles_keep_the_end_in_one_piece_and_fill_a4():
     assert re.search(r"\.poster-end \{[^}]*break-inside: avoid", css)
     assert re.search(r"\.signatures \{[^}]*break-inside: avoid", css)
     assert re.search(r"\.signature \{[^}]*white-space: nowrap", css)
+
+
+def test_an_english_reader_reads_the_posting_period_in_english(
+    roles, login, closed_poll
+):
+    fund, _fund_leader, _rule = ready_fund(roles.building)
+    client = login(roles.resident)
+    client.cookies["django_language"] = "en"
+    with time_machine.travel("2026-11-30 10:00 +0800", tick=False):
+        for url in (
+            reverse("funds:statement-print", args=[roles.building.pk]),
+            reverse("proposals:poll-poster", args=[roles.building.pk, closed_poll.pk]),
+        ):
+            notice = poster_end(client.get(url).content.decode())
+            assert "from Nov. 30, 2026 to Dec. 6, 2026 (7 days)" in notice, url
+            assert "年" not in notice and "月" not in notice, url
