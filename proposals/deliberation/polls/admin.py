@@ -59,6 +59,7 @@ class PollAdmin(admin.ModelAdmin):
         "outcome",
         "winner",
         "household_count",
+        "adult_count",
     ]
     inlines = [OptionInline]
 

@@ -130,6 +130,9 @@ class Poll(Cancellable):
     household_count = models.PositiveIntegerField(
         _("households at closing"), null=True, blank=True
     )
+    adult_count = models.PositiveIntegerField(
+        _("adults at closing"), null=True, blank=True
+    )  # one vote per adult: the electorate a closed poll's turnout is counted against
     version = models.PositiveIntegerField(
         _("version"),
         default=1,

@@ -345,6 +345,15 @@ class PollResults:
         return _("Passed") if self.outcome == ADOPTED else _("Not passed")
 
 
+def adults_in(building_id: int) -> int:
+    """The electorate of a one-vote-per-adult poll: the building's approved adults."""
+    return (
+        Resident.objects.approved()
+        .filter(household__building_id=building_id, is_adult=True)
+        .count()
+    )
+
+
 def poll_results(poll: Poll) -> PollResults:
     """Turnout and the count, from the ballots (open) or the option counters (secret)."""
     options = list(poll.options.all())
@@ -364,13 +373,12 @@ def poll_results(poll: Poll) -> PollResults:
         household_count = poll.household_count
     else:
         household_count = Household.objects.filter(building_id=poll.building_id).count()
-    eligible = (
-        Resident.objects.approved()
-        .filter(household__building_id=poll.building_id, is_adult=True)
-        .count()
-        if poll.per_resident
-        else household_count
-    )
+    if not poll.per_resident:
+        eligible = household_count
+    elif poll.adult_count is not None:
+        eligible = poll.adult_count
+    else:
+        eligible = adults_in(poll.building_id)
     counts = [OptionCount(o.pk, o.label, o.kind, votes.get(o.pk, 0)) for o in options]
     decision = decide(
         counts=counts,
@@ -438,6 +446,8 @@ def close_poll(*, poll: Poll, closed_by: User | None = None, reason: str = "") -
     poll.household_count = Household.objects.filter(
         building_id=poll.building_id
     ).count()
+    if poll.per_resident:  # a result that does not change when people move later
+        poll.adult_count = adults_in(poll.building_id)
     results = poll_results(poll)
     below_quorum = not results.quorum_met
     everyone_voted = results.households_voted >= results.household_count
@@ -461,6 +471,7 @@ def close_poll(*, poll: Poll, closed_by: User | None = None, reason: str = "") -
             "outcome",
             "winner",
             "household_count",
+            "adult_count",
         ]
     )
     proposal = poll.proposal

@@ -297,6 +297,27 @@ def test_per_resident_electorate_lets_each_adult_vote(building, household_pair):
     assert results.ballots == 2 and results.households_voted == 1
 
 
+def test_a_closed_per_adult_polls_turnout_stays_when_people_move(
+    building, household_pair, login
+):
+    first, second = household_pair
+    AccountResidentFactory(household__building=building)  # a third adult, not voting
+    poll = PollFactory(proposal__building=building, electorate="resident")
+    for resident in (first, second):
+        poll_services.cast_ballot(
+            poll=poll, option_id=option(poll, "同意").pk, resident=resident
+        )
+    poll_services.close_poll(poll=poll, reason="大家都投了")
+    before = poll_services.poll_results(poll)
+    second.status = "left"
+    second.save(update_fields=["status"])
+    poll.refresh_from_db()
+    after = poll_services.poll_results(poll)
+    assert (after.ballots, after.eligible_persons) == (2, before.eligible_persons)
+    page = login(first.user).get(poll.get_absolute_url()).content.decode()
+    assert f"2 / {before.eligible_persons} " in page
+
+
 def test_results_hidden_until_close_unless_live(building, household_pair, login):
     first, _second = household_pair
     hidden = PollFactory(proposal__building=building, labels=["甲方案", "乙方案"])
