@@ -248,7 +248,7 @@ class CommunityScoped:
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None and isinstance(db_field, models.DateTimeField):
+        if field is not None and isinstance(db_field, models.DateField):  # and times
             field.validators.append(near_today)  # a mistyped year, not a 500
         return field
 

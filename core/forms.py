@@ -23,3 +23,10 @@ class DateTimeField(forms.DateTimeField):
     UTC, and weeks added to a date in 9999 pass the last year Python knows."""
 
     default_validators = [near_today]
+
+
+class DateField(forms.DateField):
+    """A day near today: a year a century away is a mistyped year, refused with a
+    message (a meeting task due in 0001, a rule adopted in 9999)."""
+
+    default_validators = [near_today]

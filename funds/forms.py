@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from buildings.forms import ReasonForm
 from buildings.models import Resident
 from buildings.rooms import natural
+from core.forms import DateField
 from core.uploads import ImageUploadField
 from funds.blur import cell_region, grid_cells
 from funds.models import Campaign, CampaignNeed, Fund, LedgerEntry, PublicName
@@ -123,9 +124,7 @@ class RulesForm(forms.Form):
         max_length=2000,
         required=False,
     )
-    adopted_on = forms.DateField(
-        label=_("Adopted on"), widget=DateInput(), initial=today
-    )
+    adopted_on = DateField(label=_("Adopted on"), widget=DateInput(), initial=today)
     adopted_how = forms.CharField(
         label=_("How it was adopted"),
         max_length=200,
@@ -149,7 +148,7 @@ class CampaignForm(forms.Form):
         label=_("Money goal (¥)"),
         help_text=_("Leave empty if you ask only for goods or hands."),
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+    deadline = DateField(label=_("Deadline"), widget=DateInput())
     approval_text = forms.CharField(
         label=_("Approved by (optional)"),
         max_length=200,
@@ -175,7 +174,7 @@ class CampaignEditForm(ReasonForm):
         label=_("Money goal (¥)"),
         help_text=_("Leave empty if you ask only for goods or hands."),
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+    deadline = DateField(label=_("Deadline"), widget=DateInput())
     field_order = ["title", "purpose", "goal", "deadline", "reason"]
 
 
@@ -211,7 +210,7 @@ class PledgeForm(forms.Form):
 class DonationForm(forms.Form):
     token = TokenField()
     amount = MoneyField()
-    occurred_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=today)
+    occurred_on = DateField(label=_("Date"), widget=DateInput(), initial=today)
     donor_resident = DonorChoiceField(
         label=_("Donor: a resident"),
         queryset=Resident.objects.none(),
@@ -290,7 +289,7 @@ class DonationForm(forms.Form):
 class ExpenseForm(forms.Form):
     token = TokenField()
     amount = MoneyField()
-    occurred_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=today)
+    occurred_on = DateField(label=_("Date"), widget=DateInput(), initial=today)
     payee = forms.CharField(
         label=_("Paid to"),
         max_length=80,
@@ -353,7 +352,7 @@ class ExpenseForm(forms.Form):
 class MatchingForm(forms.Form):
     token = TokenField()
     amount = MoneyField()
-    occurred_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=today)
+    occurred_on = DateField(label=_("Date"), widget=DateInput(), initial=today)
     paid_by = forms.ChoiceField(
         label=_("How paid"),
         choices=LedgerEntry.PaidBy.choices,
@@ -439,9 +438,7 @@ class GoodsForm(forms.Form):
     unit = forms.CharField(
         label=_("Unit"), max_length=10, help_text=_("For example 盆, 袋, 把.")
     )
-    received_on = forms.DateField(
-        label=_("Received on"), widget=DateInput(), initial=today
-    )
+    received_on = DateField(label=_("Received on"), widget=DateInput(), initial=today)
     donor_resident = DonorChoiceField(
         label=_("Donor: a resident"),
         queryset=Resident.objects.none(),
@@ -477,7 +474,7 @@ class GoodsForm(forms.Form):
 class UseGoodsForm(forms.Form):
     quantity = QuantityField()
     used_for = forms.CharField(label=_("Used for"), max_length=200)
-    occurred_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=today)
+    occurred_on = DateField(label=_("Date"), widget=DateInput(), initial=today)
 
 
 class PeriodForm(forms.Form):

@@ -250,6 +250,42 @@ def test_a_date_in_year_one_is_refused_with_a_message(roles, login, year_one):
     assert not Meeting.objects.exists() and not Consultation.objects.exists()
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_day_a_century_away_is_refused_with_a_message(roles, login, day):
+    """A meeting task due in year 1, a rule adopted in 9999: a mistyped year."""
+    from funds.models import RuleSet
+    from proposals.models import MeetingTask
+    from tests.funds.factories import FundFactory
+    from tests.proposals.deliberation.factories import MeetingFactory
+
+    meeting = MeetingFactory(building=roles.building)
+    client = login(roles.leader)
+    task = client.post(
+        reverse("proposals:meeting-task-create", args=[roles.building.pk, meeting.pk]),
+        {
+            "title": "联系物业报价",
+            "owner": roles.leader.memberships.get().pk,
+            "due_on": day,
+        },
+        follow=True,
+    )
+    assert "日期离今天太远了" in task.content.decode()
+    assert not MeetingTask.objects.exists()
+    FundFactory(building=roles.building)
+    rules = client.post(
+        reverse("funds:rules-create", args=[roles.building.pk]),
+        {
+            "allowed": "楼道美化",
+            "forbidden": "个人用途",
+            "categories": "美化",
+            "adopted_on": day,
+            "adopted_how": "议事会通过",
+        },
+    )
+    assert "日期离今天太远了" in rules.content.decode()
+    assert not RuleSet.objects.filter(adopted_on=day).exists()
+
+
 def test_the_admin_refuses_a_date_time_in_year_one(client, building):
     """The admin's date-time fields refuse a year a century away, with a message."""
     from core.forms import near_today

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from buildings.forms import ReasonForm
-from core.forms import DateTimeField
+from core.forms import DateField, DateTimeField
 from core.uploads import ImageUploadField
 from proposals.deliberation.forms import DATETIME
 from proposals.deliberation.meetings.models import Meeting
@@ -72,7 +72,7 @@ class AttendanceForm(forms.Form):
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Follow-up task"), max_length=200)
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, choices=())
-    due_on = forms.DateField(
+    due_on = DateField(
         label=_("Due on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
