@@ -74,3 +74,26 @@ def test_the_page_marking_a_task_done_says_its_day_as_the_meeting_page_does(
     client.cookies["django_language"] = "en"
     page = client.get(path).content.decode()
     assert f"5 Jan {due.year}" in page and "月" not in page
+
+
+def test_a_proposal_decided_by_a_poll_says_the_result_in_the_readers_language(
+    roles, login
+):
+    """The poll was closed by the worker (in Chinese); an English reader of the
+    proposal reads its result in English, a Chinese reader in Chinese."""
+    from proposals.deliberation.polls import services as polls
+
+    poll = PollFactory(proposal__building=roles.building, question="换门吗")
+    polls.cast_ballot(
+        poll=poll,
+        option_id=poll.options.get(label="同意").pk,
+        resident=roles.resident.memberships.get(),
+    )
+    polls.close_poll(poll=poll, reason="提前结束")
+    client = login(roles.resident)
+    path = poll.proposal.get_absolute_url()
+    client.cookies["django_language"] = "en"
+    english = client.get(path).content.decode()
+    assert "households voted" in english and "投票结果" not in english
+    client.cookies["django_language"] = "zh-hans"
+    assert "投票结果" in client.get(path).content.decode()

@@ -107,6 +107,11 @@ def proposal_detail(request, building_pk, pk):
         if raised.get("can_handle_raised")
         else perms.allowed_status_changes(access, proposal)
     )
+    polls = list(proposal.polls.with_turnout().order_by("-opens_at"))
+    # A poll's result is said in the reader's language, not stored in the closer's.
+    deciding = next(
+        (p for p in polls if p.closed_at and p.closed_at == proposal.decided_at), None
+    )
     return render(
         request,
         T + "proposal_detail.html",
@@ -115,7 +120,8 @@ def proposal_detail(request, building_pk, pk):
             "building": access.building,
             "proposal": proposal,
             "comments": proposal.comments.all(),
-            "polls": proposal.polls.with_turnout().order_by("-opens_at"),
+            "polls": polls,
+            "decided_by_poll": deciding.result_body if deciding else "",
             "meetings": proposal.meetings.order_by("-starts_at"),
             "comment_form": CommentForm(),
             "can_comment": perms.can_comment(access, proposal),
