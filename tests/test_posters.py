@@ -108,6 +108,7 @@ def test_an_english_reader_reads_the_posting_period_in_english(
     roles, login, closed_poll
 ):
     fund, _fund_leader, _rule = ready_fund(roles.building)
+    AccountResidentFactory(household__building=roles.building, role="leader")
     client = login(roles.resident)
     client.cookies["django_language"] = "en"
     with time_machine.travel("2026-11-30 10:00 +0800", tick=False):
@@ -118,3 +119,14 @@ def test_an_english_reader_reads_the_posting_period_in_english(
             notice = poster_end(client.get(url).content.decode())
             assert "from Nov. 30, 2026 to Dec. 6, 2026 (7 days)" in notice, url
             assert "年" not in notice and "月" not in notice, url
+            assert "、" not in notice, url  # names listed with an English comma
+
+
+def test_a_chinese_reader_reads_the_leaders_names_with_the_chinese_comma(
+    roles, login, closed_poll
+):
+    AccountResidentFactory(household__building=roles.building, role="leader")
+    client = login(roles.resident)
+    url = reverse("proposals:poll-poster", args=[roles.building.pk, closed_poll.pk])
+    notice = poster_end(client.get(url).content.decode())
+    assert "、" in notice
