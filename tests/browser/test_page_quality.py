@@ -84,6 +84,20 @@ def test_the_town_dashboard_fits_the_phone_and_is_accessible(audit, locale):
     assert weight <= PAGE_WEIGHT_LIMIT
 
 
+def test_the_community_dashboard_fits_the_phone_in_english_large_text(
+    audit, neighbourhood
+):
+    """English words are longer than Chinese: the pilot badge beside a building's name
+    pushed its index off a 390 px screen in large text."""
+    data = neighbourhood
+    path = f"/dashboard/c/{data['building'].community_id}/"
+    weight, serious, font_size, page = audit(
+        path, login=data["staff"].phone, locale="en-US", large=True
+    )
+    assert "Pilot" in html(page)
+    assert fits_the_phone(page)
+
+
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
 def test_the_pages_leaders_and_raisers_use_fit_the_phone(audit, locale):
     """Raised matters, the team page and the building switch, at 390 px in both
