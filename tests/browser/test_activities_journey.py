@@ -57,6 +57,7 @@ def test_waiting_list_journey(phone, new_phone):
     assert other.locator(".signup-card .badge.status-confirmed").is_visible()
     assert other.locator(".topbar .badge").inner_text() == "1"
     other.click(".topbar a[href='/me/notifications/']")
+    other.wait_for_url("**/me/notifications/")  # is_visible() does not wait
     notice = other.locator(".list-group-item", has_text="一尺花园亲子种花")
     assert notice.is_visible()
     notice.click()
