@@ -323,15 +323,21 @@ def test_forged_ids_from_another_building_are_404(world, login):
     assert not LedgerEntry.objects.filter(kind="reversal").exists()
 
 
-def test_unblurred_receipt_is_hidden_from_residents(world, login):
-    roles, fund = world["roles"], world["fund"]
+def gift_with_receipt(world):
+    """A ¥10 gift the leader logged with a photo of its receipt."""
     entry, _created = services.record_donation(
-        fund=fund,
+        fund=world["fund"],
         amount=Decimal("10"),
         occurred_on=timezone.localdate(),
-        by=roles.leader,
+        by=world["roles"].leader,
         receipt_image=photo_content(),
     )
+    return entry
+
+
+def test_unblurred_receipt_is_hidden_from_residents(world, login):
+    roles = world["roles"]
+    entry = gift_with_receipt(world)
     url = reverse("funds:receipt-photo", args=[world["b"], entry.pk])
     assert login(roles.resident).get(url).status_code == 404  # not blurred yet
     services.blur_receipt(receipt=entry.receipt, regions=[(10, 10, 30, 10)])
@@ -356,14 +362,8 @@ def test_unblurred_receipt_is_hidden_from_residents(world, login):
 def test_a_receipt_photo_gone_from_storage_is_not_found(world, login):
     """As at /media/: a photo missing from storage (a database restored without its
     media) is a 404, never a server error."""
-    roles, fund = world["roles"], world["fund"]
-    entry, _created = services.record_donation(
-        fund=fund,
-        amount=Decimal("10"),
-        occurred_on=timezone.localdate(),
-        by=roles.leader,
-        receipt_image=photo_content(),
-    )
+    roles = world["roles"]
+    entry = gift_with_receipt(world)
     services.blur_receipt(receipt=entry.receipt, regions=[(10, 10, 30, 10)])
     services.confirm_receipt(receipt=entry.receipt, by=roles.leader)
     receipt = Receipt.objects.get(entry=entry)
@@ -378,14 +378,8 @@ def test_a_receipt_photo_gone_from_storage_is_not_found(world, login):
 
 
 def test_blurring_a_receipt_gone_from_storage_says_so(world, login):
-    roles, fund = world["roles"], world["fund"]
-    entry, _created = services.record_donation(
-        fund=fund,
-        amount=Decimal("10"),
-        occurred_on=timezone.localdate(),
-        by=roles.leader,
-        receipt_image=photo_content(),
-    )
+    roles = world["roles"]
+    entry = gift_with_receipt(world)
     receipt = Receipt.objects.get(entry=entry)
     receipt.original.storage.delete(receipt.original.name)
     response = login(roles.leader).post(
