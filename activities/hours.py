@@ -20,7 +20,12 @@ class HoursEntry:
     when: datetime
     what: str
     kind: str  # "activity" or "shift"
-    hours: Decimal
+    duration: timedelta
+
+    @property
+    def hours(self) -> Decimal:
+        """This entry alone, to one decimal place (as printed on its line)."""
+        return to_hours(self.duration)
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
@@ -42,7 +47,7 @@ def entries_for(resident: Resident, year: int) -> list[HoursEntry]:
             when=r.activity.starts_at,
             what=r.activity.title,
             kind="activity",
-            hours=r.activity.hours,
+            duration=r.activity.duration,
         )
         for r in checked_in_registrations()
         .filter(
@@ -53,7 +58,12 @@ def entries_for(resident: Resident, year: int) -> list[HoursEntry]:
         .select_related("activity")
     ]
     entries += [
-        HoursEntry(when=s.starts_at, what=s.task.title, kind="shift", hours=s.hours)
+        HoursEntry(
+            when=s.starts_at,
+            what=s.task.title,
+            kind="shift",
+            duration=s.ends_at - s.starts_at,
+        )
         for s in Shift.objects.done()
         .filter(volunteer=resident, starts_at__gte=start, starts_at__lt=end)
         .select_related("task")
@@ -63,7 +73,10 @@ def entries_for(resident: Resident, year: int) -> list[HoursEntry]:
 
 
 def total(entries: list[HoursEntry]) -> Decimal:
-    return sum((entry.hours for entry in entries), Decimal("0.0"))
+    """The exact times added, then rounded once: as `hours_by_building` adds them, so one
+    volunteer's statement and the building's total agree (three 20-minute shifts are 1.0 h
+    in both, although each line says 0.3)."""
+    return to_hours(sum((entry.duration for entry in entries), timedelta(0)))
 
 
 def hours_by_building(buildings, start=None, end=None) -> dict[int, Decimal]:

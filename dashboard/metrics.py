@@ -139,7 +139,10 @@ def building_rows(community_ids, now=None, trends=True) -> list[BuildingRow]:
 
     issues = Issue.objects.filter(building__community__in=communities)
     recent = Q(created_at__gte=since)
-    for item in issues.values("building").annotate(
+    # Rates count problems: a duplicate merged into another, or a report hidden for
+    # abuse, is neither unresolved nor unanswered.
+    problems = issues.problems()
+    for item in problems.values("building").annotate(
         recent=Count("pk", filter=recent),
         resolved=Count("pk", filter=recent & Q(status=Issue.Status.RESOLVED)),
         satisfied=Count(
@@ -160,12 +163,12 @@ def building_rows(community_ids, now=None, trends=True) -> list[BuildingRow]:
     for item in issues.overdue(now).values("building").annotate(count=Count("pk")):
         rows[item["building"]].issues_overdue = item["count"]
 
-    in_time = issues.filter(recent).answered_in_time()
+    in_time = problems.filter(recent).answered_in_time()
     for item in in_time.values("building").annotate(count=Count("pk")):
         rows[item["building"]].answered_in_time = item["count"]
 
     waits: dict[int, list[float]] = {}
-    for building_id, created, answered in issues.filter(
+    for building_id, created, answered in problems.filter(
         recent, first_response_at__isnull=False
     ).values_list("building", "created_at", "first_response_at"):
         waits.setdefault(building_id, []).append(

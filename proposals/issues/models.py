@@ -42,6 +42,11 @@ class IssueQuerySet(models.QuerySet):
         """What residents see: not hidden by a leader for abuse."""
         return self.filter(hidden_at__isnull=True)
 
+    def problems(self):
+        """One row per problem: not merged into another as a duplicate, not hidden for
+        abuse. The base of the dashboard's rates (reported, resolved, satisfied)."""
+        return self.filter(merged_into__isnull=True, hidden_at__isnull=True)
+
     def open(self):
         """Still to be dealt with: not closed, not merged into another, not hidden."""
         return self.exclude(status__in=Issue.CLOSED_STATUSES).filter(

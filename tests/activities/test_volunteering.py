@@ -224,6 +224,30 @@ def test_hours_from_check_ins_and_done_shifts(building):
     assert hours.building_total(building) == Decimal("5.5")
 
 
+def test_statement_total_agrees_with_the_building(login, building):
+    # Three 20-minute shifts: each line says 0.3 h, and the statement's total is the 1.0 h
+    # the building page and the dashboard count for them, not 0.9.
+    volunteer = neighbour(building)
+    task = TaskFactory(building=building)
+    start = timezone.make_aware(datetime(2025, 6, 1, 9, 0))
+    for day in range(3):
+        ShiftFactory(
+            task=task,
+            volunteer=volunteer,
+            starts_at=start + timedelta(days=day),
+            ends_at=start + timedelta(days=day, minutes=20),
+            done_at=start + timedelta(days=day),
+        )
+    entries = hours.entries_for(volunteer, start.year)
+    assert [e.hours for e in entries] == [Decimal("0.3")] * 3
+    assert hours.total(entries) == Decimal("1.0") == hours.building_total(building)
+    response = login(volunteer.user).get(
+        reverse("activities:hours", args=[building.pk]), {"year": start.year}
+    )
+    assert response.context["total"] == Decimal("1.0")
+    assert "合计按实际时长相加" in response.content.decode()
+
+
 def test_hours_statement_page(roles, login, building):
     response = login(roles.resident).get(
         reverse("activities:hours", args=[building.pk]), {"year": "not-a-year"}

@@ -112,6 +112,35 @@ def test_measures_for_a_building(building):
     assert row.index == round(expected, 1)
 
 
+
+def test_rates_count_problems_not_duplicates_or_hidden_reports(building):
+    # One problem fixed, reported twice more (merged into it), and one abusive report a
+    # leader hid: one problem, resolved, answered in time.
+    now = timezone.now()
+    fixed = IssueFactory(
+        building=building,
+        created_at=now - timedelta(hours=30),
+        first_response_at=now - timedelta(hours=28),
+        status="resolved",
+        resolved_at=now,
+    )
+    for _ in range(2):
+        IssueFactory(
+            building=building, created_at=now - timedelta(hours=20), merged_into=fixed
+        )
+    IssueFactory(
+        building=building,
+        created_at=now - timedelta(hours=10),
+        first_response_at=now - timedelta(hours=1),
+        hidden_at=now,
+    )
+    row = next(
+        r for r in metrics.community_rows(building.community) if r.building == building
+    )
+    assert (row.issues_recent, row.resolved, row.answered_in_time) == (1, 1, 1)
+    assert row.resolution_rate == 1.0
+    assert row.median_response_hours == 2.0
+
 def test_page_shows_buildings_pilots_overdue_and_the_formula(client, roles):
     pilot = BuildingFactory(
         community=roles.building.community, number="8号楼", is_pilot=True
