@@ -112,7 +112,6 @@ def test_measures_for_a_building(building):
     assert row.index == round(expected, 1)
 
 
-
 def test_rates_count_problems_not_duplicates_or_hidden_reports(building):
     # One problem fixed, reported twice more (merged into it), and one abusive report a
     # leader hid: one problem, resolved, answered in time.
@@ -140,6 +139,7 @@ def test_rates_count_problems_not_duplicates_or_hidden_reports(building):
     assert (row.issues_recent, row.resolved, row.answered_in_time) == (1, 1, 1)
     assert row.resolution_rate == 1.0
     assert row.median_response_hours == 2.0
+
 
 def test_page_shows_buildings_pilots_overdue_and_the_formula(client, roles):
     pilot = BuildingFactory(
