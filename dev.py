@@ -136,8 +136,8 @@ def stop(process: subprocess.Popen, seconds: float = 10) -> None:
 def test(extra: list[str]) -> int:
     # -rs lists every skipped test with its reason at the end of the run. The tests run
     # in one process per core (pytest-xdist: each has its own test database and cache);
-    # the browser journeys stay together in one of them (--dist loadgroup). An explicit
-    # -n (e.g. -n 0 for one process, as pdb needs) wins.
+    # modules that generate expensive shared data stay in one of them (--dist loadgroup,
+    # xdist_group marks). An explicit -n (e.g. -n 0 for one process, as pdb needs) wins.
     chosen = any(arg.startswith(("-n", "--numprocesses", "--dist")) for arg in extra)
     parallel = [] if chosen else ["-n", "auto", "--dist", "loadgroup"]
     return subprocess.run(

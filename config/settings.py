@@ -240,6 +240,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Uploads: every image goes through core.uploads.
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 UPLOAD_MAX_PIXELS = 40_000_000
+UPLOAD_MAX_EDGE = (
+    30_000  # pixels on the longer side (a phone's panorama is under 20,000)
+)
 UPLOAD_MAX_SIDE = 2000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

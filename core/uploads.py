@@ -81,7 +81,10 @@ def clean_image(uploaded) -> ContentFile:
             if image.format not in ALLOWED_FORMATS:
                 raise not_image
             width, height = image.size
-            if width * height > settings.UPLOAD_MAX_PIXELS:
+            if (
+                width * height > settings.UPLOAD_MAX_PIXELS
+                or max(width, height) > settings.UPLOAD_MAX_EDGE
+            ):  # a strip of 1 x 39 million pixels is no photo, and costs seconds
                 raise too_many_pixels
             image.load()
     except ValidationError:

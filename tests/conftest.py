@@ -34,19 +34,18 @@ def pytest_collection_modifyitems(config, items):
     """Tests for the other database are deselected rather than skipped, so the two runs
     of .ci/run together run every test and each lists no skip.
 
-    The browser journeys share one Chromium and one live server: under pytest-xdist
-    (python3 dev.py test, --dist loadgroup) they all run in the same worker, while the
-    other workers take the rest of the suite.
+    The browser journeys are spread over the workers like any other test (each worker
+    starts its own Chromium and live server the first time it needs them): in one worker
+    they took longer than the rest of the suite in the other.
 
-    The longest tests (the crawls, one role each) come first: the workers take tests in
-    this order as they free up, so the long ones start early and the short ones fill in
-    around them, rather than one long crawl running alone at the end."""
+    The longest tests (the crawls, one role each, and the page audits) come first: the
+    workers take tests in this order as they free up, so the long ones start early and
+    the short ones fill in around them, rather than one long test running alone at the
+    end."""
     other = "sqlite" if on_postgres() else "postgres"
     kept, dropped = [], []
     for item in items:
         (dropped if item.get_closest_marker(other) else kept).append(item)
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
     if dropped:
         config.hook.pytest_deselected(items=dropped)
     kept.sort(key=_longest_first)  # stable: the rest keep their order
@@ -55,8 +54,11 @@ def pytest_collection_modifyitems(config, items):
 
 # Modules whose tests each take from several seconds to minutes, longest first.
 LONGEST = [
+    "tests/browser/test_page_quality.py",
     "tests/test_hostile_input.py",
     "tests/test_secrets_crawl.py",
+    "tests/browser/test_keyboard.py",
+    "tests/browser/test_long_words.py",
 ]
 
 

@@ -145,6 +145,16 @@ def test_too_many_pixels_are_refused_before_decoding(settings):
     assert "像素" in caught.value.messages[0]
 
 
+def test_a_strip_of_pixels_is_refused_before_decoding(settings):
+    # 1 x 31,000 pixels: within the pixel count, but longer than any photo.
+    settings.UPLOAD_MAX_EDGE = 30_000
+    with pytest.raises(ValidationError) as caught:
+        clean_image(upload(photo_bytes("PNG", size=(31_000, 1))))
+    assert "像素" in caught.value.messages[0]
+    # A phone's panorama is a photo.
+    assert clean_image(upload(photo_bytes("JPEG", size=(12_000, 1_500))))
+
+
 def test_large_photos_are_scaled_down(settings):
     settings.UPLOAD_MAX_SIDE = 100
     image = Image.open(

@@ -1,5 +1,7 @@
 """Admin lists: the filters staff use to find rows, and when a ballot's time may be shown."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -150,3 +152,21 @@ def test_a_list_that_may_hold_secret_ballots_has_no_dates(ballots, grant, login,
     assert "cast_at__year" not in listed.content.decode()
     assert by_year.status_code == 400
     assert since.status_code == 400
+
+
+def test_poll_list_says_results_as_the_poll_page_does(building, grant, login):
+    election = PollFactory(
+        proposal__building=building, labels=["王阿姨", "李师傅"], outcome="adopted"
+    )
+    election.winner = election.options.get(label="李师傅")
+    election.save()
+    PollFactory(proposal__building=building, outcome="adopted")  # a motion
+    PollFactory(proposal__building=building, outcome="no_quorum")
+    PollFactory(proposal__building=building)  # still open
+    client = login(_staff(grant, "proposals.view_poll"))
+
+    page = _changelist(client, "proposals_poll").content.decode()
+    results = re.findall(r'<td class="field-result">(.*?)</td>', page)
+
+    # Not the stored label ("Adopted", 已通过) for a person elected.
+    assert sorted(results) == sorted(["李师傅 当选", "通过", "未达到有效票数", "—"])

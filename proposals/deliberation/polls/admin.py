@@ -8,11 +8,13 @@ while the poll is open would tell each household's choice.
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from buildings.admin import ReadOnlyAdmin
 from core.uploads import PhotoUploadsMixin
 from proposals.deliberation.polls.models import Ballot, Poll, PollOption
+from proposals.deliberation.polls.services import outcome_words
 
 
 class OptionInline(PhotoUploadsMixin, admin.TabularInline):
@@ -46,12 +48,12 @@ class PollAdmin(admin.ModelAdmin):
         "is_secret",
         "opens_at",
         "closes_at",
-        "outcome",
+        "result",
     ]
     list_filter = ["is_secret", "electorate", "outcome", "building__community"]
     search_fields = ["question", "proposal__title"]
     date_hierarchy = "opens_at"
-    list_select_related = ["building"]
+    list_select_related = ["building", "winner"]
     raw_id_fields = ["building", "proposal", "created_by", "winner"]
     readonly_fields = [
         "closed_at",
@@ -62,6 +64,23 @@ class PollAdmin(admin.ModelAdmin):
         "adult_count",
     ]
     inlines = [OptionInline]
+
+    def get_queryset(self, request):
+        candidates = PollOption.objects.filter(
+            poll=OuterRef("pk"), kind=PollOption.Kind.CANDIDATE
+        )
+        return super().get_queryset(request).annotate(is_election=Exists(candidates))
+
+    @admin.display(description=_("result"), ordering="outcome")
+    def result(self, poll):
+        """In the words of the poll's page ("elected", "passed"), not the stored label."""
+        if not poll.outcome:
+            return "—"
+        return outcome_words(
+            poll.outcome,
+            is_election=poll.is_election,
+            winner=poll.winner.label if poll.winner else None,
+        )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.ballots.exists():

@@ -333,16 +333,25 @@ class PollResults:
 
     @property
     def outcome_text(self) -> str:
-        """The result as people say it: 通过 / 未通过 for a motion; "当选：…" only
-        for a choice among names; 未达到法定户数 for either."""
-        if self.outcome == NO_QUORUM:
-            return _("Quorum not reached")
-        if self.is_election:
-            winner = [row.option.label for row in self.options if row.is_winner]
-            if self.outcome == ADOPTED and winner:
-                return _("Elected: %(name)s") % {"name": winner[0]}
-            return _("Nobody elected")
-        return _("Passed") if self.outcome == ADOPTED else _("Not passed")
+        winner = [row.option.label for row in self.options if row.is_winner]
+        return outcome_words(
+            self.outcome,
+            is_election=self.is_election,
+            winner=winner[0] if winner else None,
+        )
+
+
+def outcome_words(outcome: str, *, is_election: bool, winner: str | None) -> str:
+    """A result as people say it, on the poll's page, its poster, the WeChat group and
+    the admin: 通过 / 未通过 for a motion; "当选：…" only for a choice among names;
+    未达到法定户数 for either."""
+    if outcome == NO_QUORUM:
+        return _("Quorum not reached")
+    if is_election:
+        if outcome == ADOPTED and winner:
+            return _("Elected: %(name)s") % {"name": winner}
+        return _("Nobody elected")
+    return _("Passed") if outcome == ADOPTED else _("Not passed")
 
 
 def adults_in(building_id: int) -> int:
