@@ -65,9 +65,11 @@ def _is_supporter(access, issue) -> bool:
 
 
 def _response_summary(building) -> dict:
-    """How quickly this building answers: median hours over the last 100 answered issues."""
+    """How quickly this building answers: median hours over the last 100 answered
+    problems (as the dashboard counts them: no merged duplicates, no hidden reports)."""
     pairs = list(
         Issue.objects.in_building(building)
+        .problems()
         .filter(first_response_at__isnull=False)
         .order_by("-created_at")
         .values_list("created_at", "first_response_at")[:100]

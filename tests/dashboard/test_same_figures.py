@@ -78,10 +78,18 @@ def test_the_median_response_is_the_same_on_the_issue_list(roles, client):
     now = timezone.now()
     for hours in (1, 3):
         created = now - timedelta(days=2 + hours)
-        IssueFactory(
+        first = IssueFactory(
             building=roles.building,
             created_at=created,
             first_response_at=created + timedelta(hours=hours),
+        )
+    # Neither a duplicate merged into another nor a report hidden for abuse counts.
+    for late in ({"merged_into": first}, {"hidden_at": now}):
+        IssueFactory(
+            building=roles.building,
+            created_at=now - timedelta(days=3),
+            first_response_at=now - timedelta(days=1),
+            **late,
         )
     client.force_login(roles.resident)
     page = client.get(reverse("proposals:issues", args=[roles.building.pk]))
