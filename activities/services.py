@@ -22,7 +22,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from activities.models import PARTY, Activity, RecapPhoto, Registration, Shift, Task
+from activities.models import (
+    PARTY,
+    Activity,
+    RecapPhoto,
+    Registration,
+    Shift,
+    Task,
+    free_places,
+)
 from buildings import changes
 from buildings.models import Building, Community, Resident, User
 from buildings.notify import At, Message, notify, notify_many
@@ -204,9 +212,9 @@ def sign_up(
     confirmed = active.filter(status=Registration.Status.CONFIRMED).aggregate(
         n=Coalesce(Sum(PARTY), 0)
     )["n"]
-    nobody_waiting = not active.filter(status=Registration.Status.WAITLISTED).exists()
+    waiting = active.filter(status=Registration.Status.WAITLISTED).count()
     pause()  # test-only: widen the gap between counting and writing
-    fits = nobody_waiting and confirmed + adults + children <= activity.capacity
+    fits = adults + children <= free_places(activity.capacity, confirmed, waiting)
     try:
         with transaction.atomic():
             registration = Registration.objects.create(
