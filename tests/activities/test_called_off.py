@@ -122,3 +122,16 @@ def test_a_check_in_on_the_morning_it_is_called_off_is_undone(roles, client):
     assert statement.context["total"] == Decimal("0.0")
     registration.refresh_from_db()
     assert registration.attendance == "unknown"
+
+
+def test_its_calendar_file_says_cancelled_as_its_page_does(roles, client, called_off):
+    """The .ics export said nothing of the call-off: a calendar kept the event on."""
+    workday, _registration = called_off
+    client.force_login(roles.resident)
+    page = client.get(
+        reverse("activities:detail", args=[roles.building.pk, workday.pk])
+    )
+    ics = client.get(reverse("activities:ics", args=[roles.building.pk, workday.pk]))
+    assert "已取消" in page.content.decode()
+    lines = ics.content.decode().replace("\r\n ", "").split("\r\n")
+    assert "STATUS:CANCELLED" in lines
