@@ -62,6 +62,8 @@ def activity_ics(activity: Activity, url: str) -> str:
         f"DESCRIPTION:{escape_text((activity.text + chr(10) + url).strip())}",
         f"URL:{url}",
         f"LAST-MODIFIED:{utc(activity.updated_at)}",
+        # Called off as its page says (3.8.1.11), so a calendar shows it struck out.
+        f"STATUS:{'CANCELLED' if activity.is_cancelled else 'CONFIRMED'}",
         "END:VEVENT",
         "END:VCALENDAR",
     ]

@@ -31,6 +31,15 @@ def to_hours(duration: timedelta | None) -> Decimal:
 PARTY = F("adults") + F("children")
 
 
+def free_places(capacity: int, confirmed_people: int, waiting: int) -> int:
+    """The places a new sign-up can take: none while anyone waits (the seats free are
+    kept for the waiting list: nobody jumps the queue), else those not confirmed. The
+    one rule of the activity's page (`Activity.places_left`) and of `sign_up`."""
+    if waiting:
+        return 0
+    return max(capacity - confirmed_people, 0)
+
+
 class ActivityQuerySet(models.QuerySet):
     def visible_in(self, building: Building):
         """What residents of the building see: their building's and community-wide ones."""
@@ -177,6 +186,13 @@ class Activity(Cancellable):
             self.max_adults_per_household is not None
             or self.max_children_per_household is not None
         )
+
+    @property
+    def places_left(self) -> int:
+        """Places a new sign-up can take now (needs `with_counts()`); none once called off."""
+        if self.is_cancelled:
+            return 0
+        return free_places(self.capacity, self.confirmed_people, self.waitlisted_count)
 
     @property
     def duration(self) -> timedelta:

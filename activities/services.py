@@ -22,7 +22,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from activities.models import PARTY, Activity, RecapPhoto, Registration, Shift, Task
+from activities.models import (
+    PARTY,
+    Activity,
+    RecapPhoto,
+    Registration,
+    Shift,
+    Task,
+    free_places,
+)
 from buildings import changes
 from buildings.models import Building, Community, Resident, User
 from buildings.notify import At, Message, notify, notify_many
@@ -99,12 +107,17 @@ def update_activity(
 def cancel_activity(*, activity: Activity, by: User, reason: str) -> int:
     """Call an activity off with a reason; everyone signed up or waiting is told.
 
-    Their sign-ups stay as they were, so the page shows who had come forward."""
+    Their sign-ups stay as they were, so the page shows who had come forward; a
+    check-in taken that morning is undone (nobody came to what was not held)."""
     reason = changes.clean_reason(reason)
     activity = _lock_activity(activity)
     if activity.has_started():
         raise ValidationError(_("This activity has already started."))
     changes.cancel(obj=activity, by=by, reason=reason, building=activity.building)
+    # Check-in opens on the day: one taken before the call-off was for nothing held.
+    activity.registrations.filter(attendance=Registration.Attendance.CHECKED_IN).update(
+        attendance=Registration.Attendance.UNKNOWN, checked_in_at=None
+    )
     registrations = activity.registrations.filter(
         status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
     ).select_related("resident__user", "resident__household")
@@ -204,9 +217,9 @@ def sign_up(
     confirmed = active.filter(status=Registration.Status.CONFIRMED).aggregate(
         n=Coalesce(Sum(PARTY), 0)
     )["n"]
-    nobody_waiting = not active.filter(status=Registration.Status.WAITLISTED).exists()
+    waiting = active.filter(status=Registration.Status.WAITLISTED).count()
     pause()  # test-only: widen the gap between counting and writing
-    fits = nobody_waiting and confirmed + adults + children <= activity.capacity
+    fits = adults + children <= free_places(activity.capacity, confirmed, waiting)
     try:
         with transaction.atomic():
             registration = Registration.objects.create(

@@ -123,7 +123,7 @@ def _detail_personal(
         "building": access.building,
         "activity": activity,
         "counts": counts,
-        "seats_left": max(activity.capacity - counts["confirmed_people"], 0),
+        "seats_left": activity.places_left,
         "mine": mine,
         "position": position,
         "form": form or SignUpForm(),

@@ -84,3 +84,54 @@ def test_the_building_card_neither_counts_nor_names_it(roles, client, called_off
     text = page.content.decode()
     assert "1 项即将举行" in text
     assert later.title in text and workday.title not in text
+
+
+def test_a_check_in_on_the_morning_it_is_called_off_is_undone(roles, client):
+    """Check-in opens on the day, a call-off is possible until the start: the roster
+    said "1 of 1 sign-ups checked in" (and the badge "Checked in") while the resident's
+    statement and the dashboard, rightly, counted nobody."""
+    today = timezone.localtime(timezone.now()).replace(
+        hour=8, minute=0, second=0, microsecond=0
+    )
+    with time_machine.travel(today):
+        workday = ActivityFactory(
+            building=roles.building,
+            counts_as_volunteering=True,
+            starts_at=today + timedelta(hours=2),
+            signup_deadline=today - timedelta(days=1),
+        )
+        registration = RegistrationFactory(
+            activity=workday, resident=roles.resident.memberships.get()
+        )
+        services.set_attendance(
+            registration=registration, attendance="checked_in", actor=roles.leader
+        )
+        services.cancel_activity(activity=workday, by=roles.leader, reason="暴雨预警")
+        client.force_login(roles.leader)
+        roster = client.get(
+            reverse("activities:roster", args=[roles.building.pk, workday.pk])
+        )
+    assert roster.context["checked_in_count"] == 0
+    assert "1 个报名中已签到 0 个" in roster.content.decode()
+    year = timezone.localtime(workday.starts_at).year
+    with time_machine.travel(workday.ends_at + timedelta(days=1)):
+        client.force_login(roles.resident)
+        statement = client.get(
+            reverse("activities:hours", args=[roles.building.pk]), {"year": year}
+        )
+    assert statement.context["total"] == Decimal("0.0")
+    registration.refresh_from_db()
+    assert registration.attendance == "unknown"
+
+
+def test_its_calendar_file_says_cancelled_as_its_page_does(roles, client, called_off):
+    """The .ics export said nothing of the call-off: a calendar kept the event on."""
+    workday, _registration = called_off
+    client.force_login(roles.resident)
+    page = client.get(
+        reverse("activities:detail", args=[roles.building.pk, workday.pk])
+    )
+    ics = client.get(reverse("activities:ics", args=[roles.building.pk, workday.pk]))
+    assert "已取消" in page.content.decode()
+    lines = ics.content.decode().replace("\r\n ", "").split("\r\n")
+    assert "STATUS:CANCELLED" in lines
