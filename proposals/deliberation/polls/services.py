@@ -333,7 +333,7 @@ class PollResults:
 
     @property
     def outcome_text(self) -> str:
-        winner = [row.option.label for row in self.options if row.is_winner]
+        winner = [row.option.text for row in self.options if row.is_winner]
         return outcome_words(
             self.outcome,
             is_election=self.is_election,
@@ -388,7 +388,7 @@ def poll_results(poll: Poll) -> PollResults:
         eligible = poll.adult_count
     else:
         eligible = adults_in(poll.building_id)
-    counts = [OptionCount(o.pk, o.label, o.kind, votes.get(o.pk, 0)) for o in options]
+    counts = [OptionCount(o.pk, o.text, o.kind, votes.get(o.pk, 0)) for o in options]
     decision = decide(
         counts=counts,
         households_voted=households_voted,
