@@ -287,8 +287,11 @@ def cast_ballot(
         record_proxy_act(
             resident=resident,
             actor=entered_by,
-            action=_("Entered a ballot (%(origin)s) in “%(poll)s”")
-            % {"origin": ballot.get_origin_display(), "poll": poll.question},
+            action=Message(
+                gettext_noop("Entered a ballot (%(origin)s) in “%(poll)s”"),
+                origin=Origin(ballot.origin).label,
+                poll=poll.question,
+            ),
             link=poll.get_absolute_url(),
         )
     return ballot
