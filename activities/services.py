@@ -242,7 +242,9 @@ def sign_up(
         record_proxy_act(
             resident=resident,
             actor=actor,
-            action=_("Signed up for %(activity)s") % {"activity": activity.title},
+            action=Message(
+                gettext_noop("Signed up for %(activity)s"), activity=activity.title
+            ),
             link=_activity_link(activity, resident),
         )
     return registration
@@ -332,8 +334,10 @@ def cancel_registration(
         record_proxy_act(
             resident=registration.resident,
             actor=actor,
-            action=_("Cancelled the sign-up for %(activity)s")
-            % {"activity": activity.title},
+            action=Message(
+                gettext_noop("Cancelled the sign-up for %(activity)s"),
+                activity=activity.title,
+            ),
         )
     return _promote(activity) if was_confirmed else []
 

@@ -359,7 +359,7 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
 @admin.register(ProxyAct)
 class ProxyActAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "actor", "resident", "action"]
+    list_display = ["created_at", "actor", "resident", "what_was_done"]
     # Who acted (only people who did), and where.
     list_filter = [
         ("actor", admin.RelatedOnlyFieldListFilter),
@@ -369,6 +369,10 @@ class ProxyActAdmin(ReadOnlyAdmin):
     search_fields = ["resident__name", "actor__name", "action"]
     date_hierarchy = "created_at"
     list_select_related = ["actor", "resident__household__building"]
+
+    @admin.display(description=_("what was done"), ordering="action")
+    def what_was_done(self, act):
+        return act.said  # in the reader's language
 
 
 @admin.register(ChangeNote)

@@ -20,8 +20,10 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from buildings.models import PhoneCode, ProxyAct, User
+from buildings.wording import Message
 from core import races, sms
 
 logger = logging.getLogger("core.sms")
@@ -189,10 +191,12 @@ def issue_assisted_code(*, resident, leader) -> str:
             sent=False,
             issued_by=leader,
         )
+        done = Message(gettext_noop("Gave a one-time code to set a new password"))
         ProxyAct.objects.create(
             resident=resident,
             actor=leader,
-            action=_("Gave a one-time code to set a new password"),
+            action=str(done),
+            message=done.stored(),
         )
     logger.info(
         "Assisted reset code issued by user %s for resident %s", leader.pk, resident.pk

@@ -859,7 +859,11 @@ class ProxyAct(models.Model):
     actor = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("done by")
     )
+    # As written in the actor's language; `message` keeps its words for every reader.
     action = models.CharField(_("what was done"), max_length=200)
+    message = models.JSONField(
+        _("message id and values"), null=True, blank=True, editable=False
+    )
     link = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(
         _("done at"), default=timezone.now, editable=False
@@ -871,7 +875,14 @@ class ProxyAct(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.actor.name} → {self.resident.name}: {self.action}"
+        return f"{self.actor.name} → {self.resident.name}: {self.said}"
+
+    @property
+    def said(self) -> str:
+        """What was done, in the active language (older rows: as they were written)."""
+        if not self.message:
+            return self.action
+        return wording.render(self.message)[:200]
 
 
 class NotificationQuerySet(models.QuerySet):

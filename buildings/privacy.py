@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from buildings.extensions import feature_modules
 from buildings.models import Notification, NotificationMute, Resident, User
+from buildings.wording import FORMER_RESIDENT
 
 
 def export_user_data(user: User) -> dict:
@@ -81,7 +82,7 @@ def export_user_data(user: User) -> dict:
 @transaction.atomic
 def leave(*, user: User) -> None:
     """Anonymise the user everywhere; their contributions stay, their name goes."""
-    placeholder = _("Former resident")
+    placeholder = _(FORMER_RESIDENT)
     residents = list(Resident.objects.filter(user=user))
     secrets = (
         {user.phone, user.name}

@@ -149,7 +149,9 @@ def register_proxy_resident(
         decided_at=timezone.now(),
     )
     record_proxy_act(
-        resident=resident, actor=leader, action=_("Registered this resident")
+        resident=resident,
+        actor=leader,
+        action=Message(gettext_noop("Registered this resident")),
     )
     return resident
 
@@ -208,13 +210,20 @@ def add_households(*, building: Building, spec: str) -> int:
 
 
 def record_proxy_act(
-    *, resident: Resident, actor: User, action: str, link: str = ""
+    *, resident: Resident, actor: User, action: Message, link: str = ""
 ) -> ProxyAct | None:
-    """Record that a leader acted for a resident without an account (代录)."""
+    """Record that a leader acted for a resident without an account (代录).
+
+    `action` is kept as message id and values, so every leader who opens the resident's
+    page (and staff in the admin) reads it in their own language."""
     if not resident.is_proxy:
         return None
     return ProxyAct.objects.create(
-        resident=resident, actor=actor, action=action[:200], link=link
+        resident=resident,
+        actor=actor,
+        action=str(action)[:200],
+        message=action.stored(),
+        link=link,
     )
 
 
@@ -248,7 +257,9 @@ def update_talents(
         )
     if actor != resident.user:
         record_proxy_act(
-            resident=resident, actor=actor, action=_("Updated skills and choices")
+            resident=resident,
+            actor=actor,
+            action=Message(gettext_noop("Updated skills and choices")),
         )
     return resident
 

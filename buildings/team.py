@@ -266,6 +266,10 @@ def set_party_badge(*, resident: Resident, show: bool, actor: User) -> Resident:
         record_proxy_act(
             resident=resident,
             actor=actor,
-            action=_("Showed the party badge") if show else _("Hid the party badge"),
+            action=Message(
+                gettext_noop("Showed the party badge")
+                if show
+                else gettext_noop("Hid the party badge")
+            ),
         )
     return resident

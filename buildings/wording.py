@@ -10,10 +10,12 @@ written the reader's way). Rendering never queries the database.
 """
 
 from datetime import datetime
+from functools import cache
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext, override
+from django.utils.translation import gettext, gettext_noop, override
 
 from core.templatetags.words import when
 
@@ -94,3 +96,25 @@ def render(stored: dict) -> str:
         except (KeyError, TypeError, ValueError):
             continue
     return stored["m"]
+
+
+# What stands for the name of someone who left the app (buildings.privacy.leave), on their
+# comments and in timelines: written in the language of their last request.
+FORMER_RESIDENT = gettext_noop("Former resident")
+
+
+@cache
+def in_every_language(msgid: str) -> frozenset[str]:
+    """The message id and each of its translations."""
+    words = {msgid}
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            words.add(gettext(msgid))
+    return frozenset(words)
+
+
+def name_as_said(name: str) -> str:
+    """A name as it was written, but someone who left is named in the reader's language."""
+    if name in in_every_language(FORMER_RESIDENT):
+        return gettext(FORMER_RESIDENT)
+    return name

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from buildings import wording
 from buildings.models import Building, Community, Notification, User
 
 WECOM_HOST = "qyapi.weixin.qq.com"
@@ -111,7 +112,11 @@ class Delivery(models.Model):
         _("status"), max_length=10, choices=Status, default=Status.PENDING
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # As written in the worker's language; `error` keeps its words for every reader.
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    error = models.JSONField(
+        _("last error, message id and values"), null=True, blank=True, editable=False
+    )
     not_before = models.DateTimeField(_("not before"), null=True, blank=True)
     created_at = models.DateTimeField(
         _("created at"), default=timezone.now, editable=False
@@ -134,6 +139,14 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def error_said(self) -> str:
+        """The last error in the active language (older rows: as they were written)."""
+        if not self.error:
+            return self.last_error
+        text = wording.render(self.error)
+        return f"[{self.error['code']}] {text}" if "code" in self.error else text
 
 
 class WecomRobot(models.Model):

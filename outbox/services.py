@@ -13,9 +13,11 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_noop
 
 from buildings.models import Building, Notification, Resident, User
+from buildings.wording import Message
 from core.races import locked, pause, set_lock_timeout
 from outbox.models import Channel, Delivery, SmsBudget, SmsChoice, WecomRobot
 
@@ -179,11 +181,23 @@ class Refused(Exception):
     """A delivery that must not be sent (no robot any more, budget used up)."""
 
 
+def _words(message, **extra) -> dict | None:
+    """An error's words kept for every reader: its message id and values."""
+    if isinstance(message, str) and not isinstance(message, Promise):
+        return None  # text from elsewhere: shown as it was written
+    stored = message if isinstance(message, Message) else Message(message)
+    return {**stored.stored(), **extra}
+
+
 def _send_sms(delivery: Delivery) -> None:
     from core import sms
 
     if delivery.community_id is None:
-        raise Refused(_("The person lives in no building, so no community pays."))
+        raise Refused(
+            Message(
+                gettext_noop("The person lives in no building, so no community pays.")
+            )
+        )
     budget = (
         SmsBudget.objects.select_for_update()
         .filter(community_id=delivery.community_id)
@@ -193,8 +207,12 @@ def _send_sms(delivery: Delivery) -> None:
     used = Delivery.objects.sms_sent_in_month(delivery.community_id).count()
     if used >= limit:
         raise Refused(
-            _("The community's monthly SMS budget (%(limit)s) is used up.")
-            % {"limit": limit}
+            Message(
+                gettext_noop(
+                    "The community's monthly SMS budget (%(limit)s) is used up."
+                ),
+                limit=limit,
+            )
         )
     sms.send(
         delivery.phone,
@@ -211,7 +229,11 @@ def _send_wecom(delivery: Delivery) -> None:
         building_id=delivery.building_id, is_active=True
     ).first()
     if robot is None:
-        raise Refused(_("The building's WeCom robot was removed or switched off."))
+        raise Refused(
+            Message(
+                gettext_noop("The building's WeCom robot was removed or switched off.")
+            )
+        )
     wecom.post_text(robot.webhook_url, delivery.text)
 
 
@@ -234,8 +256,10 @@ def attempt(delivery_id: int) -> str:
         except Refused as refusal:
             delivery.status = Delivery.Status.FAILED
             delivery.last_error = str(refusal)[:500]
+            delivery.error = _words(refusal.args[0])
         except (SmsError, WecomError) as error:
             delivery.last_error = f"[{error.code}] {error}"[:500]
+            delivery.error = _words(error.message, code=error.code)
             if error.retryable and delivery.attempts < MAX_ATTEMPTS:
                 retry_at = timezone.now() + retry_delay(delivery.attempts)
                 delivery.not_before = retry_at
@@ -245,7 +269,14 @@ def attempt(delivery_id: int) -> str:
             delivery.status = Delivery.Status.SENT
             delivery.sent_at = timezone.now()
         delivery.save(
-            update_fields=["attempts", "status", "last_error", "sent_at", "not_before"]
+            update_fields=[
+                "attempts",
+                "status",
+                "last_error",
+                "error",
+                "sent_at",
+                "not_before",
+            ]
         )
         if delivery.status == Delivery.Status.FAILED:
             logger.warning(

@@ -6,8 +6,9 @@ import urllib.error
 import urllib.request
 
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
+from buildings.wording import Message
 from outbox.models import WECOM_PATH, wecom_key
 
 logger = logging.getLogger("outbox.wecom")
@@ -52,19 +53,24 @@ def post_text(webhook_url: str, text: str) -> None:
     except urllib.error.HTTPError as error:
         logger.warning("WeCom robot answered HTTP %s", error.code)
         raise WecomError(
-            _("WeCom answered with HTTP error %(code)s.") % {"code": error.code},
+            Message(
+                gettext_noop("WeCom answered with HTTP error %(code)s."),
+                code=error.code,
+            ),
             code=f"http_{error.code}",
             retryable=error.code >= 500 or error.code == 429,
         ) from None
     except (urllib.error.URLError, TimeoutError, OSError) as error:
         logger.warning("WeCom robot unreachable: %s", error)
         raise WecomError(
-            _("WeCom could not be reached (network)."), code="network", retryable=True
+            Message(gettext_noop("WeCom could not be reached (network).")),
+            code="network",
+            retryable=True,
         ) from None
     except ValueError:
         logger.warning("WeCom robot answered something that is not JSON")
         raise WecomError(
-            _("WeCom gave an answer that could not be read."),
+            Message(gettext_noop("WeCom gave an answer that could not be read.")),
             code="bad_answer",
             retryable=True,
         ) from None
@@ -73,13 +79,17 @@ def post_text(webhook_url: str, text: str) -> None:
         return
     logger.warning("WeCom robot error %s: %s", code, answer.get("errmsg", ""))
     if code in BAD_ADDRESS_CODES:
-        message = _(
-            "WeCom does not know this robot address (error %(code)s); "
-            "copy it again from the group's robot settings."
-        ) % {"code": code}
+        message = Message(
+            gettext_noop(
+                "WeCom does not know this robot address (error %(code)s); "
+                "copy it again from the group's robot settings."
+            ),
+            code=code,
+        )
     else:
-        message = _("WeCom refused the message (error %(code)s: %(reason)s).") % {
-            "code": code,
-            "reason": str(answer.get("errmsg", ""))[:100],
-        }
+        message = Message(
+            gettext_noop("WeCom refused the message (error %(code)s: %(reason)s)."),
+            code=code,
+            reason=str(answer.get("errmsg", ""))[:100],
+        )
     raise WecomError(message, code=str(code), retryable=code in RETRYABLE_CODES)

@@ -8,6 +8,7 @@ ballot's export says that the household voted, never what.
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from buildings.wording import FORMER_RESIDENT
 from proposals.deliberation.consultations.models import ConsultationResponse
 from proposals.deliberation.conventions.models import ConventionSignature
 from proposals.deliberation.polls.models import Ballot
@@ -72,7 +73,7 @@ def export_user_data(user) -> dict:
 
 
 def anonymise_user(user) -> None:
-    placeholder = _("Former resident")
+    placeholder = _(FORMER_RESIDENT)
     IssueEvent.objects.filter(actor=user).update(actor_name=placeholder)
     IssueComment.objects.filter(author=user).update(author_name=placeholder)
     ProposalComment.objects.filter(author=user).update(author_name=placeholder)

@@ -30,7 +30,7 @@ class OptionPhotosForm(forms.Form):
         self.rows = []
         for option in options:
             self.fields[f"photo_{option.pk}"] = ImageUploadField(
-                label=option.label,
+                label=option.text,
                 required=False,
                 widget=forms.FileInput(attrs={"accept": ACCEPT}),
             )

@@ -198,8 +198,10 @@ def report_issue(
         record_proxy_act(
             resident=reporter,
             actor=entered_by,
-            action=_("Filed the issue report “%(title)s” for this resident")
-            % {"title": title},
+            action=Message(
+                gettext_noop("Filed the issue report “%(title)s” for this resident"),
+                title=title,
+            ),
             link=issue.get_absolute_url(),
         )
     # The one who filed it is not told of their own issue, unless they filed it

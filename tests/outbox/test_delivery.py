@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -379,3 +380,21 @@ def test_a_vote_reminder_reaches_sms_and_group_within_a_minute_of_being_due(
     assert group.sent_at - due <= timedelta(minutes=1)
     assert flaky_sms.sent[0][0] == roles.resident.phone
     assert "加装电梯" in wecom.texts()[-1]
+
+
+def test_the_robot_page_says_why_a_post_failed_in_the_readers_language(
+    roles, delivering, wecom, morning, login
+):
+    setup_channels(roles.building)
+    wecom.answers = [93000]  # WeCom: this robot address does not exist
+    services.queue_group_post(roles.building, kind="test", text="试一下")
+    with translation.override("zh-hans"):  # the worker writes in the default language
+        run_worker()
+    group = Delivery.objects.get(channel="wecom")
+    assert "企业微信" in group.last_error  # as written, for the admin's search
+    client = login(roles.leader)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("outbox:wecom", args=[roles.building.pk]))
+    text = page.content.decode()
+    assert "[93000] WeCom does not know this robot address (error 93000)" in text
+    assert "企业微信不" not in text and "地址" not in text

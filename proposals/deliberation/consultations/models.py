@@ -148,6 +148,11 @@ class Choice(models.Model):
     def __str__(self):
         return self.label
 
+    @property
+    def text(self) -> str:
+        """As written (the pages show poll options and choices alike)."""
+        return self.label
+
 
 class ConsultationResponse(models.Model):
     """One resident's answers, or one household's answers taken on a door-to-door visit.

@@ -6,8 +6,10 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from buildings.models import Household, Resident, User
+from buildings.notify import Message
 from buildings.services import record_proxy_act
 from core.races import locked, pause, set_lock_timeout
 from proposals.deliberation.conventions.models import Convention, ConventionSignature
@@ -78,7 +80,9 @@ def sign_convention(
         record_proxy_act(
             resident=resident,
             actor=entered_by,
-            action=_("Recorded a paper signature of the building convention"),
+            action=Message(
+                gettext_noop("Recorded a paper signature of the building convention")
+            ),
             link=reverse(
                 "proposals:convention", args=[convention.building_id, convention.pk]
             ),

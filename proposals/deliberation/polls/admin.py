@@ -79,7 +79,7 @@ class PollAdmin(admin.ModelAdmin):
         return outcome_words(
             poll.outcome,
             is_election=poll.is_election,
-            winner=poll.winner.label if poll.winner else None,
+            winner=poll.winner.text if poll.winner else None,
         )
 
     def get_readonly_fields(self, request, obj=None):

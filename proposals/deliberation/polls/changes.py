@@ -72,7 +72,7 @@ def edit_poll(
         )
     pause()  # test-only: widen the window the poll lock must close
     for option, label in zip(options, labels, strict=True):
-        if option.label != label:
+        if option.text != label:  # as the form showed it
             option.label = label
             option.save(update_fields=["label"])
     poll.question = question[:200]

@@ -107,7 +107,7 @@ class EnterBallotForm(forms.Form):
 
     def __init__(self, *args, poll, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["option"].choices = [(o.pk, o.label) for o in poll.options.all()]
+        self.fields["option"].choices = [(o.pk, o.text) for o in poll.options.all()]
         if poll.is_secret:
             self.fields.pop("slip_photo")
 
@@ -125,7 +125,7 @@ class PollEditForm(ReasonForm):
             self.fields[f"option_{i}"] = forms.CharField(
                 label=_("Option %(number)d") % {"number": i + 1},
                 max_length=limit,
-                initial=option.label,
+                initial=option.text,
             )
         self.option_count = len(options)
         numbered = [f"option_{i}" for i in range(self.option_count)]

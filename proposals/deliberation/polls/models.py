@@ -6,12 +6,14 @@ household lock. Nothing links the two: no foreign key, no timestamp, no id.
 """
 
 import uuid
+from functools import cache
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Cancellable
@@ -264,6 +266,29 @@ class PollOption(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def text(self) -> str:
+        """The option as the reader says it. In favour / Against / Abstain are written
+        by the app in the language of whoever opened the poll: while the option keeps
+        those words they are said in the reader's language; words a person wrote (a
+        name, an edited option) stay as written."""
+        if self.kind != self.Kind.CANDIDATE and self.label in _given_words(self.kind):
+            return self.get_kind_display()
+        return self.label
+
+
+@cache
+def _given_words(kind: str) -> frozenset[str]:
+    """The words the app gives an option of this kind, in every language."""
+    label = PollOption.Kind(kind).label
+    words = set()
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            words.add(str(label))
+    with override(None):
+        words.add(str(label))
+    return frozenset(words)
 
 
 class BallotQuerySet(models.QuerySet):

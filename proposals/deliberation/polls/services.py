@@ -287,8 +287,11 @@ def cast_ballot(
         record_proxy_act(
             resident=resident,
             actor=entered_by,
-            action=_("Entered a ballot (%(origin)s) in “%(poll)s”")
-            % {"origin": ballot.get_origin_display(), "poll": poll.question},
+            action=Message(
+                gettext_noop("Entered a ballot (%(origin)s) in “%(poll)s”"),
+                origin=Origin(ballot.origin).label,
+                poll=poll.question,
+            ),
             link=poll.get_absolute_url(),
         )
     return ballot
@@ -333,7 +336,7 @@ class PollResults:
 
     @property
     def outcome_text(self) -> str:
-        winner = [row.option.label for row in self.options if row.is_winner]
+        winner = [row.option.text for row in self.options if row.is_winner]
         return outcome_words(
             self.outcome,
             is_election=self.is_election,
@@ -388,7 +391,7 @@ def poll_results(poll: Poll) -> PollResults:
         eligible = poll.adult_count
     else:
         eligible = adults_in(poll.building_id)
-    counts = [OptionCount(o.pk, o.label, o.kind, votes.get(o.pk, 0)) for o in options]
+    counts = [OptionCount(o.pk, o.text, o.kind, votes.get(o.pk, 0)) for o in options]
     decision = decide(
         counts=counts,
         households_voted=households_voted,

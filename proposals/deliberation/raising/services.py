@@ -106,8 +106,11 @@ def raise_matter(
     )
     _tell_the_team(
         building,
-        _("%(name)s raised a matter: %(title)s")
-        % {"name": resident.name, "title": title},
+        Message(
+            gettext_noop("%(name)s raised a matter: %(title)s"),
+            name=resident.name,
+            title=title,
+        ),
         proposal,
     )
     if proposal.cosigns_needed <= 1:

@@ -156,6 +156,30 @@ def test_leader_enters_proxy_ballot_for_elderly_resident(building, roles, login)
     assert ProxyAct.objects.filter(resident=grandma, actor=roles.leader).exists()
 
 
+def test_a_ballot_entered_for_a_resident_is_read_in_the_readers_language(
+    building, roles, login
+):
+    poll = PollFactory(proposal__building=building, question="加装电梯")
+    grandma = ResidentFactory(household__building=building, name="钱奶奶")
+    client = login(roles.leader)  # in Chinese, the default
+    client.post(
+        reverse("proposals:poll-enter", args=[building.pk, poll.pk]),
+        {
+            "room": grandma.household.room,
+            "voter": "钱奶奶",
+            "option": option(poll, "同意").pk,
+            "origin": "paper",
+        },
+    )
+    client = login(roles.staff)
+    client.cookies["django_language"] = "en"
+    page = client.get(
+        reverse("buildings:resident", args=[building.pk, grandma.pk])
+    ).content.decode()
+    assert "Entered a ballot (Paper slip) in “加装电梯”" in page
+    assert "纸质" not in page
+
+
 def test_slip_photo_is_kept_for_open_polls_and_refused_for_secret(building, roles):
     from django.core.files.base import ContentFile
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from buildings.models import Notification
 from proposals.deliberation.raising import services
@@ -76,6 +77,16 @@ def test_a_resident_raises_a_matter_with_photos_and_a_cost(roles, login):
     assert "1 / 3 户已联署" in page
     assert "您家已联署" in page
     assert "为本户联署" not in page  # the household signed already
+
+
+def test_the_team_reads_of_a_raised_matter_in_their_own_language(roles, login):
+    with translation.override("zh-hans"):  # the resident raises it in Chinese
+        raised(roles, title="Lobby benches")
+    client = login(roles.leader)
+    client.cookies["django_language"] = "en"
+    inbox = client.get(reverse("buildings:notifications")).content.decode()
+    assert "raised a matter: Lobby benches" in inbox
+    assert "举手提议" not in inbox
 
 
 def test_fund_category_comes_from_the_fund(roles, login):
