@@ -1,7 +1,10 @@
 """Helpers for the PostgreSQL concurrency proofs: threads released together."""
 
+import fcntl
+import tempfile
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from django.db import connection, connections
@@ -12,8 +15,29 @@ from django.db import connection, connections
 requires_postgres = pytest.mark.postgres
 
 
+# One storm at a time on the machine, whichever pytest-xdist worker runs it: a storm holds
+# up to 50 connections (two at once passed PostgreSQL's 100, "too many clients"), and a
+# twin's race is meant to show against its own threads, not starve beside another storm.
+STORM_LOCK = Path(tempfile.gettempdir()) / "louzu-tests-storm.lock"
+
+
+@contextmanager
+def one_storm_at_a_time():
+    with open(STORM_LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def storm(n, fn):
     """Run fn(i) in n threads released together; return (results, errors)."""
+    with one_storm_at_a_time():
+        return _storm(n, fn)
+
+
+def _storm(n, fn):
     barrier = threading.Barrier(n)
     results, errors = [None] * n, []
 

@@ -6,7 +6,6 @@ from django.core.cache import cache
 from django.utils import translation
 
 from core import pagecache
-from tests.concurrency import storm
 from tests.factories import (
     AccountResidentFactory,
     BuildingFactory,
@@ -47,10 +46,6 @@ def pytest_collection_modifyitems(config, items):
     kept, dropped = [], []
     for item in items:
         (dropped if item.get_closest_marker(other) else kept).append(item)
-        if getattr(getattr(item, "module", None), "storm", None) is storm:
-            # A storm holds up to 50 connections: two at once in two workers went past
-            # PostgreSQL's 100 ("too many clients"), so they take turns in one worker.
-            item.add_marker(pytest.mark.xdist_group("storms"))
     if dropped:
         config.hook.pytest_deselected(items=dropped)
     kept.sort(key=_longest_first)  # stable: the rest keep their order

@@ -215,10 +215,16 @@ def test_no_pledge_lands_after_the_campaign_is_cancelled(settings):
     assert untold == 0  # every pledger of the cancelled campaign was told
 
 
+# The twins below race a cancellation against ten requests: on a loaded machine the
+# threads can line up so that the race does not happen once, so each twin gets three
+# tries to show it (the guarded tests above must hold every time).
+TWIN_TRIES = 3
+
+
 def test_twin_without_the_campaign_lock_pledges_land_unseen(settings):
     settings.LOUZU_GUARDS_OFF = True
-    codes, untold = pledges_while_cancelling(settings)
-    assert untold > 0, "without the lock the race must show"
+    untold = [pledges_while_cancelling(settings)[1] for _ in range(TWIN_TRIES)]
+    assert max(untold) > 0, "without the lock the race must show"
 
 
 def test_gifts_to_a_campaign_while_it_is_cancelled_never_deadlock(settings):
@@ -292,5 +298,5 @@ def test_no_gift_lands_on_a_campaign_after_it_is_cancelled(settings):
 
 def test_twin_without_the_campaign_lock_gifts_land_after_cancelling(settings):
     settings.LOUZU_GUARDS_OFF = True
-    _codes, late = gifts_while_cancelling(settings)
-    assert late > 0
+    late = [gifts_while_cancelling(settings)[1] for _ in range(TWIN_TRIES)]
+    assert max(late) > 0, "without the lock the race must show"
