@@ -6,9 +6,7 @@ household lock. Nothing links the two: no foreign key, no timestamp, no id.
 """
 
 import uuid
-from functools import cache
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
@@ -18,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from buildings.models import Cancellable
 from buildings.rooms import natural
+from buildings.wording import in_every_language
 from core.templatetags.words import when
 from proposals.deliberation.origin import Origin
 from proposals.deliberation.proposals.models import Proposal
@@ -278,17 +277,11 @@ class PollOption(models.Model):
         return self.label
 
 
-@cache
 def _given_words(kind: str) -> frozenset[str]:
     """The words the app gives an option of this kind, in every language."""
-    label = PollOption.Kind(kind).label
-    words = set()
-    for code, _name in settings.LANGUAGES:
-        with override(code):
-            words.add(str(label))
     with override(None):
-        words.add(str(label))
-    return frozenset(words)
+        msgid = str(PollOption.Kind(kind).label)
+    return in_every_language(msgid)
 
 
 class BallotQuerySet(models.QuerySet):
