@@ -1,6 +1,8 @@
-"""Activities' part of a person's data export (leaving keeps sign-ups and hours as counts)."""
+"""Activities' part of a person's data export and of leaving: what they did stays as
+counts and hours, what they promised and have not done is given back."""
 
 from activities.models import Registration, Shift
+from activities.services import give_back_commitments
 
 
 def export_user_data(user) -> dict:
@@ -30,5 +32,7 @@ def export_user_data(user) -> dict:
 
 
 def anonymise_user(user) -> None:
-    """Nothing to do: registrations and shifts name the Resident row, which the root app
-    anonymises; the counts and volunteer hours stay."""
+    """Registrations and shifts name the Resident row, which the root app anonymises;
+    what was done stays as counts and hours. What was promised and not yet done is given
+    back, so a place or a shift is not held by someone who has gone."""
+    give_back_commitments(user)

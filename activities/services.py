@@ -342,6 +342,26 @@ def cancel_registration(
     return _promote(activity) if was_confirmed else []
 
 
+def give_back_commitments(user: User) -> None:
+    """Someone leaving the app gives back what they promised and have not yet done.
+
+    Their sign-ups to activities not yet started are cancelled (the waiting list moves up
+    and those promoted are told), and their shifts not yet started are open again. What
+    they already did stays: attendance, shifts done and volunteer hours.
+    """
+    now = timezone.now()
+    for registration in Registration.objects.active().filter(
+        resident__user=user,
+        activity__starts_at__gt=now,
+        activity__cancelled_at__isnull=True,
+    ):
+        cancel_registration(registration=registration, actor=user)
+    for shift in Shift.objects.filter(
+        volunteer__user=user, starts_at__gt=now, done_at__isnull=True
+    ).select_related("volunteer"):
+        release_shift(shift=shift, resident=shift.volunteer)
+
+
 @transaction.atomic
 def set_attendance(
     *, registration: Registration, attendance: str, actor: User
