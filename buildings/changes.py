@@ -55,7 +55,10 @@ def cancel(*, obj: Cancellable, by: User | None, reason: str, building=None) -> 
     reason = clean_reason(reason)
     obj.cancelled_at = timezone.now()
     obj.cancel_reason = reason
-    obj.save(update_fields=["cancelled_at", "cancel_reason"])
+    fields = ["cancelled_at", "cancel_reason"]
+    if any(field.name == "updated_at" for field in obj._meta.concrete_fields):
+        fields.append("updated_at")  # a call-off is its latest change (.ics, lists)
+    obj.save(update_fields=fields)
     record_change(
         obj=obj,
         by=by,

@@ -135,3 +135,15 @@ def test_its_calendar_file_says_cancelled_as_its_page_does(roles, client, called
     assert "已取消" in page.content.decode()
     lines = ics.content.decode().replace("\r\n ", "").split("\r\n")
     assert "STATUS:CANCELLED" in lines
+
+
+def test_calling_it_off_is_its_latest_change(roles):
+    """A calendar that compares LAST-MODIFIED saw the call-off as no change at all."""
+    with time_machine.travel(timezone.now() - timedelta(days=1)):
+        workday = ActivityFactory(
+            building=roles.building, starts_at=timezone.now() + timedelta(days=3)
+        )
+    made = workday.updated_at
+    services.cancel_activity(activity=workday, by=roles.leader, reason="暴雨预警")
+    workday.refresh_from_db()
+    assert workday.updated_at > made + timedelta(hours=23)
