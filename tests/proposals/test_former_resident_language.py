@@ -1,11 +1,15 @@
 """Someone who left the app stays on their comments as a "former resident", written in the
 language of the request that removed them: every reader reads it in their own."""
 
+from datetime import timedelta
+
 import pytest
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from buildings.privacy import leave
 from proposals.models import IssueComment, IssueEvent, ProposalComment
+from tests.activities.factories import ActivityFactory, RegistrationFactory
 from tests.proposals.deliberation.factories import ProposalFactory
 from tests.proposals.factories import IssueFactory
 
@@ -49,3 +53,24 @@ def test_chinese_readers_read_of_a_former_resident_who_left_in_english(roles, lo
     client = login(roles.team)
     for page in (read(client, issue, "zh-hans"), read(client, proposal, "zh-hans")):
         assert "已退出居民" in page and "Former resident" not in page
+
+
+def test_a_roster_names_who_came_and_left_in_the_readers_language(roles, login):
+    """The activity's roster names each sign-up's resident: someone who came, then
+    left in Chinese, is a "Former resident" to an English-reading leader."""
+    start = timezone.now() - timedelta(days=2)
+    activity = ActivityFactory(
+        building=roles.building, starts_at=start, ends_at=start + timedelta(hours=2)
+    )
+    RegistrationFactory(
+        activity=activity,
+        resident=roles.resident.memberships.get(),
+        attendance="checked_in",
+    )
+    with translation.override("zh-hans"):
+        leave(user=roles.resident)
+    client = login(roles.leader)
+    client.cookies["django_language"] = "en"
+    url = reverse("activities:roster", args=[roles.building.pk, activity.pk])
+    page = client.get(url).content.decode()
+    assert "Former resident" in page and "已退出居民" not in page
