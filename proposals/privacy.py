@@ -51,7 +51,7 @@ def export_user_data(user) -> dict:
                 "poll": ballot.poll.question,
                 "choice": ""
                 if ballot.poll.is_secret
-                else (ballot.option.label if ballot.option_id else ""),
+                else (ballot.option.text if ballot.option_id else ""),
                 "secret": ballot.poll.is_secret,
                 "origin": ballot.origin,
             }

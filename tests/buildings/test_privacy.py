@@ -5,6 +5,7 @@ import json
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
+from django.utils import translation
 
 from buildings.models import Resident, User
 from tests.factories import AccountResidentFactory, TalentFactory
@@ -112,3 +113,23 @@ def test_export_and_leaving_cover_every_app(client, building):
         and "楼道灯坏了" in issue_page
         and "晚上很黑" in issue_page
     )
+
+
+def test_my_data_says_an_open_ballots_choice_in_my_language(client, building):
+    """The poll's In favour was written in Chinese by the leader who opened it; a
+    resident reading in English downloads "In favour", as the poll page says."""
+    from proposals.deliberation.polls import services as poll_services
+    from proposals.models import PollOption
+    from tests.proposals.deliberation.factories import PollFactory
+
+    resident = AccountResidentFactory(household__building=building)
+    User.objects.filter(pk=resident.user.pk).update(language="en")
+    with translation.override("zh-hans"):
+        poll = PollFactory(proposal__building=building, is_secret=False)
+    yes = poll.options.get(kind=PollOption.Kind.YES)
+    assert yes.label == "同意"
+    poll_services.cast_ballot(poll=poll, option_id=yes.pk, resident=resident)
+    client.force_login(resident.user)
+    client.cookies["django_language"] = "en"
+    data = json.loads(client.get(reverse("buildings:my-data")).content)
+    assert data["proposals"]["ballots"][0]["choice"] == "In favour"
