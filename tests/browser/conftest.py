@@ -256,6 +256,10 @@ def audit(browser, live_server):
         return context
 
     def _audit(path, login=None, locale="zh-CN", large=False):
+        # The page of the call before is done with: close it, so that one page at a
+        # time runs in the browser (each open page is a renderer process on 2 cores).
+        while contexts:
+            contexts.pop().close()
         state = None
         if login is not None and (login, large) not in sessions:
             context = _context()
@@ -265,6 +269,7 @@ def audit(browser, live_server):
             log_in(page, login)
             page.wait_for_load_state("load")
             sessions[login, large] = page.context.storage_state()
+            contexts.pop().close()
         if login is not None:
             state = sessions[login, large]
         context = _context(locale, storage_state=state, bypass_csp=True)
