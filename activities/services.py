@@ -355,11 +355,17 @@ def give_back_commitments(user: User) -> None:
         activity__starts_at__gt=now,
         activity__cancelled_at__isnull=True,
     ):
-        cancel_registration(registration=registration, actor=user)
+        try:
+            cancel_registration(registration=registration, actor=user)
+        except ValidationError:
+            pass  # cancelled meanwhile (a second click on "leave"), or just started
     for shift in Shift.objects.filter(
         volunteer__user=user, starts_at__gt=now, done_at__isnull=True
     ).select_related("volunteer"):
-        release_shift(shift=shift, resident=shift.volunteer)
+        try:
+            release_shift(shift=shift, resident=shift.volunteer)
+        except ValidationError:
+            pass  # given back meanwhile, or just started
 
 
 @transaction.atomic

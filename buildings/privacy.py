@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from buildings.extensions import feature_modules
 from buildings.models import Notification, NotificationMute, Resident, User
 from buildings.wording import FORMER_RESIDENT
+from core.races import locked
 
 
 def export_user_data(user: User) -> dict:
@@ -81,7 +82,12 @@ def export_user_data(user: User) -> dict:
 
 @transaction.atomic
 def leave(*, user: User) -> None:
-    """Anonymise the user everywhere; their contributions stay, their name goes."""
+    """Anonymise the user everywhere; their contributions stay, their name goes.
+
+    The user's row is locked first (as joining a building locks it): a second "leave"
+    sent at once waits, then finds the account already gone and changes nothing."""
+    if locked(User.objects.filter(pk=user.pk, is_active=True)).first() is None:
+        return
     placeholder = _(FORMER_RESIDENT)
     residents = list(Resident.objects.filter(user=user))
     secrets = (

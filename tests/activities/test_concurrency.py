@@ -254,3 +254,38 @@ def test_twin_shift_claims_without_the_guard_tell_many_it_is_theirs(building, se
     assert (
         len(told_yes) > 1
     )  # lost updates: several were told "it's yours", one holds it
+
+
+def test_leaving_twice_at_once_gives_the_seat_to_the_waiting_list_once(building):
+    """Leaving cancels the leaver's sign-ups (the waiting list moves up). Ten "leave"
+    requests at once, as a double tap on a slow phone sends them: the user's row lock
+    lets one through, the others find the account gone; the seat goes to the next in
+    line once, and they are told once. (The seat itself is guarded by the activity's
+    lock, whose twin is test_twin_without_the_guard_overbooks.)"""
+    activity = ActivityFactory(building=building, capacity=2)
+    leaver = AccountResidentFactory(household__building=building)
+    RegistrationFactory(activity=activity, resident=leaver, adults=2)
+    waiting = RegistrationFactory(activity=activity, adults=2, status="waitlisted")
+    clients = []
+    for _i in range(10):
+        client = Client()
+        client.force_login(leaver.user)
+        clients.append(client)
+    url = reverse("buildings:leave")
+    codes, errors = storm(
+        len(clients),
+        bounded(
+            lambda i: clients[i].post(url, {"password": "pass-word-123"}).status_code
+        ),
+    )
+    assert errors == []
+    assert 500 not in codes
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED
+    assert activity.registrations.confirmed_people() == 2
+    assert (
+        Notification.objects.filter(
+            recipient=waiting.resident.user, kind="waitlist_promoted"
+        ).count()
+        == 1
+    )
