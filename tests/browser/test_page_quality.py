@@ -26,33 +26,34 @@ from tests.proposals.factories import IssueFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.parametrize("large", [False, True], ids=["normal", "large-text"])
-def test_main_pages_are_light_accessible_readable_and_easy_to_tap(
-    audit, main_pages, large
-):
+def test_main_pages_are_light_accessible_readable_and_easy_to_tap(audit, main_pages):
+    """Each page in normal text, then in large text (one set of pages for both)."""
     problems, weights, charts = [], [], 0
-    tap, text = (56, 22) if large else (44, 17)
-    for path, login in main_pages:
-        weight, serious, font_size, page = audit(path, login=login, large=large)
-        weights.append(weight)
-        if weight > PAGE_WEIGHT_LIMIT:
-            problems.append(f"{path}: {weight} bytes transferred")
-        if serious:
-            problems.append(f"{path}: {serious}")
-        if font_size < text:
-            problems.append(f"{path}: body text {font_size}px")
-        if page.evaluate("document.documentElement.scrollWidth") > 390:
-            problems.append(f"{path}: wider than the phone")
-        is_large = page.evaluate(
-            "document.documentElement.classList.contains('large-text')"
-        )
-        if is_large != large:
-            problems.append(f"{path}: large text {'off' if large else 'on'}")
-        problems += [f"{path}: tap {t}" for t in small_tap_targets(page, tap)]
-        problems += [f"{path}: chart {t}" for t in small_chart_labels(page)]
-        charts += page.locator("svg text").count()
-        if large:
-            problems += [f"{path}: text {t}" for t in small_text(page, text)]
+    for large in (False, True):
+        tap, text = (56, 22) if large else (44, 17)
+        mode = "large text" if large else "normal"
+        for path, login in main_pages:
+            weight, serious, font_size, page = audit(path, login=login, large=large)
+            weights.append(weight)
+            where = f"{path} ({mode})"
+            if weight > PAGE_WEIGHT_LIMIT:
+                problems.append(f"{where}: {weight} bytes transferred")
+            if serious:
+                problems.append(f"{where}: {serious}")
+            if font_size < text:
+                problems.append(f"{where}: body text {font_size}px")
+            if page.evaluate("document.documentElement.scrollWidth") > 390:
+                problems.append(f"{where}: wider than the phone")
+            is_large = page.evaluate(
+                "document.documentElement.classList.contains('large-text')"
+            )
+            if is_large != large:
+                problems.append(f"{where}: large text {'off' if large else 'on'}")
+            problems += [f"{where}: tap {t}" for t in small_tap_targets(page, tap)]
+            problems += [f"{where}: chart {t}" for t in small_chart_labels(page)]
+            charts += page.locator("svg text").count()
+            if large:
+                problems += [f"{where}: text {t}" for t in small_text(page, text)]
     assert problems == [], "\n".join(problems)
     # Bootstrap's stylesheet alone is over 20 KB compressed: a lighter first load means
     # the browser's byte counts were not read.
