@@ -46,8 +46,9 @@ def _words(text) -> dict:
 def notify(
     *, recipient, kind: str, text: str | Message, link: str = ""
 ) -> Notification | None:
-    """Store an in-app notification for a user (nothing for residents without an account)."""
-    if recipient is None:
+    """Store an in-app notification for a user (nothing for residents without an account,
+    nor for an account that is closed: someone who left the app)."""
+    if recipient is None or not recipient.is_active:
         return None
     if NotificationMute.objects.filter(user=recipient, kind=kind).exists():
         return None
@@ -60,7 +61,9 @@ def notify(
 
 def notify_many(*, recipients, kind: str, text: str | Message, link: str = "") -> int:
     """Notify many users at once (one query for mutes, one insert); returns how many."""
-    users = {user.pk: user for user in recipients if user is not None}
+    users = {
+        user.pk: user for user in recipients if user is not None and user.is_active
+    }
     muted = set(
         NotificationMute.objects.filter(user_id__in=users, kind=kind).values_list(
             "user_id", flat=True

@@ -1,4 +1,8 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 
 from outbox import group_posts
 from tests.outbox.standins import FlakySmsBackend, WecomStandIn
@@ -31,3 +35,12 @@ def delivering(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.SITE_URL = "https://louzu.example"
     group_posts._recent.clear()
+
+
+@pytest.fixture
+def morning():
+    """10:00 in Shanghai on a June day: outside quiet hours, SMS go out at once."""
+    with time_machine.travel(
+        datetime(2026, 6, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
+    ) as clock:
+        yield clock

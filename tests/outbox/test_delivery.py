@@ -31,14 +31,6 @@ def run_worker():
     call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
 
 
-@pytest.fixture
-def morning():
-    with time_machine.travel(
-        datetime(2026, 6, 1, 10, 0, tzinfo=SHANGHAI), tick=False
-    ) as clock:
-        yield clock
-
-
 def setup_channels(building, limit=100):
     SmsBudget.objects.create(community=building.community, monthly_limit=limit)
     WecomRobot.objects.create(building=building, webhook_url=ROBOT_URL)
