@@ -12,10 +12,17 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from buildings.extensions import feature_modules
-from buildings.models import Notification, NotificationMute, Resident, User
+from buildings.models import (
+    Notification,
+    NotificationMute,
+    Resident,
+    TalentInvitation,
+    User,
+)
 from buildings.wording import FORMER_RESIDENT
 from core.races import locked
 
@@ -99,6 +106,10 @@ def leave(*, user: User) -> None:
         module.anonymise_user(user)
     for resident in residents:
         resident.talents.all().delete()
+        # A leader's question they can no longer answer stops waiting on the team page.
+        resident.talent_invitations.filter(
+            status=TalentInvitation.Status.PENDING
+        ).update(status=TalentInvitation.Status.WITHDRAWN, answered_at=timezone.now())
         resident.name = placeholder
         resident.contact_phone = ""
         resident.shows_party_badge = False

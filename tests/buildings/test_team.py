@@ -15,6 +15,7 @@ from buildings.models import (
     TalentInvitation,
     TeamEvent,
 )
+from buildings.privacy import leave
 from tests.conftest import ALL_ROLES
 from tests.factories import (
     AccountResidentFactory,
@@ -568,3 +569,17 @@ def test_my_data_has_my_talent_invitations_and_team_history(roles, login):
     mine = data["memberships"][0]
     assert mine["talent_invitations"][0]["skill"] == "缝纫"
     assert {e["what"] for e in mine["team_history"]} == {"appointed", "talent_proposed"}
+
+
+def test_a_talent_question_to_someone_who_left_stops_waiting(roles, login):
+    """The team page listed it as "waiting for their answer" for ever."""
+    resident = member(roles.resident)
+    team.propose_talent(
+        resident=resident, skill_name="缝纫", offer="补衣服", actor=roles.leader
+    )
+    leave(user=roles.resident)
+    invitation = TalentInvitation.objects.get(resident=resident)
+    assert invitation.status == TalentInvitation.Status.WITHDRAWN
+    page = login(roles.leader).get(reverse("buildings:team", args=[roles.building.pk]))
+    assert list(page.context["invitations"]) == []
+    assert "没有等待中的邀请。" in page.content.decode()
