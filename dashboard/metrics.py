@@ -190,9 +190,10 @@ def building_rows(community_ids, now=None, trends=True) -> list[BuildingRow]:
     )
     for item in held.values("building").annotate(count=Count("pk")):
         rows[item["building"]].activities_held = item["count"]
-    checked_in = Registration.objects.attended().filter(
+    checked_in = Registration.objects.attended().filter(  # at activities held
         resident__household__building__community__in=communities,
         activity__starts_at__gte=since,
+        activity__ends_at__lt=now,
     )
     for item in checked_in.values("resident__household__building").annotate(
         people=Sum(F("adults") + F("children"))

@@ -1,0 +1,46 @@
+"""An activity still under way is not yet held: the dashboard counts it, its participants
+and its volunteer hours once it is over, all three together, as the statement does."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from activities import hours
+from dashboard import metrics
+from tests.activities.factories import ActivityFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _row(building):
+    return next(
+        r for r in metrics.community_rows(building.community) if r.building == building
+    )
+
+
+def test_an_activity_is_counted_with_its_people_and_hours_once_over(roles):
+    start = timezone.now() - timedelta(hours=1)
+    workday = ActivityFactory(
+        building=roles.building,
+        counts_as_volunteering=True,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    resident = roles.resident.memberships.get()
+    RegistrationFactory(
+        activity=workday, resident=resident, adults=2, attendance="checked_in"
+    )
+    year = timezone.localtime(start).year
+    row = _row(roles.building)
+    under_way = (row.activities_held, row.participants, row.volunteer_hours)
+    assert under_way == (0, 0, Decimal("0.0"))
+    assert hours.total(hours.entries_for(resident, year)) == Decimal("0.0")
+    with time_machine.travel(workday.ends_at + timedelta(minutes=1)):
+        row = _row(roles.building)
+        over = (row.activities_held, row.participants, row.volunteer_hours)
+        statement = hours.total(hours.entries_for(resident, year))
+    assert over == (1, 2, Decimal("2.0"))
+    assert statement == Decimal("2.0")
