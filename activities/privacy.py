@@ -3,6 +3,7 @@ counts and hours, what they promised and have not done is given back."""
 
 from activities.models import Registration, Shift
 from activities.services import give_back_commitments
+from buildings.models import Resident
 
 
 def export_user_data(user) -> dict:
@@ -35,4 +36,9 @@ def anonymise_user(user) -> None:
     """Registrations and shifts name the Resident row, which the root app anonymises;
     what was done stays as counts and hours. What was promised and not yet done is given
     back, so a place or a shift is not held by someone who has gone."""
-    give_back_commitments(user)
+    give_back_commitments(residents=Resident.objects.filter(user=user), by=user)
+
+
+def membership_ended(*, resident, by) -> None:
+    """Staff marked the resident as gone from the building: as on leaving the app."""
+    give_back_commitments(residents=[resident], by=by)

@@ -342,25 +342,27 @@ def cancel_registration(
     return _promote(activity) if was_confirmed else []
 
 
-def give_back_commitments(user: User) -> None:
-    """Someone leaving the app gives back what they promised and have not yet done.
+def give_back_commitments(*, residents, by: User) -> None:
+    """What residents promised and have not yet done is given back, when they leave the
+    app or staff mark them as gone from their building.
 
-    Their sign-ups to activities not yet started are cancelled (the waiting list moves up
-    and those promoted are told), and their shifts not yet started are open again. What
-    they already did stays: attendance, shifts done and volunteer hours.
+    Their sign-ups to activities not yet started are cancelled by `by` (the waiting list
+    moves up and those promoted are told), and their shifts not yet started are open
+    again. What they already did stays:
+    attendance, shifts done and volunteer hours.
     """
     now = timezone.now()
     for registration in Registration.objects.active().filter(
-        resident__user=user,
+        resident__in=residents,
         activity__starts_at__gt=now,
         activity__cancelled_at__isnull=True,
     ):
         try:
-            cancel_registration(registration=registration, actor=user)
+            cancel_registration(registration=registration, actor=by)
         except ValidationError:
             pass  # cancelled meanwhile (a second click on "leave"), or just started
     for shift in Shift.objects.filter(
-        volunteer__user=user, starts_at__gt=now, done_at__isnull=True
+        volunteer__in=residents, starts_at__gt=now, done_at__isnull=True
     ).select_related("volunteer"):
         try:
             release_shift(shift=shift, resident=shift.volunteer)

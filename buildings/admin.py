@@ -25,6 +25,7 @@ from buildings.models import (
     Town,
     User,
 )
+from buildings.privacy import membership_ended
 from core.uploads import PhotoUploadsMixin
 
 # Relations no admin URL may filter, order or search by, from either side: a match
@@ -280,6 +281,13 @@ class ResidentAdmin(KeepsSecrets, admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [TalentInline]
     actions = ["approve_selected"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        gone = (Resident.Status.LEFT, Resident.Status.REJECTED)
+        if change and "status" in form.changed_data and obj.status in gone:
+            # Places and shifts held in the building go back, as when leaving the app.
+            membership_ended(resident=obj, by=request.user)
 
     @admin.action(description=_("Approve the selected pending requests"))
     def approve_selected(self, request, queryset):

@@ -8,13 +8,14 @@ from django.utils import timezone
 
 from activities.hours import entries_for, total
 from activities.models import Registration, Shift
-from buildings.models import Notification
+from buildings.models import Notification, Resident, User
 from tests.activities.factories import (
     ActivityFactory,
     RegistrationFactory,
     ShiftFactory,
     TaskFactory,
 )
+from tests.buildings.test_admin_uploads import change_form
 from tests.factories import AccountResidentFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +82,26 @@ def test_what_was_done_stays(client, building, leaver):
     assert attended.status == Registration.Status.CONFIRMED
     assert done.volunteer_id == leaver.pk
     assert total(entries_for(leaver, timezone.localtime(done.starts_at).year)) > 0
+
+
+def test_staff_marking_a_resident_gone_gives_back_their_places_too(
+    client, building, leaver
+):
+    """The admin's status "left" (a family moved out) frees the seat and the shift as
+    leaving the app does."""
+    activity = ActivityFactory(building=building, capacity=2)
+    mine = RegistrationFactory(activity=activity, resident=leaver, adults=2)
+    waiting = RegistrationFactory(activity=activity, adults=1, status="waitlisted")
+    shift = ShiftFactory(task=TaskFactory(building=building), volunteer=leaver)
+    staff = User.objects.create_superuser("13900000000", "pass-word-123", name="周书记")
+    client.force_login(staff)
+    url, form = change_form(client, "buildings_resident", leaver)
+    form["status"] = Resident.Status.LEFT
+    response = client.post(url, form)
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    waiting.refresh_from_db()
+    shift.refresh_from_db()
+    assert mine.status == Registration.Status.CANCELLED
+    assert waiting.status == Registration.Status.CONFIRMED
+    assert shift.volunteer_id is None
