@@ -80,6 +80,11 @@ urlpatterns = [
         name="resident",
     ),
     path(
+        "buildings/<int:pk>/residents/<int:resident_pk>/moved-out/",
+        members.resident_moved_out,
+        name="resident-moved-out",
+    ),
+    path(
         "buildings/<int:pk>/residents/<int:resident_pk>/reset-code/",
         account.assisted_reset,
         name="assisted-reset",

@@ -8,6 +8,7 @@ from django.core.exceptions import (
 )
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from buildings import extensions, services
@@ -22,6 +23,7 @@ from buildings.permissions import (
     MANAGE,
     get_access_or_404,
 )
+from buildings.views.changes import confirm_with_reason
 from buildings.views.me import save_talents
 
 
@@ -119,4 +121,35 @@ def resident_detail(request, pk, resident_pk):
             "acts": resident.proxy_acts.select_related("actor")[:50],
             "resident_links": extensions.RESIDENT_LINKS,
         },
+    )
+
+
+def resident_moved_out(request, pk, resident_pk):
+    """A leader records that a resident moved out, with a reason they are told."""
+    access = get_access_or_404(request.user, pk, MANAGE)
+    resident = get_object_or_404(
+        Resident.objects.in_building(access.building).approved(),
+        pk=resident_pk,
+    )
+    if resident.role == Resident.Role.LEADER:
+        raise PermissionDenied(
+            _("A building leader is changed by branch staff, not here.")
+        )
+    return confirm_with_reason(
+        request,
+        act=lambda reason: services.mark_moved_out(
+            resident=resident, by=request.user, reason=reason
+        ),
+        done=_("%(name)s is no longer listed as a resident of the building.")
+        % {"name": resident.name},
+        back_url=reverse("buildings:residents", args=[pk]),
+        back_label=_("Back to the residents"),
+        heading=_("%(name)s moved out") % {"name": resident.name},
+        explanation=_(
+            "They are no longer listed in the building and no longer see its pages; "
+            "the places and volunteer shifts they took for days still to come are "
+            "given back. Their account stays: they are told, with your reason, and "
+            "can ask to join again."
+        ),
+        button=_("They moved out"),
     )
