@@ -137,11 +137,8 @@ def mark_moved_out(*, resident: Resident, by: User, reason: str) -> Resident:
     and can ask to join again if it was a mistake. A building leader is changed by
     branch staff, not here."""
     reason = changes.clean_reason(reason)
-    resident = (
-        locked(Resident.objects.filter(pk=resident.pk))
-        .select_related("household__building", "user")
-        .get()
-    )
+    # No select_related: PostgreSQL cannot lock the nullable side of an outer join.
+    resident = locked(Resident.objects.filter(pk=resident.pk)).get()
     if resident.status != Resident.Status.APPROVED:
         raise ValidationError(
             _("%(name)s is no longer a resident of this building.")
@@ -151,6 +148,7 @@ def mark_moved_out(*, resident: Resident, by: User, reason: str) -> Resident:
         raise ValidationError(
             _("A building leader is changed by branch staff, not here.")
         )
+    pause()  # test-only: widen the window the resident's row lock must close
     resident.status = Resident.Status.LEFT
     resident.role = Resident.Role.RESIDENT
     resident.save(update_fields=["status", "role"])

@@ -279,3 +279,53 @@ def test_staff_approving_the_same_requests_in_the_admin_at_once_each_get_an_answ
     ).count() == len(pending)
     # Each approved once: one welcome each.
     assert Notification.objects.filter(kind="join_decided").count() == len(pending)
+
+
+@pytest.fixture
+def moving(waiting):
+    """The same two leaders and staff member, and an approved resident moving out."""
+    building, _applicant, deciders = waiting
+    resident = AccountResidentFactory(household__building=building)
+    return building, resident, deciders
+
+
+def moved_out_notices(resident):
+    return Notification.objects.filter(
+        recipient=resident.user, kind="join_decided"
+    ).count()
+
+
+def test_marking_moved_out_at_once_over_http_tells_them_once(settings, moving):
+    """A leader and staff both mark the same family moved out: one change, one notice,
+    and every click gets its answer (the other is told it was done already)."""
+    settings.LOUZU_RACE_PAUSE = 0.05
+    building, resident, deciders = moving
+    clients = []
+    for user in deciders * 3:
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    url = reverse("buildings:resident-moved-out", args=[building.pk, resident.pk])
+    codes, errors = storm(
+        len(clients),
+        lambda i: clients[i].post(url, {"reason": "搬走了"}).status_code,
+    )
+    assert errors == []
+    assert 500 not in codes
+    resident.refresh_from_db()
+    assert resident.status == Resident.Status.LEFT
+    assert moved_out_notices(resident) == 1
+
+
+def test_twin_marking_moved_out_without_the_lock_tells_them_twice(settings, moving):
+    settings.LOUZU_RACE_PAUSE = 0.05
+    settings.LOUZU_GUARDS_OFF = True
+    _building, resident, deciders = moving
+
+    def mark(i):
+        return services.mark_moved_out(
+            resident=resident, by=deciders[i], reason="搬走了"
+        )
+
+    storm(len(deciders), mark)
+    assert moved_out_notices(resident) > 1, "without the lock the race must show"
