@@ -17,6 +17,7 @@ from buildings.models import (
     Resident,
     Skill,
     Talent,
+    TeamEvent,
     User,
 )
 from buildings.notify import KINDS, Message, notify, notify_many
@@ -149,11 +150,20 @@ def mark_moved_out(*, resident: Resident, by: User, reason: str) -> Resident:
             _("A building leader is changed by branch staff, not here.")
         )
     pause()  # test-only: widen the window the resident's row lock must close
+    was_on_the_team = resident.role == Resident.Role.TEAM
     resident.status = Resident.Status.LEFT
     resident.role = Resident.Role.RESIDENT
     resident.save(update_fields=["status", "role"])
     membership_ended(resident=resident, by=by)
     building = resident.household.building
+    if was_on_the_team:  # the team page's history says why they are no longer on it
+        TeamEvent.objects.create(
+            building=building,
+            resident=resident,
+            kind=TeamEvent.Kind.REMOVED,
+            actor=by,
+            detail=reason[:200],
+        )
     notify(
         recipient=resident.user,
         kind="join_decided",

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from activities.models import Registration
-from buildings.models import Notification, Resident
+from buildings.models import Notification, Resident, TeamEvent
 from buildings.services import request_to_join
 from tests.activities.factories import ActivityFactory, RegistrationFactory
 from tests.buildings.test_permissions import MANAGERS, expected
@@ -64,6 +64,9 @@ def test_moving_out_gives_back_places_and_tells_them_why(roles, login):
         Resident.Status.LEFT,
         Resident.Role.RESIDENT,
     )
+    # They were on the team: its history says they left it, and why.
+    event = TeamEvent.objects.get(resident=moving, kind=TeamEvent.Kind.REMOVED)
+    assert (event.actor, event.detail) == (roles.leader, "搬到女儿家住了")
     assert mine.status == Registration.Status.CANCELLED
     assert waiting.status == Registration.Status.CONFIRMED
     told = Notification.objects.get(recipient=roles.team, kind="join_decided")
