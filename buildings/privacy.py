@@ -88,9 +88,10 @@ def export_user_data(user: User) -> dict:
 
 
 def membership_ended(*, resident: Resident, by: User) -> None:
-    """Staff set a resident to "left" or "not approved" (in the admin): every feature
-    that defines `membership_ended` in its privacy module gives back what the resident
-    held in the building (places and shifts still to come)."""
+    """A leader marked a resident moved out, or staff set one to "left" or "not
+    approved" in the admin: every feature that defines `membership_ended` in its
+    privacy module gives back what the resident held in the building (places and
+    shifts still to come)."""
     for _app, module in feature_modules("privacy"):
         hook = getattr(module, "membership_ended", None)
         if hook is not None:

@@ -17,12 +17,10 @@ from buildings.models import (
     Resident,
     Skill,
     Talent,
-    TeamEvent,
     User,
 )
 from buildings.notify import KINDS, Message, notify, notify_many
 from buildings.phones import ascii_digits
-from buildings.privacy import membership_ended
 from core.races import locked, pause
 
 
@@ -125,57 +123,6 @@ def decide_join_request(
         )
         link = reverse("buildings:me")
     notify(recipient=resident.user, kind="join_decided", text=text, link=link)
-    return resident
-
-
-@transaction.atomic
-def mark_moved_out(*, resident: Resident, by: User, reason: str) -> Resident:
-    """A leader records that a resident no longer lives in the building (moved out).
-
-    Their membership ends (status "left", off the team) and what they held in the
-    building is given back (places and shifts still to come, through each feature's
-    `privacy.membership_ended`). Their account stays: they are told, with the reason,
-    and can ask to join again if it was a mistake. A building leader is changed by
-    branch staff, not here."""
-    reason = changes.clean_reason(reason)
-    # No select_related: PostgreSQL cannot lock the nullable side of an outer join.
-    resident = locked(Resident.objects.filter(pk=resident.pk)).get()
-    if resident.status != Resident.Status.APPROVED:
-        raise ValidationError(
-            _("%(name)s is no longer a resident of this building.")
-            % {"name": resident.name}
-        )
-    if resident.role == Resident.Role.LEADER:
-        raise ValidationError(
-            _("A building leader is changed by branch staff, not here.")
-        )
-    pause()  # test-only: widen the window the resident's row lock must close
-    was_on_the_team = resident.role == Resident.Role.TEAM
-    resident.status = Resident.Status.LEFT
-    resident.role = Resident.Role.RESIDENT
-    resident.save(update_fields=["status", "role"])
-    membership_ended(resident=resident, by=by)
-    building = resident.household.building
-    if was_on_the_team:  # the team page's history says why they are no longer on it
-        TeamEvent.objects.create(
-            building=building,
-            resident=resident,
-            kind=TeamEvent.Kind.REMOVED,
-            actor=by,
-            detail=reason[:200],
-        )
-    notify(
-        recipient=resident.user,
-        kind="join_decided",
-        text=Message(
-            gettext_noop(
-                "%(building)s no longer lists you as a resident (moved out): %(reason)s"
-            ),
-            building=building.display_name,
-            reason=reason,
-        ),
-        link=reverse("buildings:me"),
-    )
     return resident
 
 

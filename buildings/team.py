@@ -1,5 +1,6 @@
-"""Writes for a building's team: appointing and removing team members, asking residents
-to be talents (达人 / 能人) with their consent, and a resident's own party badge.
+"""Writes for a building's team: appointing and removing team members, marking a resident
+as moved out, asking residents to be talents (达人 / 能人) with their consent, and a
+resident's own party badge.
 
 Every change is a TeamEvent (the history a leader sees) and, through django-auditlog,
 an audit entry with before/after values.
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from buildings import changes
 from buildings.models import (
     Resident,
     Skill,
@@ -21,7 +23,9 @@ from buildings.models import (
     User,
 )
 from buildings.notify import Message, notify
+from buildings.privacy import membership_ended
 from buildings.services import record_proxy_act
+from core.races import locked, pause
 
 SKILL_LENGTH = Skill._meta.get_field("name").max_length
 
@@ -117,6 +121,51 @@ def remove_from_team(*, resident: Resident, actor: User, reason: str = "") -> Re
         kind="team_role",
         text=text,
         link=building.get_absolute_url(),
+    )
+    return resident
+
+
+@transaction.atomic
+def mark_moved_out(*, resident: Resident, by: User, reason: str) -> Resident:
+    """A leader records that a resident no longer lives in the building (moved out).
+
+    Their membership ends (status "left", off the team) and what they held in the
+    building is given back (places and shifts still to come, through each feature's
+    `privacy.membership_ended`). Their account stays: they are told, with the reason,
+    and can ask to join again if it was a mistake. A building leader is changed by
+    branch staff, not here."""
+    reason = changes.clean_reason(reason)
+    # No select_related: PostgreSQL cannot lock the nullable side of an outer join.
+    resident = locked(Resident.objects.filter(pk=resident.pk)).get()
+    if resident.status != Resident.Status.APPROVED:
+        raise ValidationError(
+            _("%(name)s is no longer a resident of this building.")
+            % {"name": resident.name}
+        )
+    if resident.role == Resident.Role.LEADER:
+        raise ValidationError(
+            _("A building leader is changed by branch staff, not here.")
+        )
+    pause()  # test-only: widen the window the resident's row lock must close
+    was_on_the_team = resident.role == Resident.Role.TEAM
+    resident.status = Resident.Status.LEFT
+    resident.role = Resident.Role.RESIDENT
+    resident.save(update_fields=["status", "role"])
+    membership_ended(resident=resident, by=by)
+    building = resident.household.building
+    if was_on_the_team:  # the team page's history says why they are no longer on it
+        _record(resident, TeamEvent.Kind.REMOVED, by, reason)
+    notify(
+        recipient=resident.user,
+        kind="join_decided",
+        text=Message(
+            gettext_noop(
+                "%(building)s no longer lists you as a resident (moved out): %(reason)s"
+            ),
+            building=building.display_name,
+            reason=reason,
+        ),
+        link=reverse("buildings:me"),
     )
     return resident
 

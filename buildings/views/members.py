@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from buildings import extensions, services
+from buildings import extensions, services, team
 from buildings.forms import (
     HouseholdsForm,
     PartyBadgeForm,
@@ -137,7 +137,7 @@ def resident_moved_out(request, pk, resident_pk):
         )
     return confirm_with_reason(
         request,
-        act=lambda reason: services.mark_moved_out(
+        act=lambda reason: team.mark_moved_out(
             resident=resident, by=request.user, reason=reason
         ),
         done=_("%(name)s is no longer listed as a resident of the building.")

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from buildings import services
+from buildings import services, team
 from buildings.models import Household, Notification, Resident
 from tests.concurrency import requires_postgres, storm, without_constraint
 from tests.factories import (
@@ -323,9 +323,7 @@ def test_twin_marking_moved_out_without_the_lock_tells_them_twice(settings, movi
     _building, resident, deciders = moving
 
     def mark(i):
-        return services.mark_moved_out(
-            resident=resident, by=deciders[i], reason="搬走了"
-        )
+        return team.mark_moved_out(resident=resident, by=deciders[i], reason="搬走了")
 
     storm(len(deciders), mark)
     assert moved_out_notices(resident) > 1, "without the lock the race must show"
