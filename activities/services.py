@@ -47,6 +47,21 @@ def _lock_activity(activity: Activity) -> Activity:
     return locked(Activity.objects.filter(pk=activity.pk)).get()
 
 
+def _lock_membership(resident: Resident) -> str:
+    """Lock the resident's own row, before the activity's or the shift's (the lock
+    order in core.races), and return their status as it is now.
+
+    Being marked moved out, or leaving, locks the same row first and then gives back
+    what the resident holds: a sign-up or a shift taken at that moment is either seen
+    and given back, or finds the resident gone and is refused."""
+    set_lock_timeout()
+    return (
+        locked(Resident.objects.filter(pk=resident.pk))
+        .values_list("status", flat=True)
+        .get()
+    )
+
+
 def _activity_link(activity: Activity, resident: Resident) -> str:
     """The activity as the resident sees it, from their own building."""
     return activity.url_in(resident.household.building_id)
@@ -188,6 +203,7 @@ def sign_up(
             )
             % {"max": MAX_PARTY}
         )
+    status = _lock_membership(resident)
     activity = _lock_activity(activity)
     now = timezone.now()
     if activity.is_cancelled:
@@ -201,7 +217,7 @@ def sign_up(
         )
     if not activity.signup_open(now):
         raise ValidationError(_("The sign-up deadline has passed."))
-    if resident.status != Resident.Status.APPROVED:
+    if status != Resident.Status.APPROVED:
         raise ValidationError(_("Only approved residents can sign up."))
     building = resident.household.building
     if (
@@ -495,6 +511,8 @@ def _lock_shift(shift: Shift) -> Shift:
 @transaction.atomic
 def claim_shift(*, shift: Shift, resident: Resident) -> Shift:
     """Raise a hand for an open shift; one volunteer per shift."""
+    if _lock_membership(resident) != Resident.Status.APPROVED:
+        raise ValidationError(_("Only approved residents can take a shift."))
     shift = _lock_shift(shift)
     if shift.volunteer_id is not None:
         if shift.volunteer_id == resident.pk:

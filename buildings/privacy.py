@@ -24,7 +24,7 @@ from buildings.models import (
     User,
 )
 from buildings.wording import FORMER_RESIDENT
-from core.races import locked
+from core.races import locked, pause
 
 
 def export_user_data(user: User) -> dict:
@@ -107,7 +107,10 @@ def leave(*, user: User) -> None:
     if locked(User.objects.filter(pk=user.pk, is_active=True)).first() is None:
         return
     placeholder = _(FORMER_RESIDENT)
-    residents = list(Resident.objects.filter(user=user))
+    # Their memberships next, before anything a feature locks while giving back what
+    # they hold (the lock order in core.races): a sign-up sent at this moment waits.
+    residents = list(locked(Resident.objects.filter(user=user)))
+    pause()  # test-only: widen the window the memberships' lock must close
     secrets = (
         {user.phone, user.name}
         | {r.name for r in residents}

@@ -1,6 +1,7 @@
 """The knobs every guarded write uses, so races can be proven (docs/architecture.md, "Concurrency guards").
 
-Lock order everywhere: building -> fund or activity -> household.
+Lock order everywhere: user -> resident -> building -> fund, activity, shift or garden
+space -> poll or consultation -> household.
 """
 
 import time

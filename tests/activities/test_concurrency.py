@@ -17,7 +17,8 @@ from django.urls import reverse
 
 from activities import services
 from activities.models import Registration
-from buildings.models import Notification
+from buildings import team
+from buildings.models import Notification, Resident
 from tests.activities.factories import (
     ActivityFactory,
     RegistrationFactory,
@@ -289,3 +290,93 @@ def test_leaving_twice_at_once_gives_the_seat_to_the_waiting_list_once(building)
         ).count()
         == 1
     )
+
+
+PAUSE = 0.3
+
+
+def moving_out_storm(building, settings, over_http, leaving=False):
+    """A leader marks a resident moved out (or the resident leaves the app, on another
+    phone) while that resident signs up for activities and takes shifts. The sign-ups
+    start half a pause after the change, while it is still open: the window the
+    resident's row lock closes."""
+    settings.LOUZU_RACE_PAUSE = PAUSE
+    leader = AccountResidentFactory(household__building=building, role="leader")
+    mover = AccountResidentFactory(household__building=building)
+    activities = [ActivityFactory(building=building) for _i in range(3)]
+    task = TaskFactory(building=building)
+    shifts = [ShiftFactory(task=task) for _i in range(3)]
+    leader_client, mover_client, leaver_client = Client(), Client(), Client()
+    leader_client.force_login(leader.user)
+    mover_client.force_login(mover.user)
+    leaver_client.force_login(mover.user)
+
+    def act(i):
+        if i == 0 and leaving:
+            url = reverse("buildings:leave")
+            return leaver_client.post(url, {"password": "pass-word-123"}).status_code
+        if i == 0:
+            if over_http:
+                url = reverse(
+                    "buildings:resident-moved-out", args=[building.pk, mover.pk]
+                )
+                return leader_client.post(url, {"reason": "搬走了"}).status_code
+            return team.mark_moved_out(resident=mover, by=leader.user, reason="搬走了")
+        time.sleep(PAUSE / 2)
+        if i <= len(activities):
+            activity = activities[i - 1]
+            if over_http:
+                url = reverse("activities:sign-up", args=[building.pk, activity.pk])
+                return mover_client.post(url, {"adults": 1, "children": 0}).status_code
+            return services.sign_up(
+                activity=activity, resident=mover, adults=1, children=0
+            )
+        shift = shifts[i - 1 - len(activities)]
+        if over_http:
+            url = reverse("activities:shift-claim", args=[building.pk, shift.pk])
+            return mover_client.post(url).status_code
+        return services.claim_shift(shift=shift, resident=mover)
+
+    results, errors = storm(1 + len(activities) + len(shifts), act)
+    mover.refresh_from_db()
+    assert mover.status == Resident.Status.LEFT
+    held = Registration.objects.active().filter(resident=mover).count() + sum(
+        1 for shift in shifts if _volunteer(shift) == mover.pk
+    )
+    return results, errors, held
+
+
+def _volunteer(shift):
+    shift.refresh_from_db()
+    return shift.volunteer_id
+
+
+def test_signing_up_while_being_marked_moved_out_holds_nothing_after(
+    building, settings
+):
+    """Sign-ups and shift claims sent while a leader marks the resident moved out wait
+    for the resident's row, then find them gone: nothing is left held by someone no
+    longer in the building, and every request is answered."""
+    results, errors, held = moving_out_storm(building, settings, over_http=True)
+    assert errors == []
+    assert 500 not in results
+    assert held == 0
+
+
+def test_signing_up_while_leaving_the_app_holds_nothing_after(building, settings):
+    """The same when the resident leaves the app on one phone while signing up on
+    another: leaving locks their memberships before giving back what they hold."""
+    results, errors, held = moving_out_storm(
+        building, settings, over_http=True, leaving=True
+    )
+    assert errors == []
+    assert 500 not in results
+    assert held == 0
+
+
+def test_twin_signing_up_while_being_marked_moved_out_without_the_lock_keeps_places(
+    building, settings
+):
+    settings.LOUZU_GUARDS_OFF = True
+    _results, _errors, held = moving_out_storm(building, settings, over_http=False)
+    assert held > 0, "without the resident's row lock the race must show"
