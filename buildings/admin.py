@@ -40,9 +40,9 @@ UNLISTED_NOTIFICATION_KINDS: set[str] = set()
 @admin.display(description=_("kind"), ordering="kind")
 def notification_kind(obj) -> str:
     """A notification's kind as people read it (what they may switch off), not its code."""
-    from buildings.notify import KINDS
+    from buildings.notify import kind_label
 
-    return KINDS.get(obj.kind, obj.kind)
+    return kind_label(obj.kind)
 
 
 class NotificationKindFilter(admin.SimpleListFilter):
@@ -52,10 +52,12 @@ class NotificationKindFilter(admin.SimpleListFilter):
     parameter_name = "kind"
 
     def lookups(self, request, model_admin):
-        from buildings.notify import KINDS
+        from buildings.notify import ALWAYS_DELIVERED, KINDS
 
         kinds = [
-            (k, v) for k, v in KINDS.items() if k not in UNLISTED_NOTIFICATION_KINDS
+            (k, v)
+            for k, v in (KINDS | ALWAYS_DELIVERED).items()
+            if k not in UNLISTED_NOTIFICATION_KINDS
         ]
         return sorted(kinds, key=lambda kind: str(kind[1]))
 

@@ -23,12 +23,28 @@ from core import pagecache
 logger = logging.getLogger(__name__)
 
 # The kinds a person may switch off, with what they mean to them; a kind not listed here is
-# always delivered. Feature apps add theirs with register_kinds() in AppConfig.ready().
+# always delivered, whatever mutes are stored. Feature apps add theirs with
+# register_kinds() in AppConfig.ready().
 KINDS = {
     "announcement": _("New announcements"),
     "join_request": _("Someone asks to join my building (leaders)"),
     "join_decided": _("My request to join was decided"),
 }
+
+
+# The kinds no one may switch off, because they change what the person may do in the
+# building; named here so the admin lists and filters them in words, not codes.
+ALWAYS_DELIVERED = {
+    "team_role": _("My place on the self-governance team changed"),
+    "talent_invitation": _("A leader asks me to be a building talent"),
+    "talent_answered": _("An answer to my talent question (leaders)"),
+    "membership_ended": _("My building no longer lists me as a resident"),
+}
+
+
+def kind_label(kind: str) -> str:
+    """A notification kind as people read it; its code only if it has no name."""
+    return KINDS.get(kind) or ALWAYS_DELIVERED.get(kind, kind)
 
 
 def register_kinds(kinds: dict) -> None:
@@ -50,7 +66,10 @@ def notify(
     nor for an account that is closed: someone who left the app)."""
     if recipient is None or not recipient.is_active:
         return None
-    if NotificationMute.objects.filter(user=recipient, kind=kind).exists():
+    if (
+        kind in KINDS
+        and NotificationMute.objects.filter(user=recipient, kind=kind).exists()
+    ):
         return None
     notification = Notification.objects.create(
         recipient=recipient, kind=kind, link=link, **_words(text)
@@ -64,10 +83,14 @@ def notify_many(*, recipients, kind: str, text: str | Message, link: str = "") -
     users = {
         user.pk: user for user in recipients if user is not None and user.is_active
     }
-    muted = set(
-        NotificationMute.objects.filter(user_id__in=users, kind=kind).values_list(
-            "user_id", flat=True
+    muted = (
+        set(
+            NotificationMute.objects.filter(user_id__in=users, kind=kind).values_list(
+                "user_id", flat=True
+            )
         )
+        if kind in KINDS
+        else set()
     )
     words = _words(text)
     created = Notification.objects.bulk_create(

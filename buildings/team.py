@@ -157,7 +157,7 @@ def mark_moved_out(*, resident: Resident, by: User, reason: str) -> Resident:
         _record(resident, TeamEvent.Kind.REMOVED, by, reason)
     notify(
         recipient=resident.user,
-        kind="join_decided",
+        kind="membership_ended",
         text=Message(
             gettext_noop(
                 "%(building)s no longer lists you as a resident (moved out): %(reason)s"

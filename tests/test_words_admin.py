@@ -22,19 +22,35 @@ def test_every_app_and_model_in_the_admin_index_is_named_in_chinese(client):
 
 
 def test_admin_lists_show_what_a_notification_is_not_its_code(client):
+    """Every kind, those people may switch off and those always delivered (a place on
+    the team, moved out), is shown in words."""
     from django.utils import translation
 
+    from buildings.admin import UNLISTED_NOTIFICATION_KINDS
     from buildings.models import Notification
-    from buildings.notify import KINDS
+    from buildings.notify import ALWAYS_DELIVERED, KINDS
 
     superuser = StaffFactory(is_superuser=True)
-    Notification.objects.create(recipient=superuser, kind="poll_closed", text="…")
+    kinds = {
+        kind: label
+        for kind, label in (KINDS | ALWAYS_DELIVERED).items()
+        if kind not in UNLISTED_NOTIFICATION_KINDS
+    }
+    for kind in kinds:
+        Notification.objects.create(recipient=superuser, kind=kind, text="…")
     client.force_login(superuser)
     page = client.get("/admin/buildings/notification/").content.decode()
     cells = re.findall(r'<td class="field-notification_kind">(.*?)</td>', page)
     with translation.override("zh-hans"):
-        assert cells == [str(KINDS["poll_closed"])]
-    assert CJK.search(cells[0])
+        assert sorted(cells) == sorted(str(label) for label in kinds.values())
+    assert all(CJK.search(cell) for cell in cells)
+    assert not set(cells) & set(kinds)
+    filtered = client.get("/admin/buildings/notification/", {"kind": "team_role"})
+    cells = re.findall(
+        r'<td class="field-notification_kind">(.*?)</td>', filtered.content.decode()
+    )
+    with translation.override("zh-hans"):
+        assert cells == [str(ALWAYS_DELIVERED["team_role"])]
 
 
 @pytest.mark.parametrize(

@@ -291,7 +291,7 @@ def moving(waiting):
 
 def moved_out_notices(resident):
     return Notification.objects.filter(
-        recipient=resident.user, kind="join_decided"
+        recipient=resident.user, kind="membership_ended"
     ).count()
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from activities.models import Registration
-from buildings.models import Notification, Resident, TeamEvent
+from buildings.models import Notification, NotificationMute, Resident, TeamEvent
 from buildings.services import request_to_join
 from tests.activities.factories import ActivityFactory, RegistrationFactory
 from tests.buildings.test_permissions import MANAGERS, expected
@@ -52,6 +52,9 @@ def test_moving_out_gives_back_places_and_tells_them_why(roles, login):
     activity = ActivityFactory(building=roles.building, capacity=2)
     mine = RegistrationFactory(activity=activity, resident=moving, adults=2)
     waiting = RegistrationFactory(activity=activity, adults=1, status="waitlisted")
+    # Told even so: no one switches off being told their membership ended.
+    NotificationMute.objects.create(user=roles.team, kind="join_decided")
+    NotificationMute.objects.create(user=roles.team, kind="membership_ended")
     client = login(roles.leader)
     response = client.post(
         _url(roles, moving), {"reason": "搬到女儿家住了"}, follow=True
@@ -69,7 +72,7 @@ def test_moving_out_gives_back_places_and_tells_them_why(roles, login):
     assert (event.actor, event.detail) == (roles.leader, "搬到女儿家住了")
     assert mine.status == Registration.Status.CANCELLED
     assert waiting.status == Registration.Status.CONFIRMED
-    told = Notification.objects.get(recipient=roles.team, kind="join_decided")
+    told = Notification.objects.get(recipient=roles.team, kind="membership_ended")
     assert "搬到女儿家住了" in told.body
     # They lose the building's pages, and can ask to join again.
     assert login(roles.team).get(roles.building.get_absolute_url()).status_code == 404
