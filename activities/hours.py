@@ -38,8 +38,8 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
 def checked_in_registrations():
     """Check-ins at volunteering activities that are over (an hour still under way is
     not yet given, and the dashboard's "activities held" waits for the end too)."""
-    return Registration.objects.attended().filter(
-        activity__counts_as_volunteering=True, activity__ends_at__lt=timezone.now()
+    return Registration.objects.took_part().filter(
+        activity__counts_as_volunteering=True
     )
 
 

@@ -231,6 +231,12 @@ class RegistrationQuerySet(models.QuerySet):
             activity__cancelled_at__isnull=True,
         )
 
+    def took_part(self, now=None):
+        """Check-ins at activities held (over, and not called off): what the dashboard
+        counts as taking part, and volunteer hours as given. A check-in at an activity
+        still under way counts once it is over."""
+        return self.attended().filter(activity__ends_at__lt=now or timezone.now())
+
     def waitlisted(self):
         """The waiting list, in order: registrations are created under the activity's lock."""
         return self.filter(status=Registration.Status.WAITLISTED).order_by("pk")

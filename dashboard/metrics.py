@@ -190,10 +190,9 @@ def building_rows(community_ids, now=None, trends=True) -> list[BuildingRow]:
     )
     for item in held.values("building").annotate(count=Count("pk")):
         rows[item["building"]].activities_held = item["count"]
-    checked_in = Registration.objects.attended().filter(  # at activities held
+    checked_in = Registration.objects.took_part(now).filter(
         resident__household__building__community__in=communities,
         activity__starts_at__gte=since,
-        activity__ends_at__lt=now,
     )
     for item in checked_in.values("resident__household__building").annotate(
         people=Sum(F("adults") + F("children"))
@@ -234,8 +233,8 @@ def building_rows(community_ids, now=None, trends=True) -> list[BuildingRow]:
 
 
 def _fill_trends(rows: dict[int, BuildingRow], communities: list, now) -> None:
-    """Monthly acts of participation per building: reports, "me too", ballots, check-ins,
-    donations and volunteer shifts done."""
+    """Monthly acts of participation per building: reports, "me too", ballots, check-ins
+    at activities held, donations and volunteer shifts done."""
     months = month_starts(now)
     index = {month: position for position, month in enumerate(months)}
     since = timezone.make_aware(datetime.combine(months[0], time.min))
@@ -255,7 +254,7 @@ def _fill_trends(rows: dict[int, BuildingRow], communities: list, now) -> None:
             "cast_at",
         ),
         (
-            Registration.objects.attended().filter(
+            Registration.objects.took_part(now).filter(
                 resident__household__building__community__in=communities,
                 activity__starts_at__gte=since,
             ),

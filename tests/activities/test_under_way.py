@@ -1,5 +1,6 @@
-"""An activity still under way is not yet held: the dashboard counts it, its participants
-and its volunteer hours once it is over, all three together, as the statement does."""
+"""An activity still under way is not yet held: the dashboard counts it, its participants,
+its check-ins in the participation trend and its volunteer hours once it is over, all
+together, as the statement does."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -37,10 +38,13 @@ def test_an_activity_is_counted_with_its_people_and_hours_once_over(roles):
     row = _row(roles.building)
     under_way = (row.activities_held, row.participants, row.volunteer_hours)
     assert under_way == (0, 0, Decimal("0.0"))
+    assert sum(row.trend) == 0  # nor is the check-in an act of the month yet
     assert hours.total(hours.entries_for(resident, year)) == Decimal("0.0")
     with time_machine.travel(workday.ends_at + timedelta(minutes=1)):
         row = _row(roles.building)
         over = (row.activities_held, row.participants, row.volunteer_hours)
+        trend = sum(row.trend)
         statement = hours.total(hours.entries_for(resident, year))
     assert over == (1, 2, Decimal("2.0"))
+    assert trend == 1
     assert statement == Decimal("2.0")
