@@ -87,6 +87,20 @@ def pytest_sessionfinish(session, exitstatus):
 FAST_HASHING = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL, a commit in the tests does not wait for the disk
+    (synchronous_commit off): what a transaction sees and locks is unchanged, so the
+    races are the same; only a crash could lose the last commits, of a database
+    dropped after the run anyway."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c synchronous_commit=off"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _fast_hashing():
     """Fast password hashing for the whole run, the data that module-scoped fixtures

@@ -9,13 +9,13 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
 
 from activities.models import Activity, Registration, Shift
 from buildings.models import Building, Resident, User
 from funds.checks import check_all
 from funds.models import Campaign, GoodsDonation, LedgerEntry, Receipt
 from proposals.models import Convention, Issue, Poll, Proposal
+from tests.module_data import built_once
 
 # One xdist worker runs them all (--dist loadgroup): loading the demo twice takes far
 # longer than the tests that read it, so it is done once, not once a worker.
@@ -31,12 +31,14 @@ def row_counts() -> dict[str, int]:
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """Row counts of every table after the first and after the second run."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
-        first = row_counts()
-        call_command("seed_demo", stdout=StringIO())
-        yield first, row_counts()
-        transaction.set_rollback(True)
+    yield from built_once(django_db_blocker, _seeded_twice)
+
+
+def _seeded_twice():
+    call_command("seed_demo", stdout=StringIO())
+    first = row_counts()
+    call_command("seed_demo", stdout=StringIO())
+    return first, row_counts()
 
 
 def test_loading_twice_adds_nothing_anywhere(seeded):

@@ -5,7 +5,6 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 
 from activities.models import Activity, Registration, Shift
@@ -15,6 +14,7 @@ from buildings.synthetic import district as gen
 from funds.models import Fund, LedgerEntry
 from proposals.deliberation.polls.services import poll_results
 from proposals.models import Ballot, Issue, IssueEvent, Poll, Proposal
+from tests.module_data import built_once
 
 # One xdist worker runs them all (--dist loadgroup): the district takes far longer to
 # generate than its tests take to run, so it is generated once, not once a worker.
@@ -25,10 +25,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("district")]
 def generated(django_db_setup, django_db_blocker):
     """Two communities, generated once for the module and rolled back after it."""
     out, err = io.StringIO(), io.StringIO()
-    with django_db_blocker.unblock(), transaction.atomic():
+
+    def generate():
         call_command("generate_district", communities=2, stdout=out, stderr=err)
-        yield out.getvalue(), err.getvalue()
-        transaction.set_rollback(True)
+        return out.getvalue(), err.getvalue()
+
+    yield from built_once(django_db_blocker, generate)
 
 
 def test_two_communities_with_people_in_every_building(generated):

@@ -21,10 +21,11 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.db.models import Q
 
 from buildings.models import Resident, User
+from tests.module_data import built_once
 
 pytestmark = pytest.mark.django_db
 
@@ -404,21 +405,23 @@ def demo_data(django_db_setup, django_db_blocker):
     """The demo community, seeded once for the module (not once per role) and rolled
     back after it; each role's sweep runs in its own transaction inside it, so what one
     role's hostile posts stored is gone before the next role starts."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
-        superuser = User.objects.create_superuser(phone="13900000000", password="x")
-        leader = Resident.objects.get(user__phone="13800000001")
-        yield {
-            "visitor": None,
-            "outsider": User.objects.get(phone="13800000006"),  # 16号楼, not 8号楼
-            "resident": User.objects.get(phone="13800000003"),
-            "team": User.objects.get(phone="13800000002"),
-            "leader": leader.user,
-            "staff": User.objects.get(phone="13800000009"),
-            "superuser": superuser,
-            "building": leader.household.building,
-        }
-        transaction.set_rollback(True)
+    yield from built_once(django_db_blocker, _seed_demo)
+
+
+def _seed_demo():
+    call_command("seed_demo", stdout=StringIO())
+    superuser = User.objects.create_superuser(phone="13900000000", password="x")
+    leader = Resident.objects.get(user__phone="13800000001")
+    return {
+        "visitor": None,
+        "outsider": User.objects.get(phone="13800000006"),  # 16号楼, not 8号楼
+        "resident": User.objects.get(phone="13800000003"),
+        "team": User.objects.get(phone="13800000002"),
+        "leader": leader.user,
+        "staff": User.objects.get(phone="13800000009"),
+        "superuser": superuser,
+        "building": leader.household.building,
+    }
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from tests.factories import (
     TownFactory,
 )
 from tests.gardens.factories import AdoptionFactory, GardenSpaceFactory
+from tests.module_data import built_once
 from tests.proposals.deliberation.factories import (
     ConsultationFactory,
     PollFactory,
@@ -156,11 +157,10 @@ def count(client, user, path):
 
 @pytest.fixture(scope="module")
 def buildings(django_db_setup, django_db_blocker):
-    from django.db import transaction
-
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield {QUIET: busy_building(QUIET), BUSY: busy_building(BUSY)}
-        transaction.set_rollback(True)
+    yield from built_once(
+        django_db_blocker,
+        lambda: {QUIET: busy_building(QUIET), BUSY: busy_building(BUSY)},
+    )
 
 
 @pytest.mark.parametrize("page", PAGES)

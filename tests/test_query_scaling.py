@@ -33,6 +33,7 @@ from proposals.deliberation.consultations.services import submit_response
 from proposals.deliberation.polls.services import cast_ballot
 from proposals.models import Consultation, Issue, Meeting, Poll
 from tests.activities.factories import ActivityFactory
+from tests.module_data import built_once
 from tests.proposals.deliberation.factories import ConsultationFactory, PollFactory
 from tests.proposals.deliberation.test_permissions import answer_data
 from tests.proposals.factories import IssueFactory
@@ -204,15 +205,16 @@ def _add_what_the_generator_leaves_out(objects: dict) -> None:
 @pytest.fixture(scope="module")
 def scales(django_db_setup, django_db_blocker):
     """Both districts, generated once for the module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        picked = {
-            name: _district_with_every_page(name, sizes)
-            for name, sizes in SCALES.items()
-        }
-        for objects in picked.values():
-            _add_what_the_generator_leaves_out(objects)
-        yield picked
-        transaction.set_rollback(True)
+    yield from built_once(django_db_blocker, _both_districts)
+
+
+def _both_districts():
+    picked = {
+        name: _district_with_every_page(name, sizes) for name, sizes in SCALES.items()
+    }
+    for objects in picked.values():
+        _add_what_the_generator_leaves_out(objects)
+    return picked
 
 
 def _statement_query() -> str:

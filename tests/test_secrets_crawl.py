@@ -25,7 +25,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -42,6 +41,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.funds.factories import FundFactory
+from tests.module_data import built_once
 from tests.proposals.deliberation.factories import PollFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,12 +75,15 @@ def shared(django_db_setup, django_db_blocker):
     inside, so what one test changes (a reporter look, a poll's deadline) is gone
     before the next starts."""
     quiet = override_settings(LOUZU_NOTIFICATION_SENDERS=[])
-    with django_db_blocker.unblock(), quiet, transaction.atomic():
+
+    def build():
         roles = Roles(BuildingFactory())
         world = build_world(roles, Client())
         people = {role: person(roles, role) for role in ROLES}
-        yield {"roles": roles, "world": world, "people": people}
-        transaction.set_rollback(True)
+        return {"roles": roles, "world": world, "people": people}
+
+    with quiet:
+        yield from built_once(django_db_blocker, build)
 
 
 @pytest.fixture

@@ -76,7 +76,12 @@ class StandIn:
         self.endpoint = f"127.0.0.1:{self.server.server_address[1]}"
 
     def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # A short poll: shutdown() waits for it (half a second by default, each test).
+        threading.Thread(
+            target=self.server.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            daemon=True,
+        ).start()
         return self
 
     def __exit__(self, *exc):

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from auditlog.context import disable_auditlog
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,6 +26,7 @@ from proposals.models import (
 )
 from tests.conftest import ALL_ROLES, Roles
 from tests.factories import BuildingFactory, HouseholdFactory
+from tests.module_data import built_once
 from tests.proposals.deliberation.factories import (
     ConsultationFactory,
     ConventionFactory,
@@ -85,11 +85,12 @@ def shown_world(django_db_setup, django_db_blocker):
     """One world for the page tests, which only read: made once for the module rather
     than once for each of their 207 page and role pairs, and rolled back after them
     (each test still runs in its own transaction inside)."""
-    with django_db_blocker.unblock(), transaction.atomic():
+
+    def build():
         with disable_auditlog():
-            world = World(Roles(BuildingFactory()))
-        yield world
-        transaction.set_rollback(True)
+            return World(Roles(BuildingFactory()))
+
+    yield from built_once(django_db_blocker, build)
 
 
 def pages(w):
