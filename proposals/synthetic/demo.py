@@ -334,7 +334,7 @@ def seed_deliberation_demo(community) -> None:
             proposal=pots,
             to_status="adopted",
             actor=leader.user,
-            note="2月议事会举手表决通过",
+            note="上次议事会举手表决通过",
         )
 
     # A proposal in discussion from the lobby door issue.
@@ -356,11 +356,13 @@ def seed_deliberation_demo(community) -> None:
                 proposal=door, author=resident.user, name=resident.name, text=text
             )
 
-    if not Meeting.objects.filter(building=building, title="3月楼组议事会").exists():
+    if not Meeting.objects.filter(
+        building=building, title="楼组议事会：门厅铁门与楼组命名"
+    ).exists():
         meeting = meeting_services.schedule_meeting(
             building=building,
             created_by=author,
-            title="3月楼组议事会",
+            title="楼组议事会：门厅铁门与楼组命名",
             starts_at=timezone.localtime(now + timedelta(days=5)).replace(
                 hour=19, minute=0, second=0, microsecond=0
             ),
