@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from buildings.models import (
     Announcement,
@@ -305,7 +306,13 @@ class ResidentAdmin(KeepsSecrets, admin.ModelAdmin):
                 refusals.extend(error.messages)
             else:
                 count += 1
-        self.message_user(request, _("%(count)d requests approved.") % {"count": count})
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d request approved.", "%(count)d requests approved.", count
+            )
+            % {"count": count},
+        )
         for refusal in dict.fromkeys(refusals):
             self.message_user(request, refusal, messages.WARNING)
 

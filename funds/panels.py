@@ -3,6 +3,7 @@
 from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from buildings.extensions import Panel, TodoItem
 from funds.models import Campaign, Fund, Receipt
@@ -21,7 +22,10 @@ def building_panels(access) -> list[Panel]:
         _("Balance %(balance)s") % {"balance": format_money(fund.entries.balance())}
     ]
     if campaigns:
-        lines.append(_("%(count)d campaigns open") % {"count": campaigns})
+        lines.append(
+            ngettext("%(count)d campaign open", "%(count)d campaigns open", campaigns)
+            % {"count": campaigns}
+        )
     return [Panel(title=_("Building fund"), lines=lines, url=url)]
 
 

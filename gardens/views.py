@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from activities.models import Shift
@@ -266,7 +266,11 @@ def add_turns(request, building_pk, pk):
     else:
         messages.success(
             request,
-            _("%(count)s care turns added. Neighbours can raise a hand now.")
+            ngettext(
+                "%(count)s care turn added. Neighbours can raise a hand now.",
+                "%(count)s care turns added. Neighbours can raise a hand now.",
+                len(turns),
+            )
             % {"count": len(turns)},
         )
     return redirect(space)

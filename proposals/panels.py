@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from buildings.extensions import Note, Panel, TodoItem
 from core.templatetags.words import duration
@@ -82,7 +83,10 @@ def _open_polls(building):
 
 def decision_panels(access) -> list[Panel]:
     count = Poll.objects.in_building(access.building).open_now().count()
-    lines = [_("%(count)d votes open") % {"count": count}]
+    lines = [
+        ngettext("%(count)d vote open", "%(count)d votes open", count)
+        % {"count": count}
+    ]
     return [
         Panel(
             title=_("Decide together"),

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from activities import permissions, services
 from buildings.permissions import MANAGE, get_access_or_404
@@ -27,7 +28,11 @@ def cancel_activity(request, building_pk, pk):
             activity=activity, by=request.user, reason=reason
         ),
         done=lambda told: (
-            _("The activity is cancelled; %(count)s people were told.")
+            ngettext(
+                "The activity is cancelled; %(count)s person was told.",
+                "The activity is cancelled; %(count)s people were told.",
+                told,
+            )
             % {"count": told}
         ),
         back_url=back,

@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from buildings import extensions, services, team
 from buildings.forms import (
@@ -73,7 +74,11 @@ def households(request, pk):
         except ValidationError as error:
             form.add_error("rooms", error.messages[0])
         else:
-            messages.success(request, _("%(count)d rooms added.") % {"count": added})
+            messages.success(
+                request,
+                ngettext("%(count)d room added.", "%(count)d rooms added.", added)
+                % {"count": added},
+            )
             return redirect("buildings:households", pk)
     rooms = access.building.households.values_list("room", flat=True)
     return render(

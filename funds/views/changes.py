@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from buildings.permissions import MANAGE, get_access_or_404
 from buildings.views.changes import confirm_with_reason
@@ -64,7 +65,11 @@ def campaign_cancel(request, building_pk, pk):
             campaign=campaign, by=request.user, reason=reason
         ),
         done=lambda told: (
-            _("The campaign is cancelled; %(count)s pledgers were told.")
+            ngettext(
+                "The campaign is cancelled; %(count)s pledger was told.",
+                "The campaign is cancelled; %(count)s pledgers were told.",
+                told,
+            )
             % {"count": told}
         ),
         back_url=campaign.get_absolute_url(),

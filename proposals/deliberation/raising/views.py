@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from buildings.permissions import MANAGE, PARTICIPATE, VIEW, get_access_or_404
@@ -125,7 +126,11 @@ def raise_threshold(request, building_pk):
         else:
             messages.success(
                 request,
-                _("From now on a raised matter needs %(count)d households.")
+                ngettext(
+                    "From now on a raised matter needs %(count)d household.",
+                    "From now on a raised matter needs %(count)d households.",
+                    form.cleaned_data["threshold"],
+                )
                 % {"count": form.cleaned_data["threshold"]},
             )
             return redirect("proposals:raised", building.pk)
