@@ -52,3 +52,20 @@ def test_one_open_vote_is_one_vote_on_the_building_page(roles, login):
     page = _page(login, roles.resident, roles.building.get_absolute_url(), "en")
     assert "1 vote open" in page
     assert "1 votes open" not in page
+
+
+def test_dashboards_say_one_open_issue_and_one_building(roles, login):
+    from tests.factories import BuildingFactory, CommunityFactory, StaffFactory
+    from tests.proposals.factories import IssueFactory
+
+    IssueFactory(building=roles.building)
+    community = roles.building.community
+    community_page = _page(login, roles.staff, f"/dashboard/c/{community.pk}/", "en")
+    assert "1 issue open" in community_page
+    assert "1 issues open" not in community_page
+    small = CommunityFactory(town=community.town, name="小区")
+    BuildingFactory(community=small)  # a community of one building
+    town_staff = StaffFactory(towns=[community.town])
+    town_page = _page(login, town_staff, f"/dashboard/t/{community.town_id}/", "en")
+    assert "1 building · " in town_page
+    assert "1 buildings" not in town_page

@@ -13,6 +13,7 @@ from django.utils.formats import get_format, localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.templatetags.words import duration, yuan
 from proposals.deliberation.tally import percent
@@ -54,17 +55,22 @@ def vitality_rows(rows):
     localize = _numbers()
     label = escape(_("Participation over the last 12 months"))
     pilot = f' <span class="badge badge-pilot">{escape(_("Pilot · vibrant building"))}</span>'
-    counts = _(
-        "%(joined)s/%(total)s households · %(open)s issues open, %(overdue)s overdue"
-    )
+    counts = _("%(joined)s/%(total)s households · %(issues)s")
 
     def row(row):
         building = row.building
+        issues = ngettext(
+            "%(open)s issue open, %(overdue)s overdue",
+            "%(open)s issues open, %(overdue)s overdue",
+            row.issues_open,
+        ) % {
+            "open": localize(row.issues_open),
+            "overdue": localize(row.issues_overdue),
+        }
         text = counts % {
             "joined": localize(row.joined),
             "total": localize(row.households),
-            "open": localize(row.issues_open),
-            "overdue": localize(row.issues_overdue),
+            "issues": issues,
         }
         return (
             '<a class="list-group-item list-group-item-action py-3" '

@@ -584,6 +584,8 @@ def deadline_words(hours: int) -> Message:
         return Message(gettext_noop("%(days)d days"), days=hours // 24)
     if hours == 24:
         return Message(gettext_noop("a day"))
+    if hours == 1:
+        return Message(gettext_noop("an hour"))
     return Message(gettext_noop("%(hours)d hours"), hours=hours)
 
 
