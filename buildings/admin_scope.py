@@ -12,18 +12,20 @@ superusers only. The root names no feature model: the paths are found, not liste
 
 from collections import deque
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import NestedObjects, quote
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models, router
+from django.db import DatabaseError, models, router, transaction
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from core.forms import near_today
 
@@ -304,18 +306,50 @@ def _bad_date_part(name: str, value: str) -> bool:
     return not bounds[0] <= int(value) <= bounds[1]
 
 
+def wrong_filter(request) -> IncorrectLookupParameters:
+    """The admin's answer to a filter it cannot apply, with a message on the list."""
+    if ERROR_FLAG not in request.GET:  # the list the admin sends the person back to
+        messages.warning(
+            request, _("The list cannot be filtered that way, so all of it is shown.")
+        )
+    return IncorrectLookupParameters()
+
+
 def _row_id(value: str) -> bool:
     return value.isascii() and value.isdigit() and int(value) < 2**63
 
 
 class CommunityScopedAdmin(CommunityScoped):
     def get_changelist_instance(self, request):
-        """A date part out of its range is a wrong filter (the admin's "?e=1" answer),
-        not a server error when the list is read."""
+        """A filter in the list's address that cannot be applied is a wrong filter (the
+        admin's "?e=1" answer: the whole list, with a message), never a server error.
+
+        The admin filters by any field the address names, and some values fail only
+        when the database reads them, while the list is counted: a NUL or a broken
+        pattern (``?name__regex=[``) on PostgreSQL, an id too big for SQLite, a word
+        where a filter wants a number (``?resource_type=abc`` on the audit log). A
+        date part out of its range is caught before that. The savepoint keeps the
+        request's transaction usable after such a failed read."""
         for name, values in request.GET.lists():
             if any(_bad_date_part(name, value) for value in values):
-                raise IncorrectLookupParameters(name)
-        return super().get_changelist_instance(request)
+                raise wrong_filter(request)
+        try:
+            with transaction.atomic(using=router.db_for_read(self.model)):
+                return super().get_changelist_instance(request)
+        except (
+            IncorrectLookupParameters,  # what Django itself finds wrong
+            DatabaseError,
+            ValueError,
+            OverflowError,
+        ) as error:
+            raise wrong_filter(request) from error
+
+    def get_search_results(self, request, queryset, search_term):
+        """A NUL in a search (the list's or an autocomplete's) is dropped: PostgreSQL
+        cannot compare text with it, and no name holds one."""
+        return super().get_search_results(
+            request, queryset, search_term.replace("\x00", "")
+        )
 
     def response_action(self, request, queryset):
         """Only row ids are kept from a bulk action's selection: a forged one (words,
