@@ -12,13 +12,14 @@ superusers only. The root names no feature model: the paths are found, not liste
 
 from collections import deque
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import NestedObjects, quote
 from django.contrib.admin.views.main import ERROR_FLAG
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, models, router, transaction
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
@@ -312,6 +313,23 @@ class CommunityScopedAdmin(CommunityScoped):
             OverflowError,
         ) as error:
             raise wrong_filter(request) from error
+
+    def get_changeform_initial_data(self, request):
+        """A date and time an add page's address prefills (``?starts_at=...``) is read
+        as the form would read it, and left out if it cannot be: Django hands the text
+        to the date-and-time widget, which needs a date (a 500 on any text)."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if isinstance(field, models.DateTimeField) and isinstance(value, str):
+                try:
+                    initial[name] = forms.DateTimeField().clean(value)
+                except ValidationError:
+                    del initial[name]
+        return initial
 
     def get_search_results(self, request, queryset, search_term):
         """A NUL in a search (the list's or an autocomplete's) is dropped: PostgreSQL
