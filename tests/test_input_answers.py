@@ -450,7 +450,7 @@ def test_an_admin_search_still_finds_by_name_and_phone(client):
 def test_every_admin_add_page_reads_what_its_address_prefills(client):
     """?field=value prefills an admin add page. A date and time that cannot be read is
     left out, a right one is shown: Django handed any text to the date-and-time widget,
-    which needs a date (a 500 on 17 add pages)."""
+    which needs a date (a 500 on 12 add pages)."""
     from django.db import models
 
     from tests.factories import StaffFactory
