@@ -280,15 +280,6 @@ class CommunityScoped:
         return super().has_delete_permission(request, obj)
 
 
-def wrong_filter(request) -> IncorrectLookupParameters:
-    """The admin's answer to a filter it cannot apply, with a message on the list."""
-    if ERROR_FLAG not in request.GET:  # the list the admin sends the person back to
-        messages.warning(
-            request, _("The list cannot be filtered that way, so all of it is shown.")
-        )
-    return IncorrectLookupParameters()
-
-
 def _row_id(value: str) -> bool:
     return value.isascii() and value.isdigit() and int(value) < 2**63
 
@@ -313,7 +304,12 @@ class CommunityScopedAdmin(CommunityScoped):
             ValueError,
             OverflowError,
         ) as error:
-            raise wrong_filter(request) from error
+            if ERROR_FLAG not in request.GET:  # the list the person is sent back to
+                messages.warning(
+                    request,
+                    _("The list cannot be filtered that way, so all of it is shown."),
+                )
+            raise IncorrectLookupParameters from error
 
     def get_changeform_initial_data(self, request):
         """A date and time an add page's address prefills (``?starts_at=...``) is read
