@@ -236,14 +236,15 @@ def live_server(request, tmp_path_factory):
 
 @pytest.fixture
 def audit(browser, live_server):
-    """audit(path, login=phone, locale="zh-CN", large=False) -> (bytes transferred on the first load, serious axe
-    violations, body font size, page).
+    """audit(path, login=phone, locale="zh-CN", large=False, axe=True) -> (bytes
+    transferred on the first load, serious axe violations, body font size, page).
 
     The page opens in a fresh context (empty cache: a first load) that has only the
     session cookie of a log-in made elsewhere (once per person, kept for the test);
     with large=True, in large text (the visitor's cookie, which a log-in keeps on the account). The weight is what went over the wire
     (headers and compressed bodies, as the browser received them) for the page and
-    everything it loaded from the site: styles, scripts, images.
+    everything it loaded from the site: styles, scripts, images. With axe=False, axe-core
+    is not run and no violation is reported.
     """
     contexts = []
     sessions = {}  # phone -> storage state: each person logs in once, not once a page
@@ -255,7 +256,7 @@ def audit(browser, live_server):
         contexts.append(context)
         return context
 
-    def _audit(path, login=None, locale="zh-CN", large=False):
+    def _audit(path, login=None, locale="zh-CN", large=False, axe=True):
         # The page of the call before is done with: close it, so that one page at a
         # time runs in the browser (each open page is a renderer process on 2 cores).
         while contexts:
@@ -290,19 +291,21 @@ def audit(browser, live_server):
             if done.url.startswith(live_server.url):
                 sizes = done.sizes()
                 weight += sizes["responseHeadersSize"] + sizes["responseBodySize"]
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate(
-            "async () => await axe.run(document, {resultTypes: ['violations']})"
-        )
-        serious = [
-            {
-                "id": v["id"],
-                "impact": v["impact"],
-                "nodes": [n["target"] for n in v["nodes"][:3]],
-            }
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
+        serious = []
+        if axe:
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate(
+                "async () => await axe.run(document, {resultTypes: ['violations']})"
+            )
+            serious = [
+                {
+                    "id": v["id"],
+                    "impact": v["impact"],
+                    "nodes": [n["target"] for n in v["nodes"][:3]],
+                }
+                for v in result["violations"]
+                if v["impact"] in ("serious", "critical")
+            ]
         font_size = page.evaluate(
             "parseFloat(getComputedStyle(document.body).fontSize)"
         )

@@ -1,8 +1,8 @@
 """Every main page, in normal and in large text (适老化): light (<= 60 KB transferred on a
 first load, compressed as the app and WhiteNoise send it), accessible (no serious or
-critical axe-core violation), no sideways scrolling at 390 px, body text at least 17 px
-(everything at least 22 px in large text) and nothing to tap smaller than 44 x 44 px
-(56 x 56 px in large text); charts' labels at least 12 px."""
+critical axe-core violation, checked in normal text), no sideways scrolling at 390 px,
+body text at least 17 px (everything at least 22 px in large text) and nothing to tap
+smaller than 44 x 44 px (56 x 56 px in large text); charts' labels at least 12 px."""
 
 import pytest
 
@@ -27,13 +27,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_main_pages_are_light_accessible_readable_and_easy_to_tap(audit, main_pages):
-    """Each page in normal text, then in large text (one set of pages for both)."""
+    """Each page in normal text, then in large text (one set of pages for both).
+
+    axe-core runs on the normal pages only. Large text is the same document with one
+    class on <html> that makes text and tap targets bigger, and colours stay as they
+    are. axe's contrast rule asks less of bigger text (3:1 from 24 px, not 4.5:1), and
+    its target-size rule asks 24 px where this test asks 56. The large pages are
+    measured by this test's own checks: text, tap targets, width."""
     problems, weights, charts = [], [], 0
     for large in (False, True):
         tap, text = (56, 22) if large else (44, 17)
         mode = "large text" if large else "normal"
         for path, login in main_pages:
-            weight, serious, font_size, page = audit(path, login=login, large=large)
+            weight, serious, font_size, page = audit(
+                path, login=login, large=large, axe=not large
+            )
             weights.append(weight)
             where = f"{path} ({mode})"
             if weight > PAGE_WEIGHT_LIMIT:
