@@ -180,7 +180,8 @@ STAFF_ROLES = ["staff", "other_staff", "town_staff"]
 def roles(building):
     """The people around the building are the stage, not what a test checks: making
     them is not written to the audit log (which costs more than making them, in ~2000
-    tests). Whatever a test then does to them is recorded as usual."""
+    tests). Whatever a test then does to them is recorded as usual. A module can have
+    them made once for all its tests instead: tests.module_data.roles_built_once()."""
     with disable_auditlog():
         return Roles(building)
 

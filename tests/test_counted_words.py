@@ -6,9 +6,11 @@ from django.urls import reverse
 
 from buildings.models import Resident
 from tests.activities.factories import ActivityFactory, RegistrationFactory
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import PollFactory
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def _page(login, user, path, language):

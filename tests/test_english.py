@@ -17,10 +17,12 @@ from django.utils import timezone
 
 from core.apps import project_app_configs
 from tests.factories import StaffFactory
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import MeetingFactory, PollFactory
 from tests.proposals.factories import IssueFactory
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 CJK_RUN = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
 
 

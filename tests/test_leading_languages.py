@@ -13,6 +13,7 @@ from buildings.models import Resident
 from proposals.deliberation.raising import services as raising
 from proposals.models import MeetingTask
 from tests.factories import AccountResidentFactory
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import (
     ConsultationFactory,
     MeetingFactory,
@@ -20,6 +21,7 @@ from tests.proposals.deliberation.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def test_dates_on_the_new_pages_follow_the_readers_language(roles, login):

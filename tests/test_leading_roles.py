@@ -42,6 +42,7 @@ from tests.factories import (
 )
 from tests.funds.factories import CampaignFactory, ready_fund
 from tests.gardens.factories import AdoptionFactory, GardenSpaceFactory
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import (
     ConsultationFactory,
     MeetingFactory,
@@ -50,6 +51,7 @@ from tests.proposals.deliberation.factories import (
 from tests.proposals.factories import IssueFactory
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 EXTRA_ROLES = ["town_staff", "other_staff", "superuser"]
 

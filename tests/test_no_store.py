@@ -4,9 +4,11 @@ import pytest
 from django.urls import reverse
 
 from tests.funds.factories import FundFactory
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import ConsultationFactory
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def test_personal_pages_and_exports_are_no_store(roles, login):

@@ -15,8 +15,10 @@ from buildings.permissions import access_for
 from proposals.issues import services as issues
 from proposals.models import Issue, IssueReporterLook
 from tests.factories import AccountResidentFactory, BuildingFactory, StaffFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def secret_paths(model) -> list[str]:

@@ -13,10 +13,12 @@ from proposals.deliberation.polls import services as poll_services
 from proposals.issues import services as issues
 from tests.activities.factories import ActivityFactory, ShiftFactory
 from tests.factories import AccountResidentFactory
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import PollFactory, ProposalFactory
 from tests.proposals.factories import IssueFactory
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def told(kind):

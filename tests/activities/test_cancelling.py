@@ -9,8 +9,10 @@ from buildings.models import Notification
 from tests.activities.factories import ActivityFactory
 from tests.conftest import ALL_ROLES
 from tests.factories import AccountResidentFactory, BuildingFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def cancel_url(activity, building=None):

@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 
 from tests.activities.factories import ActivityFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def test_control_characters_never_reach_the_calendar(roles, login, building):

@@ -17,8 +17,10 @@ from tests.activities.factories import (
 )
 from tests.buildings.test_admin_uploads import change_form
 from tests.factories import AccountResidentFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 @pytest.fixture

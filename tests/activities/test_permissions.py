@@ -17,8 +17,10 @@ from tests.activities.factories import (
 )
 from tests.conftest import ALL_ROLES
 from tests.factories import AccountResidentFactory, ResidentFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 DENIED_OUTSIDE = {"visitor": 302, "outsider": 404, "pending": 404}
 

@@ -9,8 +9,10 @@ from activities import services
 from activities.models import Activity, Registration
 from tests.activities.factories import ActivityFactory, RegistrationFactory
 from tests.factories import AccountResidentFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 @pytest.fixture

@@ -17,8 +17,10 @@ from tests.factories import (
     HouseholdFactory,
     ResidentFactory,
 )
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def resident_of(building, **kwargs):

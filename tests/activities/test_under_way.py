@@ -12,8 +12,10 @@ from django.utils import timezone
 from activities import hours
 from dashboard import metrics
 from tests.activities.factories import ActivityFactory, RegistrationFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def _row(building):

@@ -20,8 +20,10 @@ from tests.activities.factories import (
     TaskFactory,
 )
 from tests.factories import AccountResidentFactory, BuildingFactory, UserFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def messages_of(response):

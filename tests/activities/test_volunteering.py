@@ -19,8 +19,10 @@ from tests.activities.factories import (
     TaskFactory,
 )
 from tests.factories import AccountResidentFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def neighbour(building, **kwargs):

@@ -6,8 +6,10 @@ from django.urls import reverse
 from buildings.models import Announcement, ChangeNote, Notification
 from tests.conftest import ALL_ROLES
 from tests.factories import AccountResidentFactory, AnnouncementFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 MANAGERS = {"leader", "staff"}
 

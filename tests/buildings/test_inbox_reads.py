@@ -6,8 +6,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from buildings.models import Notification
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 

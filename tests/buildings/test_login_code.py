@@ -13,8 +13,10 @@ from django.utils import timezone
 from buildings.models import PhoneCode, ProxyAct, User
 from core.sms import console
 from tests.factories import AccountResidentFactory, ResidentFactory, UserFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 PASSWORD = "pass-word-123"
 LOGIN = "/accounts/login/"

@@ -12,8 +12,10 @@ from tests.activities.factories import ActivityFactory, RegistrationFactory
 from tests.buildings.test_permissions import MANAGERS, expected
 from tests.conftest import ALL_ROLES, STAFF_ROLES
 from tests.factories import AccountResidentFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def _url(roles, resident):

@@ -11,8 +11,10 @@ from buildings.models import Notification, User
 from buildings.notify import At, Message, notify, notify_many
 from buildings.services import decide_join_request
 from tests.factories import AccountResidentFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

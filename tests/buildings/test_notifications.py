@@ -6,8 +6,10 @@ from django.urls import reverse
 from buildings.models import Notification, NotificationMute
 from buildings.notify import notify
 from tests.factories import AccountResidentFactory, BuildingFactory, StaffFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def test_building_announcement_tells_residents_of_that_building_only(client, roles):

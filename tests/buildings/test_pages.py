@@ -18,8 +18,10 @@ from tests.factories import (
     CommunityFactory,
     TalentFactory,
 )
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 @pytest.fixture

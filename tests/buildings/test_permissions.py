@@ -7,8 +7,10 @@ from buildings.models import Announcement, Resident
 from buildings.permissions import Access
 from tests.conftest import ALL_ROLES
 from tests.factories import AnnouncementFactory, HouseholdFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 DENIED_VISITOR = 302  # sent to the log-in page
 VIEWERS = {"resident", "team", "leader", "staff"}

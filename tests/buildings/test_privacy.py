@@ -9,8 +9,10 @@ from django.utils import translation
 
 from buildings.models import Resident, User
 from tests.factories import AccountResidentFactory, TalentFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def test_download_my_data(client):

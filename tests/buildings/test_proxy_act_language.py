@@ -10,8 +10,10 @@ from buildings import team
 from buildings.models import ProxyAct
 from buildings.services import register_proxy_resident, update_talents
 from tests.factories import HouseholdFactory, StaffFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def resident_page(client, resident, language):

@@ -13,10 +13,12 @@ from buildings.models import Resident
 from tests.conftest import ALL_ROLES
 from tests.factories import AccountResidentFactory, SkillFactory, TalentFactory
 from tests.funds.factories import bulk_entries, donate, ready_fund, spend
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import ProposalFactory
 from tests.proposals.factories import IssueFactory
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 on_postgres = (
     pytest.mark.postgres

@@ -14,8 +14,10 @@ from tests.factories import (
     HouseholdFactory,
     StaffFactory,
 )
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 @pytest.fixture

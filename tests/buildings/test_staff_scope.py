@@ -26,9 +26,11 @@ from tests.factories import (
     TalentFactory,
 )
 from tests.funds.factories import ready_fund
+from tests.module_data import roles_built_once
 from tests.proposals.factories import IssueFactory
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 # Building pages of every kind a staff member uses: the building, the leader's to-do,
 # the overdue list, the fund statement and its exports.

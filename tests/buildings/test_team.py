@@ -23,8 +23,10 @@ from tests.factories import (
     ResidentFactory,
     SkillFactory,
 )
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 MANAGERS = {"leader", "staff"}
 

@@ -23,10 +23,12 @@ from storages.backends.s3 import S3Storage
 from funds import services as fund_services
 from proposals.models import Issue
 from tests.funds.factories import adopt_rules, photo_content
+from tests.module_data import roles_built_once
 from tests.proposals.factories import jpeg_bytes
 from tests.test_deploy import assert_security_headers
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 BUCKET = "louzu-media-test"
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"

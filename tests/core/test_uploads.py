@@ -12,8 +12,10 @@ from PIL import Image
 
 from core.uploads import clean_image
 from tests.factories import AccountResidentFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def photo_bytes(fmt="JPEG", size=(64, 48), exif=None, comment=None, mode="RGB"):

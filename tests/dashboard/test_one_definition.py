@@ -14,8 +14,10 @@ from tests.activities.factories import (
     ShiftFactory,
 )
 from tests.dashboard.test_dashboard import populate
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def test_issues_and_hours_match_their_apps(building):

@@ -14,10 +14,12 @@ from dashboard import figures
 from proposals.deliberation.polls import services as poll_services
 from tests.activities.factories import ActivityFactory
 from tests.factories import HouseholdFactory
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import PollFactory, end_voting
 from tests.proposals.factories import IssueFactory
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def measures(client, community, label):

@@ -11,8 +11,10 @@ from funds import services
 from funds.models import Fund
 from tests.factories import StaffFactory
 from tests.funds.factories import CampaignFactory, donate, ready_fund, spend
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def cells(page, field):

@@ -14,8 +14,10 @@ from funds.models import CampaignNeed, LedgerEntry
 from tests.conftest import ALL_ROLES
 from tests.factories import AccountResidentFactory
 from tests.funds.factories import FundFactory, donate
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 MANAGERS = {"leader", "staff"}
 

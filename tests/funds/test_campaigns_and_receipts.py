@@ -13,8 +13,10 @@ from funds.blur import cell_region
 from funds.models import Campaign, Pledge
 from tests.factories import AccountResidentFactory
 from tests.funds.factories import CampaignFactory, donate, ready_fund
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def test_campaign_with_money_goods_and_hands(building, login):

@@ -10,8 +10,10 @@ from funds import services
 from funds.models import CampaignNeed
 from tests.factories import AccountResidentFactory, HouseholdFactory
 from tests.funds.factories import ready_fund
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def test_a_household_member_sees_the_household_pledge(building, login):

@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from funds.models import LedgerEntry, PublicName
 from tests.funds.factories import donate, ready_fund, spend
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 @pytest.fixture

@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from funds.models import Campaign
 from tests.funds.factories import CampaignFactory, FundFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def test_a_campaign_past_its_deadline_is_not_counted_open(roles, client):

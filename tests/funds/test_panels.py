@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from funds import services
 from tests.funds.factories import CampaignFactory, adopt_rules, photo_content
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def test_building_page_shows_the_fund(roles, login):

@@ -19,8 +19,10 @@ from funds.models import (
 )
 from tests.conftest import ALL_ROLES
 from tests.funds.factories import CampaignFactory, adopt_rules, photo_content
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 VIEW, PARTICIPATE, ORGANISE, MANAGE = "view", "participate", "organise", "manage"
 RANK = {"resident": 1, "team": 2, "leader": 3, "staff": 3}

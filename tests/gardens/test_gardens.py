@@ -16,8 +16,10 @@ from gardens.seasons import current_season, next_season, season_end, season_of
 from tests.core.test_uploads import gps_exif, photo_bytes, upload
 from tests.factories import AccountResidentFactory
 from tests.gardens.factories import AdoptionFactory, GardenSpaceFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,10 @@ from gardens.seasons import current_season
 from tests.conftest import ALL_ROLES
 from tests.factories import AccountResidentFactory, BuildingFactory
 from tests.gardens.factories import AdoptionFactory, GardenSpaceFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 DENIED_OUTSIDE = {"visitor": 302, "outsider": 404, "pending": 404}
 

@@ -6,8 +6,10 @@ from django.urls import reverse
 from gardens.models import Adoption
 from tests.factories import AccountResidentFactory
 from tests.gardens.factories import AdoptionFactory, GardenSpaceFactory
+from tests.module_data import roles_built_once
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def test_my_data_has_my_adoptions_and_leaving_removes_my_name(client, building):

@@ -7,9 +7,11 @@ from buildings.models import Notification
 from outbox import group_posts
 from proposals.deliberation.polls import services as poll_services
 from tests.factories import AccountResidentFactory
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import PollFactory, end_voting
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from outbox.models import Delivery, SmsBudget, SmsChoice, WecomRobot
+from tests.module_data import roles_built_once
 from tests.outbox.conftest import ROBOT_URL
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def wecom_url(building):

@@ -9,10 +9,12 @@ from django.utils import timezone
 from buildings.models import ProxyAct
 from proposals.models import Ballot, Choice, IssueReporterLook, Question
 from tests.factories import AccountResidentFactory, BuildingFactory, StaffFactory
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import ConsultationFactory, PollFactory
 from tests.proposals.factories import IssueFactory
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def _staff(grant, *perms):

@@ -18,9 +18,11 @@ from buildings.models import Household, Notification, ProxyAct
 from proposals.models import Issue, IssueComment, IssueEvent, IssueReporterLook
 from tests.conftest import ALL_ROLES
 from tests.factories import AccountResidentFactory, ResidentFactory, UserFactory
+from tests.module_data import roles_built_once
 from tests.proposals.factories import IssueFactory, jpeg_bytes
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 SECRET_NAME, SECRET_PHONE, SECRET_ROOM = "隐名者", "13912345678", "6A09"
 PROXY_NAME, PROXY_PHONE, PROXY_ROOM = "隐名奶奶", "021-5555-8181", "7B08"

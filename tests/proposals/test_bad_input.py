@@ -9,9 +9,11 @@ from PIL import Image
 
 from proposals.models import Issue, IssueComment, IssuePhoto
 from tests.factories import BuildingFactory
+from tests.module_data import roles_built_once
 from tests.proposals.factories import IssueFactory, jpeg_bytes
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 GOOD = {
     "category": "sanitation",

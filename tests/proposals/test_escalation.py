@@ -11,9 +11,11 @@ from django.utils import timezone
 from buildings.models import Notification
 from proposals.issues.services import escalate_overdue_issues
 from tests.factories import StaffFactory
+from tests.module_data import roles_built_once
 from tests.proposals.factories import IssueFactory
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def test_overdue_issue_is_escalated_once_to_its_community_and_town_staff(roles):

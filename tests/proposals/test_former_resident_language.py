@@ -10,10 +10,12 @@ from django.utils import timezone, translation
 from buildings.privacy import leave
 from proposals.models import IssueComment, IssueEvent, ProposalComment
 from tests.activities.factories import ActivityFactory, RegistrationFactory
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import ProposalFactory
 from tests.proposals.factories import IssueFactory
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def commented_then_left(roles, language):

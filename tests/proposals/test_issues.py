@@ -11,9 +11,11 @@ from buildings.permissions import access_for
 from proposals.issues import services
 from proposals.models import Issue, IssueEvent, IssuePhoto, IssueSupport
 from tests.factories import AccountResidentFactory, ResidentFactory
+from tests.module_data import roles_built_once
 from tests.proposals.factories import IssueFactory, IssueSupportFactory, jpeg_bytes
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def photo(name="a.jpg", **kwargs):

@@ -9,9 +9,11 @@ from buildings.models import Notification
 from proposals.models import Issue, IssueEvent, IssueSupport
 from tests.conftest import ALL_ROLES
 from tests.factories import AccountResidentFactory
+from tests.module_data import roles_built_once
 from tests.proposals.factories import IssueFactory, IssueSupportFactory
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 MANAGERS = {"leader", "staff"}
 

@@ -11,9 +11,11 @@ from buildings.permissions import access_for
 from proposals.issues import services
 from proposals.models import Issue
 from tests.factories import BuildingFactory
+from tests.module_data import roles_built_once
 from tests.proposals.factories import IssueFactory
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_9 = datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
 

@@ -5,9 +5,11 @@ from django.urls import reverse
 
 from proposals.models import Issue, IssueComment, IssueEvent, IssueSupport
 from tests.conftest import ALL_ROLES
+from tests.module_data import roles_built_once
 from tests.proposals.factories import IssueFactory
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 MEMBERS = {"resident", "team", "leader", "staff"}
 ORGANISERS = {"team", "leader", "staff"}

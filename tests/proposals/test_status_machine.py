@@ -9,9 +9,11 @@ from django.utils import timezone
 from buildings.permissions import access_for
 from proposals.issues import services, transitions
 from proposals.models import Issue, IssueEvent
+from tests.module_data import roles_built_once
 from tests.proposals.factories import IssueFactory
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 S = Issue.Status
 ALLOWED = {

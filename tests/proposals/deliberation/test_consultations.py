@@ -8,10 +8,12 @@ from django.urls import reverse
 
 from proposals.models import Answer, ConsultationResponse
 from tests.factories import AccountResidentFactory, HouseholdFactory
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import ConsultationFactory
 from tests.proposals.deliberation.test_permissions import answer_data
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 @pytest.fixture

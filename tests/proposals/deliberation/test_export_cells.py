@@ -9,10 +9,12 @@ from django.urls import reverse
 from buildings.models import User
 from proposals.models import Answer, Choice, Question
 from tests.factories import HouseholdFactory
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import ConsultationFactory
 from tests.proposals.deliberation.test_permissions import answer_data
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def test_every_typed_text_is_shown_never_run(building, roles, login):

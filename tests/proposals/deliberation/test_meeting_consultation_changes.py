@@ -10,6 +10,7 @@ from django.utils import timezone
 from buildings.models import ChangeNote, Notification
 from proposals.models import ConsultationResponse
 from tests.conftest import ALL_ROLES
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import (
     ConsultationFactory,
     MeetingFactory,
@@ -18,6 +19,7 @@ from tests.proposals.deliberation.factories import (
 from tests.proposals.deliberation.test_permissions import answer_data
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 MANAGERS = {"leader", "staff"}
 

@@ -11,9 +11,11 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def _url(meeting):

@@ -21,6 +21,7 @@ from proposals.models import (
     ProposalComment,
 )
 from tests.factories import AccountResidentFactory, HouseholdFactory, ResidentFactory
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import (
     ConsultationFactory,
     ConventionFactory,
@@ -30,6 +31,7 @@ from tests.proposals.deliberation.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def test_call_meeting_with_agenda_and_notify(roles, login):

@@ -13,10 +13,12 @@ from proposals.deliberation.consultations import services as consultation_servic
 from proposals.deliberation.polls import services as poll_services
 from proposals.models import Choice, PollOption
 from tests.conftest import ALL_ROLES
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import ConsultationFactory, PollFactory
 from tests.proposals.factories import jpeg_bytes
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 ORGANISERS = {"team", "leader", "staff"}
 MANAGERS = {"leader", "staff"}

@@ -9,6 +9,7 @@ from proposals.deliberation.polls import services as poll_services
 from proposals.deliberation.proposals import services as proposal_services
 from proposals.models import MeetingTask, Proposal
 from tests.factories import AccountResidentFactory, HouseholdFactory
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import (
     ConsultationFactory,
     ConventionFactory,
@@ -18,6 +19,7 @@ from tests.proposals.deliberation.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 @pytest.fixture

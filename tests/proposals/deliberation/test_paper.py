@@ -14,6 +14,7 @@ from proposals.models import Question
 from tests.conftest import ALL_ROLES
 from tests.core.test_uploads import photo_bytes
 from tests.factories import HouseholdFactory
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import (
     ConsultationFactory,
     PollFactory,
@@ -21,6 +22,7 @@ from tests.proposals.deliberation.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 ORGANISERS = {"team", "leader", "staff"}
 MANAGERS = {"leader", "staff"}

@@ -11,9 +11,11 @@ from proposals.deliberation.polls import services
 from proposals.models import Ballot, Poll, Proposal
 from tests.conftest import ALL_ROLES
 from tests.factories import AccountResidentFactory
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import PollFactory
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 MANAGERS = {"leader", "staff"}
 

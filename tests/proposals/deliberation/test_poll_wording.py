@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from proposals.deliberation.polls import services as poll_services
 from proposals.models import Proposal
 from tests.factories import AccountResidentFactory
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import (
     PollFactory,
     ProposalFactory,
@@ -17,6 +18,7 @@ from tests.proposals.deliberation.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def option(poll, label):

@@ -17,6 +17,7 @@ from tests.factories import (
     HouseholdFactory,
     ResidentFactory,
 )
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import (
     PollFactory,
     ProposalFactory,
@@ -24,6 +25,7 @@ from tests.proposals.deliberation.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def vote_url(poll):

@@ -13,10 +13,12 @@ from proposals.models import Proposal, ProposalCosign, ProposalPhoto, RaiseRule
 from tests.conftest import ALL_ROLES
 from tests.factories import AccountResidentFactory, HouseholdFactory
 from tests.funds.factories import FundFactory, adopt_rules
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import MeetingFactory
 from tests.proposals.factories import jpeg_bytes
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 
 def url(building, name, *args):

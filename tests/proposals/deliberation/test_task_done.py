@@ -7,9 +7,11 @@ from django.urls import reverse
 
 from proposals.models import MeetingTask
 from tests.conftest import ALL_ROLES, STAFF_ROLES
+from tests.module_data import roles_built_once
 from tests.proposals.deliberation.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
+module_roles, roles, building = roles_built_once()
 
 # The task belongs to "resident"; these may mark it done.
 MAY = {"resident", "team", "leader", "staff", "town_staff"}
