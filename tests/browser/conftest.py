@@ -239,57 +239,53 @@ def audit(browser, live_server):
     """audit(path, login=phone, locale="zh-CN", large=False, axe=True) -> (bytes
     transferred on the first load, serious axe violations, body font size, page).
 
-    The page opens in a fresh context (empty cache: a first load) that has only the
-    session cookie of a log-in made elsewhere (once per person, kept for the test);
-    with large=True, in large text (the visitor's cookie, which a log-in keeps on the account). The weight is what went over the wire
-    (headers and compressed bodies, as the browser received them) for the page and
-    everything it loaded from the site: styles, scripts, images. With axe=False, axe-core
-    is not run and no violation is reported.
+    Each person, locale and text size has one tab for the test (logged in once through
+    the form; with large=True, in large text: the visitor's cookie, which a log-in keeps
+    on the account). The tab's browser cache is switched off (DevTools' "Disable cache",
+    Network.setCacheDisabled), so every page is a first load: everything it uses is
+    downloaded again, as by a phone that has never seen the site. The weight is what went
+    over the wire (headers and compressed bodies, as the browser received them) for the
+    page and everything it loaded from the site: styles, scripts, images. With axe=False,
+    axe-core is not run and no violation is reported.
     """
-    contexts = []
-    sessions = {}  # phone -> storage state: each person logs in once, not once a page
+    tabs = {}  # (login, locale, large) -> (page, its requests: started, done)
 
-    def _context(locale="zh-CN", **extra):
+    def _tab(login, locale, large):
+        if (login, locale, large) in tabs:
+            return tabs[login, locale, large]
         context = browser.new_context(
-            viewport=PHONE, base_url=live_server.url, locale=locale, **extra
+            viewport=PHONE, base_url=live_server.url, locale=locale, bypass_csp=True
         )
-        contexts.append(context)
-        return context
-
-    def _audit(path, login=None, locale="zh-CN", large=False, axe=True):
-        # The page of the call before is done with: close it, so that one page at a
-        # time runs in the browser (each open page is a renderer process on 2 cores).
-        while contexts:
-            contexts.pop().close()
-        state = None
-        if login is not None and (login, large) not in sessions:
-            context = _context()
-            if large:  # chosen on the phone before logging in: kept on the account
-                context.add_cookies([large_text_cookie(live_server.url)])
-            page = context.new_page()
-            log_in(page, login)
-            page.wait_for_load_state("load")
-            sessions[login, large] = page.context.storage_state()
-            contexts.pop().close()
-        if login is not None:
-            state = sessions[login, large]
-        context = _context(locale, storage_state=state, bypass_csp=True)
-        if large:
+        if large:  # chosen on the phone before logging in: kept on the account
             context.add_cookies([large_text_cookie(live_server.url)])
         page = context.new_page()
-        started, finished, failed = [], [], []
+        if login is not None:
+            log_in(page, login)
+            page.wait_for_load_state("load")
+        devtools = context.new_cdp_session(page)
+        devtools.send("Network.enable")
+        devtools.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        started, done = [], {}
         page.on("request", lambda request: started.append(request))
-        page.on("requestfinished", lambda request: finished.append(request))
-        page.on("requestfailed", lambda request: failed.append(request))
+        page.on("requestfinished", lambda request: done.setdefault(request, True))
+        page.on("requestfailed", lambda request: done.setdefault(request, False))
+        tabs[login, locale, large] = page, started, done
+        return tabs[login, locale, large]
+
+    def _audit(path, login=None, locale="zh-CN", large=False, axe=True):
+        page, started, done = _tab(login, locale, large)
+        page.goto("about:blank")  # the last page's late requests end here
+        started.clear()
+        done.clear()
         page.goto(
             path
         )  # returns on the load event: every style, script and image is in
-        while len(finished) + len(failed) < len(started):  # their events trail it
-            page.wait_for_timeout(20)
+        while any(request not in done for request in started):
+            page.wait_for_timeout(20)  # their events trail it
         weight = 0
-        for done in finished:
-            if done.url.startswith(live_server.url):
-                sizes = done.sizes()
+        for request in [request for request in started if done.get(request)]:
+            if request.url.startswith(live_server.url):
+                sizes = request.sizes()
                 weight += sizes["responseHeadersSize"] + sizes["responseBodySize"]
         serious = []
         if axe:
@@ -312,5 +308,5 @@ def audit(browser, live_server):
         return weight, serious, font_size, page
 
     yield _audit
-    for context in contexts:
-        context.close()
+    for page, _started, _done in tabs.values():
+        page.context.close()
