@@ -27,7 +27,9 @@ from django.db.models import Q
 from buildings.models import Resident, User
 from tests.module_data import built_once
 
-pytestmark = pytest.mark.django_db
+# The sweeps run one after another in one pytest-xdist worker, which seeds the demo
+# community once (in two workers each would seed it).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("hostile")]
 
 SCRIPT = '<script>alert("louzu")</script>'
 LONG_TAG = "LZLONG"
