@@ -131,9 +131,11 @@ class SubmitOnceMiddleware:
 
 def added_messages(request) -> list:
     """The messages this request added, as [level, text, tags]. Reading them from the
-    storage's queue leaves them in place; iterating the storage would mark them shown."""
+    storage's queue leaves them in place; iterating the storage would mark them shown.
+    A message may quote what was sent (an invalid choice), and PostgreSQL's JSON holds
+    no NUL character: it is left out."""
     queued = getattr(getattr(request, "_messages", None), "_queued_messages", [])
-    return [[m.level, str(m.message), m.extra_tags] for m in queued]
+    return [[m.level, str(m.message).replace("\x00", ""), m.extra_tags] for m in queued]
 
 
 def forget_old() -> int:

@@ -77,6 +77,23 @@ def test_a_form_with_errors_can_be_sent_again(roles):
     assert not Submission.objects.exists()
 
 
+def test_a_message_quoting_a_nul_character_is_kept_without_it(roles):
+    """PostgreSQL's JSON holds no U+0000: an answer whose message quotes what was sent
+    (an invalid choice) is kept without it, and the form is answered, not failed."""
+    client = signed_in(roles.leader)
+    url = reverse("buildings:talent-ask", args=[roles.building.pk])
+    token = form_token(client, reverse("buildings:team", args=[roles.building.pk]))
+    data = {"csrfmiddlewaretoken": token, "resident": "12\x00", "skill": "理发"}
+    first = client.post(url, data)
+    client.get(first["Location"])  # its message shown
+    again = client.post(url, data)
+    assert first.status_code == again.status_code == 302
+    told = [str(m) for m in get_messages(again.wsgi_request)]
+    assert len(told) == 1 and "12" in told[0] and "\x00" not in told[0], told
+    [kept] = Submission.objects.values_list("messages", flat=True)
+    assert [text for _level, text, _tags in kept] == told
+
+
 def test_care_turns_added_twice_are_added_once(roles):
     space = GardenSpaceFactory(building=roles.building)
     client = signed_in(roles.leader)
