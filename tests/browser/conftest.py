@@ -283,8 +283,8 @@ def audit(browser, live_server):
         while any(request not in done for request in started):
             page.wait_for_timeout(20)  # their events trail it
         weight = 0
-        for request in [request for request in started if done.get(request)]:
-            if request.url.startswith(live_server.url):
+        for request in list(started):  # a late favicon may start meanwhile
+            if done.get(request) and request.url.startswith(live_server.url):
                 sizes = request.sizes()
                 weight += sizes["responseHeadersSize"] + sizes["responseBodySize"]
         serious = []
